@@ -1,0 +1,14 @@
+using PolicyGradient.Cli;
+using PolicyGradient.Cli.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("pg");
+    config.Settings.StrictParsing = true;
+    config.AddCommand<EnvsCommand>("envs").WithDescription("List the registered environments.");
+    config.SetExceptionHandler((ex, _) => CliErrors.Report(ex));
+});
+return CliErrors.Run(() => app.Run(args));

@@ -1,0 +1,80 @@
+using PolicyGradient.Environments.Spaces;
+
+namespace PolicyGradient.Environments.ClassicControl;
+
+/// <summary>
+/// CartPole-v1 exactly as Gymnasium 1.0's <c>cartpole.py</c>: Euler integration with τ = 0.02,
+/// state in float64, observation (x, ẋ, θ, θ̇) as float32; reward 1 per step including the step
+/// that terminates (|x| &gt; 2.4 or |θ| &gt; 12°); reset uniform in [-0.05, 0.05]^4.
+/// Dynamics from Florian (2007), "Correct equations for the dynamics of the cart-pole system".
+/// </summary>
+public sealed class CartPole : Env
+{
+    const double Gravity = 9.8, MassCart = 1.0, MassPole = 0.1, TotalMass = MassPole + MassCart;
+    const double Length = 0.5, PoleMassLength = MassPole * Length, ForceMag = 10.0, Tau = 0.02;
+
+    /// <summary>Angle at which the episode terminates: 12 degrees in radians.</summary>
+    public const double ThetaThresholdRadians = 12 * 2 * Math.PI / 360;
+
+    /// <summary>Cart position at which the episode terminates.</summary>
+    public const double XThreshold = 2.4;
+
+    static readonly Discrete Actions = new(2);
+    static readonly Box Observations = new(
+        [(float)(-XThreshold * 2), float.MinValue, (float)(-ThetaThresholdRadians * 2), float.MinValue],
+        [(float)(XThreshold * 2), float.MaxValue, (float)(ThetaThresholdRadians * 2), float.MaxValue]);
+
+    double _x, _xDot, _theta, _thetaDot;
+    bool _terminated;
+
+    /// <inheritdoc />
+    public override Space ObservationSpace => Observations;
+
+    /// <inheritdoc />
+    public override Space ActionSpace => Actions;
+
+    /// <summary>The float64 internal state (x, ẋ, θ, θ̇).</summary>
+    public double[] State
+    {
+        get => [_x, _xDot, _theta, _thetaDot];
+        set { (_x, _xDot, _theta, _thetaDot) = (value[0], value[1], value[2], value[3]); _terminated = false; }
+    }
+
+    /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, object>? ResetCore(Span<float> observation)
+    {
+        _x = Random.Uniform(-0.05, 0.05);
+        _xDot = Random.Uniform(-0.05, 0.05);
+        _theta = Random.Uniform(-0.05, 0.05);
+        _thetaDot = Random.Uniform(-0.05, 0.05);
+        _terminated = false;
+        Write(observation);
+        return null;
+    }
+
+    /// <inheritdoc />
+    protected override StepResult StepCore(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        int a = DiscreteAction(action, Actions);
+        double force = a == 1 ? ForceMag : -ForceMag;
+        double cos = Math.Cos(_theta), sin = Math.Sin(_theta);
+        double temp = (force + PoleMassLength * _thetaDot * _thetaDot * sin) / TotalMass;
+        double thetaAcc = (Gravity * sin - cos * temp) / (Length * (4.0 / 3.0 - MassPole * cos * cos / TotalMass));
+        double xAcc = temp - PoleMassLength * thetaAcc * cos / TotalMass;
+        _x += Tau * _xDot;
+        _xDot += Tau * xAcc;
+        _theta += Tau * _thetaDot;
+        _thetaDot += Tau * thetaAcc;
+        bool terminated = _x < -XThreshold || _x > XThreshold || _theta < -ThetaThresholdRadians || _theta > ThetaThresholdRadians;
+        // Gymnasium gives 1.0 on the terminating step and 0.0 for steps taken after termination.
+        double reward = _terminated ? 0.0 : 1.0;
+        _terminated |= terminated;
+        Write(observation);
+        return new StepResult(reward, terminated, false);
+    }
+
+    void Write(Span<float> o)
+    {
+        o[0] = (float)_x; o[1] = (float)_xDot; o[2] = (float)_theta; o[3] = (float)_thetaDot;
+    }
+}

@@ -1,0 +1,39 @@
+namespace PolicyGradient.Environments.Wrappers;
+
+/// <summary>
+/// Truncates episodes after <see cref="MaxEpisodeSteps"/> steps (Gymnasium's TimeLimit): the step
+/// that reaches the limit returns truncated = true, unless it also terminated, in which case
+/// both flags are reported as Gymnasium does.
+/// </summary>
+public sealed class TimeLimit : Wrapper
+{
+    int _elapsed;
+
+    /// <summary>Wraps <paramref name="env"/> with a limit.</summary>
+    public TimeLimit(IEnv env, int maxEpisodeSteps) : base(env)
+    {
+        if (maxEpisodeSteps <= 0) throw new ArgumentOutOfRangeException(nameof(maxEpisodeSteps), maxEpisodeSteps, "the time limit must be >= 1 step");
+        MaxEpisodeSteps = maxEpisodeSteps;
+    }
+
+    /// <summary>The step limit.</summary>
+    public int MaxEpisodeSteps { get; }
+
+    /// <summary>Steps taken in the current episode.</summary>
+    public int ElapsedSteps => _elapsed;
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, object>? Reset(Span<float> observation, long? seed = null)
+    {
+        _elapsed = 0;
+        return Env.Reset(observation, seed);
+    }
+
+    /// <inheritdoc />
+    public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        var r = Env.Step(action, observation);
+        _elapsed++;
+        return _elapsed >= MaxEpisodeSteps ? r with { Truncated = true } : r;
+    }
+}
