@@ -73,6 +73,18 @@ public sealed class CartPole : Env
         return new StepResult(reward, terminated, false);
     }
 
+    /// <inheritdoc />
+    protected override void SaveCore(BinaryWriter w)
+    {
+        w.Write(_x); w.Write(_xDot); w.Write(_theta); w.Write(_thetaDot); w.Write(_terminated);
+    }
+
+    /// <inheritdoc />
+    protected override void LoadCore(BinaryReader r)
+    {
+        _x = r.ReadDouble(); _xDot = r.ReadDouble(); _theta = r.ReadDouble(); _thetaDot = r.ReadDouble(); _terminated = r.ReadBoolean();
+    }
+
     void Write(Span<float> o)
     {
         o[0] = (float)_x; o[1] = (float)_xDot; o[2] = (float)_theta; o[3] = (float)_thetaDot;

@@ -7,7 +7,7 @@ namespace PolicyGradient.Environments;
 /// reset semantics (a seed reseeds, no seed continues the stream, the first reset without a seed
 /// draws one from OS entropy) and checks the order of calls.
 /// </summary>
-public abstract class Env : IEnv
+public abstract class Env : IEnv, IStatefulEnv
 {
     Rng? _random;
 
@@ -73,6 +73,32 @@ public abstract class Env : IEnv
         if (observation.Length != ObservationSpace.FlatSize)
             throw new ArgumentException($"{Name}: observation buffer has length {observation.Length}, the observation space {ObservationSpace} needs {ObservationSpace.FlatSize}", nameof(observation));
     }
+
+    /// <inheritdoc />
+    public void SaveState(BinaryWriter writer)
+    {
+        writer.Write(GetType().FullName!);
+        foreach (ulong w in Random.GetState()) writer.Write(w);
+        SaveCore(writer);
+    }
+
+    /// <inheritdoc />
+    public void LoadState(BinaryReader reader)
+    {
+        string type = reader.ReadString();
+        if (type != GetType().FullName)
+            throw new InvalidDataException($"{Name}: saved state belongs to {type}, not {GetType().FullName}");
+        var words = new ulong[6];
+        for (int i = 0; i < words.Length; i++) words[i] = reader.ReadUInt64();
+        Random.SetState(words);
+        LoadCore(reader);
+    }
+
+    /// <summary>Writes the env's own state (everything besides the generator, which the base saves).</summary>
+    protected abstract void SaveCore(BinaryWriter writer);
+
+    /// <summary>Reads what <see cref="SaveCore"/> wrote.</summary>
+    protected abstract void LoadCore(BinaryReader reader);
 
     /// <inheritdoc />
     public virtual void Dispose() => GC.SuppressFinalize(this);

@@ -36,4 +36,10 @@ public sealed class TimeLimit : Wrapper
         _elapsed++;
         return _elapsed >= MaxEpisodeSteps ? r with { Truncated = true } : r;
     }
+
+    /// <inheritdoc />
+    protected override void SaveWrapperState(BinaryWriter writer) => writer.Write(_elapsed);
+
+    /// <inheritdoc />
+    protected override void LoadWrapperState(BinaryReader reader) => _elapsed = reader.ReadInt32();
 }

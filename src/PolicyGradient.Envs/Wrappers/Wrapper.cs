@@ -5,7 +5,7 @@ namespace PolicyGradient.Environments.Wrappers;
 /// <summary>
 /// Base class for wrappers: forwards every call to the wrapped env; override what changes.
 /// </summary>
-public abstract class Wrapper : IEnv
+public abstract class Wrapper : IEnv, IStatefulEnv
 {
     /// <summary>Wraps <paramref name="env"/>.</summary>
     protected Wrapper(IEnv env) => Env = env ?? throw new ArgumentNullException(nameof(env));
@@ -41,6 +41,30 @@ public abstract class Wrapper : IEnv
             if (e is Wrapper w) e = w.Env; else return null;
         }
     }
+
+    /// <inheritdoc />
+    public void SaveState(BinaryWriter writer)
+    {
+        if (Env is not IStatefulEnv inner)
+            throw new NotSupportedException($"{Env.GetType().Name} does not implement IStatefulEnv, so its state cannot be checkpointed");
+        inner.SaveState(writer);
+        SaveWrapperState(writer);
+    }
+
+    /// <inheritdoc />
+    public void LoadState(BinaryReader reader)
+    {
+        if (Env is not IStatefulEnv inner)
+            throw new NotSupportedException($"{Env.GetType().Name} does not implement IStatefulEnv, so its state cannot be restored");
+        inner.LoadState(reader);
+        LoadWrapperState(reader);
+    }
+
+    /// <summary>Writes this wrapper's own state (counters, statistics); nothing by default.</summary>
+    protected virtual void SaveWrapperState(BinaryWriter writer) { }
+
+    /// <summary>Reads what <see cref="SaveWrapperState"/> wrote.</summary>
+    protected virtual void LoadWrapperState(BinaryReader reader) { }
 
     /// <inheritdoc />
     public virtual void Dispose()
