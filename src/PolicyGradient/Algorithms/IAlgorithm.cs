@@ -1,0 +1,42 @@
+using PolicyGradient.Training;
+
+namespace PolicyGradient.Algorithms;
+
+/// <summary>
+/// A training algorithm bound to its environment(s), policy and optimizer. <see cref="Learn"/>
+/// runs the algorithm's own loop (readable top to bottom in its file) and reports to callbacks;
+/// the run layer (<c>Training/</c>) adds the run folder, logging and checkpoints through them.
+/// </summary>
+public interface IAlgorithm : IDisposable
+{
+    /// <summary>Short name used in the CLI and run folders, e.g. "ppo".</summary>
+    string Name { get; }
+
+    /// <summary>Environment steps taken so far (summed over vectorised copies).</summary>
+    long NumTimesteps { get; }
+
+    /// <summary>Policy updates done so far (one per rollout for on-policy methods).</summary>
+    int NumUpdates { get; }
+
+    /// <summary>
+    /// Trains until <see cref="NumTimesteps"/> reaches <paramref name="totalTimesteps"/> (counted from
+    /// zero, so calling it again after a restore continues the same schedule) or a callback stops it.
+    /// </summary>
+    void Learn(long totalTimesteps, ITrainingCallback? callback = null);
+
+    /// <summary>
+    /// The action for one raw environment observation: applies the observation normalization the
+    /// algorithm trained with (frozen) and returns an action valid for the env (clipped to a Box).
+    /// </summary>
+    float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true);
+
+    /// <summary>
+    /// Everything needed to continue exactly: weights, optimizer state, generator states, env states,
+    /// counters. Taken between updates (callbacks' <see cref="ITrainingCallback.OnUpdateEnd"/>).
+    /// </summary>
+    TrainingState CaptureState();
+
+    /// <summary>Restores a state from <see cref="CaptureState"/> of an algorithm built with the same options and env.</summary>
+    /// <exception cref="InvalidDataException">A tensor is missing or has the wrong shape; the message names it.</exception>
+    void RestoreState(TrainingState state);
+}

@@ -1,0 +1,8 @@
+namespace PolicyGradient.Training.Configuration;
+
+/// <summary>Options with rules that span several fields (e.g. batch size ≤ n_steps × n_envs).</summary>
+public interface IValidatableOptions
+{
+    /// <summary>One clear message per violated rule, naming the config keys; empty when valid.</summary>
+    IEnumerable<string> Validate();
+}

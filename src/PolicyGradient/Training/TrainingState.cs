@@ -1,0 +1,28 @@
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Training;
+
+/// <summary>
+/// A snapshot of an algorithm for checkpoints: named tensors (weights "policy.*", optimizer state
+/// "optimizer.*", generator states "rng.*"), scalar counters and flags, and the opaque saved state of
+/// its environments (<see cref="PolicyGradient.Environments.IStatefulEnv"/>). The checkpoint writer
+/// stores tensors as safetensors and the rest in the manifest; nothing in it can execute code.
+/// </summary>
+public sealed class TrainingState : IDisposable
+{
+    /// <summary>Named tensors, owned by this object (CPU).</summary>
+    public Dictionary<string, Tensor> Tensors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Counters and small values (e.g. "num_timesteps", "num_updates"), as invariant-culture strings.</summary>
+    public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Saved environment state (vector env and wrappers), or empty.</summary>
+    public byte[] EnvironmentState { get; set; } = [];
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var t in Tensors.Values) t.Dispose();
+        Tensors.Clear();
+    }
+}
