@@ -7,6 +7,8 @@ using TorchSharp;
 
 // PPO CartPole-v1 with the rl-baselines3-zoo preset: 8 envs, n_steps 32, batch 256, 20 epochs,
 // gamma 0.98, lambda 0.8, lr lin_1e-3, clip lin_0.2, 100k steps (= 7,800 minibatch updates).
+PolicyGradient.Algorithms.ReproducibleBlas.Enable();
+if (args.Length > 1 && args[0] == "debug") { DebugDeterminism.Run(args[1]); return; }
 if (args.Length > 0 && args[0] == "micro") { torch.set_num_threads(1); Micro.Run(2000); return; }
 int seeds = args.Length > 0 ? int.Parse(args[0]) : 1;
 long steps = args.Length > 1 ? long.Parse(args[1]) : 100_000;

@@ -4,6 +4,7 @@ using static PolicyGradient.Tests.Algorithms.AlgorithmTestHelpers;
 
 namespace PolicyGradient.Tests.Algorithms;
 
+[Collection("TorchGlobalState")]
 public class ActionSpaceTests
 {
     public static IEnumerable<object[]> Cases() =>

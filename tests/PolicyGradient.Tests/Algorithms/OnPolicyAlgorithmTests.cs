@@ -4,6 +4,7 @@ using static PolicyGradient.Tests.Algorithms.AlgorithmTestHelpers;
 namespace PolicyGradient.Tests.Algorithms;
 
 /// <summary>Learning, determinism and exact resume for A2C, TRPO and REINFORCE (PPO has its own file).</summary>
+[Collection("TorchGlobalState")]
 public class OnPolicyAlgorithmTests
 {
     static IAlgorithm Small(string algo, long seed) => algo switch
@@ -83,11 +84,11 @@ public class OnPolicyAlgorithmTests
     public void Reinforce_with_a_value_baseline_learns_CartPole()
     {
         OneThread();
-        using var reinforce = new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 4, NSteps = 256 }, seed: 2);
+        using var reinforce = new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 4, NSteps = 256, LearningRate = 3e-3 }, seed: 2);
         var r = new Recorder();
-        reinforce.Learn(40_000, r);
+        reinforce.Learn(50_000, r);
         double train = r.Updates[^1].Values["episode_return_mean"];
-        Assert.True(train > 60, $"REINFORCE training return {train} after 40k steps (random ≈ 22)");
+        Assert.True(train > 60, $"REINFORCE training return {train} after 50k steps (random ≈ 22)");
     }
 
     [Fact]

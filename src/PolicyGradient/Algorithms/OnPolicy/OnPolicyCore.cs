@@ -20,6 +20,7 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 /// </summary>
 internal sealed class OnPolicyCore : IDisposable
 {
+    static readonly object InitLock = new();
     const int EpisodeWindow = 100; // SB3's ep_info_buffer: episode_return_mean over the last 100 episodes
     readonly float[] _envActions, _actions, _logProbs, _values, _rewards;
     readonly Queue<(double Return, int Length)> _recent = new();
@@ -38,9 +39,14 @@ internal sealed class OnPolicyCore : IDisposable
         if (normalizeObservations && env.SingleObservationSpace is not Box)
             throw new ArgumentException($"normalize_observations needs a Box observation space, the env has {env.SingleObservationSpace}; set normalize_observations=false");
 
-        // Weights: orthogonal init drawn from torch's global generator, seeded from the run seed.
-        torch.random.manual_seed(seed);
-        var policy = ActorCriticPolicy.Create(env.SingleObservationSpace, env.SingleActionSpace, network);
+        // Weights: orthogonal init draws from torch's global generator (nn.init takes no generator),
+        // seeded from the run seed; the lock keeps two algorithms built at once from interleaving.
+        ActorCriticPolicy policy;
+        lock (InitLock)
+        {
+            torch.random.manual_seed(seed);
+            policy = ActorCriticPolicy.Create(env.SingleObservationSpace, env.SingleActionSpace, network);
+        }
         Net = new FusedActorCritic(policy, Device);
         // Sampling and minibatch shuffling use this generator (checkpointed as "rng.torch").
         Generator = new torch.Generator((ulong)seed, Device);
