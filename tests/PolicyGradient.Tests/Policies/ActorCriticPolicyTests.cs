@@ -110,3 +110,55 @@ public class ActorCriticPolicyTests
         Assert.Contains("start", ex.Message);
     }
 }
+
+public class FusedActorCriticTests
+{
+    [Fact]
+    public void Fused_twin_network_computes_two_independent_mlps()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(2);
+        var policy = ActorCriticPolicy.Create(new Box(-1, 1, 3), new Discrete(2), new PolicyNetworkOptions { NetArch = new NetArch([5, 4], [5, 4]) });
+        var p = policy.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
+        var w0 = p.Single(kv => kv.Key.EndsWith("input.weight")).Value;   // [10, 3]
+        var b0 = p.Single(kv => kv.Key.EndsWith("input.bias")).Value;
+        var w1 = p.Single(kv => kv.Key.EndsWith("weights.0")).Value;      // [2, 5, 4]
+        var b1 = p.Single(kv => kv.Key.EndsWith("biases.0")).Value;       // [2, 1, 4]
+        var wa = p.Single(kv => kv.Key.EndsWith("_actionNet.weight") || kv.Key.EndsWith("actionNet.weight")).Value;
+        var ba = p.Single(kv => kv.Key.EndsWith("actionNet.bias")).Value;
+        var wv = p.Single(kv => kv.Key.EndsWith("valueNet.weight")).Value;
+        var bv = p.Single(kv => kv.Key.EndsWith("valueNet.bias")).Value;
+        var x = torch.randn(6, 3);
+        Tensor Mlp(int part) =>
+            ((x.matmul(w0[(part * 5)..(part * 5 + 5)].t()) + b0[(part * 5)..(part * 5 + 5)]).tanh().matmul(w1[part]) + b1[part]).tanh();
+        var (head, value) = policy.forward(x);
+        Close(Values(Mlp(0).matmul(wa.t()) + ba), head, 1e-5);
+        Close(Values((Mlp(1).matmul(wv.t()) + bv).squeeze(-1)), value, 1e-5);
+        // Each block gets only its own network's gradient: the value loss leaves the policy block untouched.
+        value.sum().backward();
+        Assert.Equal(0f, w1.grad![0].abs().sum().item<float>());
+        Assert.True(w1.grad![1].abs().sum().item<float>() > 0);
+        Assert.Equal(0f, w0.grad![..5].abs().sum().item<float>());
+    }
+
+    [Fact]
+    public void Fused_blocks_are_orthogonal_per_network()
+    {
+        using var scope = torch.NewDisposeScope();
+        var policy = ActorCriticPolicy.Create(new Box(-1, 1, 4), new Discrete(2));
+        var w1 = policy.named_parameters().Single(kv => kv.name.EndsWith("weights.0")).parameter;
+        foreach (int part in new[] { 0, 1 })
+            Close(Values(torch.eye(64) * 2), w1[part].t().matmul(w1[part]), 1e-4);
+    }
+
+    [Fact]
+    public void Unfused_and_fused_policies_have_the_same_parameter_count()
+    {
+        using var scope = torch.NewDisposeScope();
+        var obs = new Box(-1, 1, 4);
+        long fused = ActorCriticPolicy.Create(obs, new Discrete(2)).parameters().Sum(p => p.numel());
+        long plain = ActorCriticPolicy.Create(obs, new Discrete(2), new PolicyNetworkOptions { FuseNetworks = false }).parameters().Sum(p => p.numel());
+        Assert.Equal(plain, fused);
+        Assert.Equal(9155, fused);
+    }
+}
