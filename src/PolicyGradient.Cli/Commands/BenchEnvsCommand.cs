@@ -59,13 +59,13 @@ public sealed class BenchEnvsCommand : Command<BenchEnvsCommand.Settings>
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(id => Envs.Spec(id).Id).ToList()
             : Envs.Registered.Select(s => s.Id).ToList();
         int threads = settings.Threads ?? Environment.ProcessorCount;
-        var table = new Table().AddColumns("env", "mode", "num_envs", "steps/s");
-        void Report(string env, string mode, int numEnvs, double sps)
+        var table = new Table().AddColumns("env", "mode", "num_envs", "steps/s", "steps per CPU-second");
+        void Report(string env, string mode, int numEnvs, Throughput t)
         {
             if (settings.Json)
-                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { env, mode, num_envs = numEnvs, steps_per_second = Math.Round(sps) }));
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { env, mode, num_envs = numEnvs, steps_per_second = Math.Round(t.PerSecond) }));
             else
-                table.AddRow(Markup.Escape(env), mode, numEnvs.ToString(), sps.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                table.AddRow(Markup.Escape(env), mode, numEnvs.ToString(), t.PerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), t.PerCpuSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         }
         foreach (string id in ids)
         {
@@ -77,7 +77,7 @@ public sealed class BenchEnvsCommand : Command<BenchEnvsCommand.Settings>
         if (!settings.Json)
         {
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} core(s); threaded runs use {threads} thread(s); load average shared with other processes affects the figures[/]");
+            AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} core(s); threaded runs use {threads} thread(s); steps/s is wall-clock; under load from other processes steps per CPU-second shows what the code does per core[/]");
         }
         return ExitCodes.Success;
     }

@@ -10,7 +10,7 @@ internal static class EnvThroughput
     const int ActionRows = 4096;
 
     /// <summary>Steps one env (with its registered wrappers) for about <paramref name="seconds"/>, resetting at episode ends.</summary>
-    internal static double Single(string id, double seconds)
+    internal static Throughput Single(string id, double seconds)
     {
         using var env = Envs.Make(id);
         int k = env.ActionSpace.FlatSize;
@@ -31,7 +31,7 @@ internal static class EnvThroughput
     }
 
     /// <summary>Steps a vector env of <paramref name="numEnvs"/> copies; counts every copy's step.</summary>
-    internal static double Vector(string id, int numEnvs, bool threaded, int? threads, double seconds)
+    internal static Throughput Vector(string id, int numEnvs, bool threaded, int? threads, double seconds)
     {
         using var venv = VectorEnvs.Make(id, numEnvs, threaded, threads);
         const int batches = 64;
@@ -60,8 +60,12 @@ internal static class EnvThroughput
         return a;
     }
 
-    /// <summary>Warms up (JIT tiers), then runs chunks until the time is used; returns steps per second.</summary>
-    static double Measure(Func<long, long> run, double seconds)
+    /// <summary>
+    /// Warms up (JIT tiers), then runs chunks until the time is used; returns steps per wall-clock
+    /// second and per CPU-second of this process (the latter is what a quiet machine would show
+    /// for one thread when other processes compete for the cores).
+    /// </summary>
+    static Throughput Measure(Func<long, long> run, double seconds)
     {
         long chunk = 1 << 14;
         var warm = Stopwatch.StartNew();
@@ -72,8 +76,16 @@ internal static class EnvThroughput
         double perStep = probe.Elapsed.TotalSeconds / done;
         chunk = Math.Max(1024, (long)(0.01 / Math.Max(perStep, 1e-10)));
         long steps = 0;
+        var process = Process.GetCurrentProcess();
+        TimeSpan cpu0 = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed.TotalSeconds < seconds) steps += run(chunk);
-        return steps / sw.Elapsed.TotalSeconds;
+        double wall = sw.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
+        return new Throughput(steps / wall, cpu > 0 ? steps / cpu : double.NaN);
     }
 }
+
+/// <summary>Steps per wall-clock second and per CPU-second.</summary>
+internal readonly record struct Throughput(double PerSecond, double PerCpuSecond);
