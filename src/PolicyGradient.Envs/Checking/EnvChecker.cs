@@ -96,7 +96,10 @@ public static class EnvChecker
             try
             {
                 env.Step(action, _obs);
-                Add(EnvCheckSeverity.Warning, "order", "Step before the first Reset succeeded; it should throw InvalidOperationException (derive from Env, which checks this) — ignore if the env had been reset before the check");
+                if (env.Spec is null)
+                    Add(EnvCheckSeverity.Info, "order", "Step before the first Reset was not refused; envs made by Envs.Make refuse it (Env checks the order when Spec is set), so register the env and make it with Envs.Make");
+                else
+                    Add(EnvCheckSeverity.Warning, "order", "Step before the first Reset succeeded; it should throw InvalidOperationException (derive from Env, which checks this) — ignore if the env had been reset before the check");
             }
             catch (InvalidOperationException) { }
             catch (Exception ex)

@@ -5,12 +5,14 @@ namespace PolicyGradient.Environments;
 /// <summary>
 /// Base class for environments: owns the seeded generator (<see cref="Random"/>) with Gymnasium's
 /// reset semantics (a seed reseeds, no seed continues the stream, the first reset without a seed
-/// draws one from OS entropy) and checks the order of calls.
+/// draws one from OS entropy) and checks the order of calls: an env made by <see cref="Envs.Make"/>
+/// throws <see cref="InvalidOperationException"/> on a Step before the first Reset.
 /// </summary>
 public abstract class Env : IEnv, IStatefulEnv
 {
     Rng? _random;
-    bool _started; // false until the first Reset (or LoadState): Step before Reset is a usage error
+    bool _started; // false until the first Reset (or LoadState)
+    int _obsSize = -1, _actSize = -1; // the spaces' flat sizes, read once: spaces do not change after construction
 
     /// <inheritdoc />
     public abstract Space ObservationSpace { get; }
@@ -46,10 +48,14 @@ public abstract class Env : IEnv, IStatefulEnv
     /// <inheritdoc />
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
-        if (!_started)
+        // Like the OrderEnforcing wrapper that gymnasium.make adds: an env made by Envs.Make (its Spec
+        // is set) refuses Step before Reset. An env constructed directly may be placed in a state by
+        // hand and stepped (physics tests do this), so it is not checked.
+        if (!_started && Spec is not null)
             throw new InvalidOperationException($"{Name}: Step was called before Reset; call Reset(observation, seed) to start an episode first");
-        CheckObservationBuffer(observation);
-        if (action.Length != ActionSpace.FlatSize)
+        if (_actSize < 0) CacheSizes();
+        if (observation.Length != _obsSize) CheckObservationBuffer(observation);
+        if (action.Length != _actSize)
             throw new ArgumentException($"{Name}: Step got an action of length {action.Length}, but the action space {ActionSpace} takes {ActionSpace.FlatSize} value(s)", nameof(action));
         return StepCore(action, observation);
     }
@@ -59,12 +65,6 @@ public abstract class Env : IEnv, IStatefulEnv
 
     /// <summary>Advances one step; the action has the right length (its values are the env's to check).</summary>
     protected abstract StepResult StepCore(ReadOnlySpan<float> action, Span<float> observation);
-
-    /// <summary>
-    /// Marks the env as started without <see cref="Reset"/>, for envs whose state is set directly
-    /// (e.g. a test placing CartPole in a recorded state).
-    /// </summary>
-    protected void MarkStarted() => _started = true;
 
     /// <summary>The id used in messages.</summary>
     protected string Name => Spec?.Id ?? GetType().Name;
@@ -76,6 +76,12 @@ public abstract class Env : IEnv, IStatefulEnv
         if (!space.Contains(action))
             throw new ArgumentException($"{Name}: action {a.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not in the action space {space}; give an integer in [{space.Start}, {space.Start + space.N - 1}]", nameof(action));
         return (int)a;
+    }
+
+    void CacheSizes()
+    {
+        _obsSize = ObservationSpace.FlatSize;
+        _actSize = ActionSpace.FlatSize;
     }
 
     void CheckObservationBuffer(Span<float> observation)
