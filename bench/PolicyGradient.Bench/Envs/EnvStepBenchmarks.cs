@@ -1,3 +1,4 @@
+using EnvRegistry = PolicyGradient.Environments.Envs;
 using BenchmarkDotNet.Attributes;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Vector;
@@ -27,13 +28,13 @@ public class EnvStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _cartPole = Environments.Envs.Make("CartPole-v1");
+        _cartPole = EnvRegistry.Make("CartPole-v1");
         _cartPoleActions = Draw(_cartPole, ActionRows);
         _cartPoleObs = new float[4];
         _cartPole.Reset(_cartPoleObs, 0);
-        if (Environments.Envs.Registered.Any(s => s.Id == "Pendulum-v1"))
+        if (EnvRegistry.Registered.Any(s => s.Id == "Pendulum-v1"))
         {
-            _pendulum = Environments.Envs.Make("Pendulum-v1");
+            _pendulum = EnvRegistry.Make("Pendulum-v1");
             _pendulumActions = Draw(_pendulum, ActionRows);
             _pendulumObs = new float[_pendulum.ObservationSpace.FlatSize];
             _pendulum.Reset(_pendulumObs, 0);

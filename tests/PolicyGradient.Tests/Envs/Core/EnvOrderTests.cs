@@ -1,14 +1,15 @@
+using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.ClassicControl;
 
-namespace PolicyGradient.Tests.Envs.Core;
+namespace PolicyGradient.Tests.Environments.Core;
 
 public class EnvOrderTests
 {
     [Fact]
     public void A_made_env_refuses_Step_before_Reset_naming_Reset()
     {
-        var env = Environments.Envs.Make("CartPole-v1");
+        var env = EnvRegistry.Make("CartPole-v1");
         var ex = Assert.Throws<InvalidOperationException>(() => env.Step(0));
         Assert.Contains("Reset", ex.Message);
         env.Reset(seed: 0);
@@ -27,11 +28,11 @@ public class EnvOrderTests
     [Fact]
     public void A_restored_state_counts_as_a_reset()
     {
-        var a = Environments.Envs.Make("CartPole-v1");
+        var a = EnvRegistry.Make("CartPole-v1");
         a.Reset(seed: 1);
         var ms = new MemoryStream();
         ((IStatefulEnv)a).SaveState(new BinaryWriter(ms));
-        var b = Environments.Envs.Make("CartPole-v1");
+        var b = EnvRegistry.Make("CartPole-v1");
         ms.Position = 0;
         ((IStatefulEnv)b).LoadState(new BinaryReader(ms));
         Assert.Equal(a.Step(1).Observation, b.Step(1).Observation);

@@ -1,8 +1,9 @@
+using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Envs.Wrappers;
+namespace PolicyGradient.Tests.Environments.Wrappers;
 
 public class ActionWrapperTests
 {
@@ -41,7 +42,7 @@ public class ActionWrapperTests
     [Fact]
     public void Action_wrappers_reject_discrete_spaces()
     {
-        Assert.Throws<ArgumentException>(() => new ClipAction(Environments.Envs.Make("CartPole-v1")));
-        Assert.Throws<ArgumentException>(() => new RescaleAction(Environments.Envs.Make("CartPole-v1")));
+        Assert.Throws<ArgumentException>(() => new ClipAction(EnvRegistry.Make("CartPole-v1")));
+        Assert.Throws<ArgumentException>(() => new RescaleAction(EnvRegistry.Make("CartPole-v1")));
     }
 }

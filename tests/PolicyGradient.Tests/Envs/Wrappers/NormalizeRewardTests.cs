@@ -1,7 +1,7 @@
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Envs.Wrappers;
+namespace PolicyGradient.Tests.Environments.Wrappers;
 
 public class NormalizeRewardTests
 {

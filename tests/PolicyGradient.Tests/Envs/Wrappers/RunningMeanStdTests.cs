@@ -1,6 +1,6 @@
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Envs.Wrappers;
+namespace PolicyGradient.Tests.Environments.Wrappers;
 
 public class RunningMeanStdTests
 {
