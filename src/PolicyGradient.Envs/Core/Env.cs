@@ -5,13 +5,13 @@ namespace PolicyGradient.Environments;
 /// <summary>
 /// Base class for environments: owns the seeded generator (<see cref="Random"/>) with Gymnasium's
 /// reset semantics (a seed reseeds, no seed continues the stream, the first reset without a seed
-/// draws one from OS entropy) and checks the order of calls: an env made by <see cref="Envs.Make"/>
-/// throws <see cref="InvalidOperationException"/> on a Step before the first Reset.
+/// draws one from OS entropy) and checks buffer and action lengths. (The Reset-before-Step order is
+/// enforced by the wrappers <see cref="Envs.Make"/> adds, as gymnasium.make does, so an env built
+/// directly can be placed in a state and stepped.)
 /// </summary>
 public abstract class Env : IEnv, IStatefulEnv
 {
     Rng? _random;
-    bool _started; // false until the first Reset (or LoadState)
     int _obsSize = -1, _actSize = -1; // the spaces' flat sizes, read once: spaces do not change after construction
 
     /// <inheritdoc />
@@ -41,18 +41,12 @@ public abstract class Env : IEnv, IStatefulEnv
             if (_random is null) _random = new Rng(s);
             else _random.Reseed(s);
         }
-        _started = true;
         return ResetCore(observation);
     }
 
     /// <inheritdoc />
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
-        // Like the OrderEnforcing wrapper that gymnasium.make adds: an env made by Envs.Make (its Spec
-        // is set) refuses Step before Reset. An env constructed directly may be placed in a state by
-        // hand and stepped (physics tests do this), so it is not checked.
-        if (!_started && Spec is not null)
-            throw new InvalidOperationException($"{Name}: Step was called before Reset; call Reset(observation, seed) to start an episode first");
         if (_actSize < 0) CacheSizes();
         if (observation.Length != _obsSize) CheckObservationBuffer(observation);
         if (action.Length != _actSize)
@@ -95,7 +89,6 @@ public abstract class Env : IEnv, IStatefulEnv
     {
         writer.Write(GetType().FullName!);
         foreach (ulong w in Random.GetState()) writer.Write(w);
-        writer.Write(_started);
         SaveCore(writer);
     }
 
@@ -108,7 +101,6 @@ public abstract class Env : IEnv, IStatefulEnv
         var words = new ulong[6];
         for (int i = 0; i < words.Length; i++) words[i] = reader.ReadUInt64();
         Random.SetState(words);
-        _started = reader.ReadBoolean();
         LoadCore(reader);
     }
 

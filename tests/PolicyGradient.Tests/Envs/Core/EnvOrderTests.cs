@@ -17,9 +17,19 @@ public class EnvOrderTests
     }
 
     [Fact]
+    public void An_env_made_without_a_time_limit_is_wrapped_in_OrderEnforcing()
+    {
+        var env = EnvRegistry.Make("CartPole-v1", maxEpisodeSteps: 0);
+        Assert.IsType<global::PolicyGradient.Environments.Wrappers.OrderEnforcing>(env);
+        Assert.Throws<InvalidOperationException>(() => env.Step(0));
+        env.Reset(seed: 0);
+        env.Step(0);
+    }
+
+    [Fact]
     public void A_directly_built_env_placed_in_a_state_can_be_stepped()
     {
-        // Physics tests set the state by hand and step; only Envs.Make enforces the order (as gymnasium.make).
+        // Physics tests set the state by hand and step; only the wrappers Envs.Make adds enforce the order (as gymnasium.make).
         var env = new CartPole { State = [0, 0, 0, 0] };
         var t = env.Step(1);
         Assert.False(t.Terminated);
