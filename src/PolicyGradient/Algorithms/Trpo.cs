@@ -121,7 +121,7 @@ public sealed class Trpo : IAlgorithm
         var gradient = torch.autograd.grad([surrogate], [theta], retain_graph: true)[0].detach();
 
         // Natural-gradient direction s = (F + λI)⁻¹ g by conjugate gradient on Fisher-vector products.
-        var meanKl = AnalyticKl.Compute(oldDistribution, distribution).mean();
+        var meanKl = DistributionKl.Compute(oldDistribution, distribution).mean();
         var fisherVectorProduct = NaturalGradient.FisherVectorProduct(meanKl, theta, Options.CgDamping);
         var direction = NaturalGradient.ConjugateGradient(fisherVectorProduct, gradient, Options.CgMaxSteps);
         // Largest step along s with the quadratic KL model at the bound: ½β²sᵀFs = δ.
@@ -140,7 +140,7 @@ public sealed class Trpo : IAlgorithm
             var w = net.Weights();
             var d = net.Distribution(net.Forward(observations, w).Head, w);
             lastObjective = (advantages * (d.LogProb(actions) - oldLogProbs).exp()).mean().item<float>();
-            lastKl = AnalyticKl.Compute(oldDistribution, d).mean().item<float>();
+            lastKl = DistributionKl.Compute(oldDistribution, d).mean().item<float>();
             return (lastObjective, lastKl);
         }
         var (accepted, fractionTaken, evaluations) = NaturalGradient.BacktrackingLineSearch(

@@ -28,7 +28,7 @@ public class NaturalGradientTests
         Tensor Logits(Tensor p) => states.matmul(p.view(3, 2).t());
         var old = new Categorical(Logits(theta).detach());
         var current = new Categorical(Logits(theta));
-        var meanKl = AnalyticKl.Compute(old, current).mean();
+        var meanKl = DistributionKl.Compute(old, current).mean();
         var fvp = NaturalGradient.FisherVectorProduct(meanKl, theta, damping: 0.0);
 
         var f = new double[6, 6];
@@ -52,7 +52,7 @@ public class NaturalGradientTests
             Assert.Equal(expected, got[i], 5);
         }
         // Damping adds λv.
-        var damped = NaturalGradient.FisherVectorProduct(AnalyticKl.Compute(old, new Categorical(Logits(theta))).mean(), theta, 0.1)(torch.tensor(v)).data<float>().ToArray();
+        var damped = NaturalGradient.FisherVectorProduct(DistributionKl.Compute(old, new Categorical(Logits(theta))).mean(), theta, 0.1)(torch.tensor(v)).data<float>().ToArray();
         for (int i = 0; i < 6; i++) Assert.Equal(got[i] + 0.1 * v[i], damped[i], 5);
     }
 
