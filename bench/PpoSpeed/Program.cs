@@ -7,7 +7,7 @@ using TorchSharp;
 
 // PPO CartPole-v1 with the rl-baselines3-zoo preset: 8 envs, n_steps 32, batch 256, 20 epochs,
 // gamma 0.98, lambda 0.8, lr lin_1e-3, clip lin_0.2, 100k steps (= 7,800 minibatch updates).
-PolicyGradient.Algorithms.ReproducibleBlas.Enable();
+if (Environment.GetEnvironmentVariable("PG_REPRODUCIBLE_BLAS") is not null) PolicyGradient.Algorithms.ReproducibleBlas.Enable();
 if (args.Length > 1 && args[0] == "debug") { DebugDeterminism.Run(args[1]); return; }
 if (args.Length > 0 && args[0] == "micro") { torch.set_num_threads(1); Micro.Run(2000); return; }
 int seeds = args.Length > 0 ? int.Parse(args[0]) : 1;
@@ -21,7 +21,16 @@ var options = new PpoOptions
 };
 for (int seed = 0; seed < seeds; seed++)
 {
-    using var ppo = new Ppo("CartPole-v1", options, seed);
+    using IAlgorithm ppo = algo switch
+    {
+        // rl-baselines3-zoo style settings for the others (see docs/results.md for the exact values).
+        "trpo" => new Trpo("CartPole-v1", new TrpoOptions { NEnvs = 2, NSteps = 512, BatchSize = 512, GaeLambda = 0.98, NCriticUpdates = 20 }, seed),
+        "a2c" => new A2c("CartPole-v1", new A2cOptions { NEnvs = 8 }, seed),
+        "reinforce" => new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 4, NSteps = 256, LearningRate = 3e-3 }, seed),
+        "reinforce2" => new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 2, NSteps = 1000, LearningRate = 2e-3 }, seed),
+        "reinforce3" => new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 8, NSteps = 500, LearningRate = 5e-3, MaxGradNorm = 1.0 }, seed),
+        _ => new Ppo("CartPole-v1", options, seed),
+    };
     var timer = new PhaseTimer();
     var sw = Stopwatch.StartNew();
     var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -29,7 +38,7 @@ for (int seed = 0; seed < seeds; seed++)
     double total = sw.Elapsed.TotalSeconds;
     double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
     double eval = Evaluate(ppo, 10, 1000 + seed);
-    Console.WriteLine($"seed {seed}: {total:F2} s wall, {cpu:F2} s CPU (rollout {timer.Rollout:F2} s, update {timer.Update:F2} s), {ppo.NumUpdates} updates, train ep-return(last100) {timer.LastReturn:F1}, eval mean {eval:F1}");
+    Console.WriteLine($"{algo} seed {seed}: {total:F2} s wall, {cpu:F2} s CPU (rollout {timer.Rollout:F2} s, update {timer.Update:F2} s), {ppo.NumUpdates} updates, train ep-return(last100) {timer.LastReturn:F1}, eval mean {eval:F1}");
 }
 
 static double Evaluate(IAlgorithm algo, int episodes, long seed)
