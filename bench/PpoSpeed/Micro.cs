@@ -21,6 +21,11 @@ static class Micro
         var gen = new torch.Generator(1);
         var packed = torch.cat([obs, act, oldLogp.view(256, 1), adv.view(256, 1), ret.view(256, 1), ret.view(256, 1)], 1);
         Time("empty scope", iterations, () => { });
+        var xg = torch.randn(2, 256, 64).requires_grad_(true);
+        Time("tanh fwd+bwd [2,256,64]", iterations, () => { xg.grad?.zero_(); xg.tanh().sum().backward(); });
+        Time("fasttanh fwd+bwd [2,256,64]", iterations, () => { xg.grad?.zero_(); FusedActorCritic.FastTanh(xg).sum().backward(); });
+        Time("relu fwd+bwd [2,256,64]", iterations, () => { xg.grad?.zero_(); xg.relu().sum().backward(); });
+        Time("sum bwd only [2,256,64]", iterations, () => { xg.grad?.zero_(); xg.sum().backward(); });
         var a64 = torch.randn(256, 64); var w64 = torch.randn(64, 64); var w4 = torch.randn(64, 4); var x4 = torch.randn(256, 4);
         Time("mm 256x64x64", iterations, () => a64.mm(w64));
         Time("linear 256x64->64", iterations, () => nn.functional.linear(a64, w64));

@@ -5,21 +5,22 @@ namespace PolicyGradient.Algorithms;
 
 /// <summary>
 /// Hyperparameters of <see cref="Reinforce"/>. Neither SB3 nor CleanRL ships REINFORCE, so these
-/// defaults are this library's choice (Adam 1e-3, as in most textbook implementations; γ 0.99 as SB3).
+/// defaults are this library's choice: γ 0.99 as SB3, and Adam 2e-3 with 2 copies × 1000 steps, which
+/// reached an evaluation mean of 500 on CartPole-v1 within 300k steps (docs/results.md).
 /// </summary>
 public sealed record ReinforceOptions : IValidatableOptions
 {
-    /// <summary>Adam step size, constant or linear. Default 1e-3.</summary>
+    /// <summary>Adam step size, constant or linear. Default 2e-3.</summary>
     [ConfigRange(0, 1, MinimumExclusive = true)]
-    public Schedule LearningRate { get; init; } = 1e-3;
+    public Schedule LearningRate { get; init; } = 2e-3;
 
-    /// <summary>Steps per environment per update; only completed episodes are used. Default 1024.</summary>
+    /// <summary>Steps per environment per update; only completed episodes are used, so make it longer than a typical episode. Default 1000.</summary>
     [ConfigRange(1, 1e7)]
-    public int NSteps { get; init; } = 1024;
+    public int NSteps { get; init; } = 1000;
 
-    /// <summary>Parallel environment copies. Default 4.</summary>
+    /// <summary>Parallel environment copies. Default 2.</summary>
     [ConfigRange(1, 4096)]
-    public int NEnvs { get; init; } = 4;
+    public int NEnvs { get; init; } = 2;
 
     /// <summary>Discount γ. Default 0.99.</summary>
     [ConfigRange(0, 1)]
