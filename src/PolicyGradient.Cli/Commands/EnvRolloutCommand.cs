@@ -58,7 +58,7 @@ public sealed class EnvRolloutCommand : Command<EnvRolloutCommand.Settings>
         env.Reset(obs, seed);
         Table? table = settings.Json ? null : new Table().AddColumns("step", "action", "observation", "reward", "terminated", "truncated");
         if (table is null) output.WriteLine($"{{\"obs\":{FloatArray(obs)}}}");
-        else table.AddRow("reset", "", Markup.Escape(FloatArray(obs)), "", "", "");
+        else table.AddRow("reset", "", Readable(obs), "", "", "");
 
         for (int t = 0; t < actions.Length; t++)
         {
@@ -66,7 +66,7 @@ public sealed class EnvRolloutCommand : Command<EnvRolloutCommand.Settings>
             if (table is null)
                 output.WriteLine($"{{\"obs\":{FloatArray(obs)},\"reward\":{Number(r.Reward)},\"terminated\":{Bool(r.Terminated)},\"truncated\":{Bool(r.Truncated)}}}");
             else
-                table.AddRow((t + 1).ToString(CultureInfo.InvariantCulture), string.Join(";", actions[t].Select(Number)), Markup.Escape(FloatArray(obs)),
+                table.AddRow((t + 1).ToString(CultureInfo.InvariantCulture), string.Join(";", actions[t].Select(Number)), Readable(obs),
                     Number(r.Reward), Bool(r.Terminated), Bool(r.Truncated));
             if (r.Done) break;
         }
@@ -129,6 +129,9 @@ public sealed class EnvRolloutCommand : Command<EnvRolloutCommand.Settings>
         }
         return sb.Append(']').ToString();
     }
+
+    // Table cell: spaces after commas so the terminal can wrap between values.
+    static string Readable(float[] values) => Markup.Escape("[" + string.Join(", ", values.Select(Number)) + "]");
 
     // Shortest round-trip text ("R" in .NET Core 3.0+); non-finite values as Python's json writes them.
     static string Number(float v) => float.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : NonFinite(v);
