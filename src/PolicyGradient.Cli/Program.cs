@@ -9,6 +9,11 @@ app.Configure(config =>
     config.SetApplicationName("pg");
     config.Settings.StrictParsing = true;
     config.AddCommand<EnvsCommand>("envs").WithDescription("List the registered environments.");
+    config.AddBranch("env", env =>
+    {
+        env.SetDescription("Inspect one environment.");
+        env.AddCommand<EnvRolloutCommand>("rollout").WithDescription("Reset with a seed, apply given actions, print each step.");
+    });
     config.SetExceptionHandler((ex, _) => CliErrors.Report(ex));
 });
 return CliErrors.Run(() => app.Run(args));
