@@ -9,5 +9,6 @@ internal static class BuiltInEnvironments
     {
         Envs.Register(new EnvSpec("CartPole-v1", _ => new CartPole(), MaxEpisodeSteps: 500, RewardThreshold: 475,
             Description: "Balance a pole on a cart; +1 per step (Barto, Sutton & Anderson 1983)"));
+        Operations.OperationsRegistrations.Register();
     }
 }
