@@ -9,6 +9,7 @@ app.Configure(config =>
     config.SetApplicationName("pg");
     config.Settings.StrictParsing = true;
     config.AddCommand<EnvsCommand>("envs").WithDescription("List the registered environments.");
+    config.AddCommand<BaselineCommand>("baseline").WithDescription("Tune and print an env's heuristic baseline policies (e.g. best base-stock).");
     config.SetExceptionHandler((ex, _) => CliErrors.Report(ex));
 });
 return CliErrors.Run(() => app.Run(args));
