@@ -60,6 +60,19 @@ public class InventoryBaselinesTests
         Assert.Equal(8.0, found.MeanEpisodeLength);
     }
 
+    [Theory]
+    [InlineData(16, int.MaxValue)]
+    [InlineData(17, 5)]
+    public void Simulated_returns_of_the_default_instance_match_the_exact_distribution_model(int level, int cap)
+    {
+        // InventoryLostSales-v0 defaults (L = 2, Poisson 5, h = 1, p = 4, 15 on hand) over 200 periods.
+        double exact = -ExactLostSales.ExpectedCosts(2, 5, 1, 4, 15, 200, ExactLostSales.BaseStock(level, cap, 20)).Sum();
+        var kwargs = new Dictionary<string, object> { ["horizon"] = 200 };
+        var sim = PolicyEvaluation.Evaluate("InventoryLostSales-v0", kwargs, new BaseStockPolicy(level, cap, 20).Act, 400, 0);
+        double se = sim.Std / Math.Sqrt(400);
+        Assert.InRange(sim.Mean, exact - 4 * se, exact + 4 * se);
+    }
+
     [Fact]
     public void Capped_base_stock_is_never_worse_than_base_stock_on_the_same_random_numbers()
     {
