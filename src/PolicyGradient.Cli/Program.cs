@@ -14,6 +14,7 @@ app.Configure(config =>
         env.SetDescription("Inspect one environment.");
         env.AddCommand<EnvRolloutCommand>("rollout").WithDescription("Reset with a seed, apply given actions, print each step.");
     });
+    config.AddCommand<BaselineCommand>("baseline").WithDescription("Tune and print an env's heuristic baseline policies (e.g. best base-stock).");
     config.SetExceptionHandler((ex, _) => CliErrors.Report(ex));
 });
 return CliErrors.Run(() => app.Run(args));

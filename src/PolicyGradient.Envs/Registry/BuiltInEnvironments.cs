@@ -8,5 +8,6 @@ internal static class BuiltInEnvironments
     internal static void RegisterAll()
     {
         ClassicControlRegistrations.Register();
+        Operations.OperationsRegistrations.Register();
     }
 }
