@@ -11,10 +11,16 @@ app.Configure(config =>
     config.AddCommand<EnvsCommand>("envs").WithDescription("List the registered environments.");
     config.AddBranch("env", env =>
     {
-        env.SetDescription("Inspect one environment.");
+        env.SetDescription("Work with one environment.");
         env.AddCommand<EnvRolloutCommand>("rollout").WithDescription("Reset with a seed, apply given actions, print each step.");
+        env.AddCommand<EnvCheckCommand>("check").WithDescription("Check an environment against the env contract.");
     });
     config.AddCommand<BaselineCommand>("baseline").WithDescription("Tune and print an env's heuristic baseline policies (e.g. best base-stock).");
+    config.AddBranch("bench", bench =>
+    {
+        bench.SetDescription("Measure performance.");
+        bench.AddCommand<BenchEnvsCommand>("envs").WithDescription("Environment steps per second.");
+    });
     config.SetExceptionHandler((ex, _) => CliErrors.Report(ex));
 });
 return CliErrors.Run(() => app.Run(args));
