@@ -1,7 +1,7 @@
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Checking;
 
-namespace PolicyGradient.Tests.Envs.Checking;
+namespace PolicyGradient.Tests.EnvTests.Checking;
 
 public class EnvCheckerTests
 {

@@ -3,7 +3,7 @@ using PolicyGradient.Environments.ClassicControl;
 using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Environments.ClassicControl;
+namespace PolicyGradient.Tests.EnvTests.ClassicControl;
 
 /// <summary>Properties shared by the five classic-control envs: registration, reset ranges, seeding, saved state.</summary>
 public sealed class ClassicControlCommonTests

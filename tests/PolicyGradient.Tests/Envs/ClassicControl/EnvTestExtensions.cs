@@ -1,6 +1,6 @@
 using PolicyGradient.Environments;
 
-namespace PolicyGradient.Tests.Environments.ClassicControl;
+namespace PolicyGradient.Tests.EnvTests.ClassicControl;
 
 /// <summary>Lets tests use the allocating <see cref="EnvExtensions"/> calls on concrete env types.</summary>
 internal static class EnvTestExtensions

@@ -2,7 +2,7 @@ using System.Text.Json;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.ClassicControl;
 
-namespace PolicyGradient.Tests.Environments.ClassicControl;
+namespace PolicyGradient.Tests.EnvTests.ClassicControl;
 
 /// <summary>
 /// Replays the 1,694 transitions recorded from Gymnasium 1.0.0 (Fixtures/gymnasium-classic-control-transitions.jsonl):

@@ -1,7 +1,7 @@
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.ClassicControl;
 
-namespace PolicyGradient.Tests.Environments.ClassicControl;
+namespace PolicyGradient.Tests.EnvTests.ClassicControl;
 
 public sealed class MountainCarContinuousTests
 {

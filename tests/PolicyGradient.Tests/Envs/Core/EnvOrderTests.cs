@@ -1,6 +1,6 @@
 using PolicyGradient.Environments;
 
-namespace PolicyGradient.Tests.Envs.Core;
+namespace PolicyGradient.Tests.EnvTests.Core;
 
 public class EnvOrderTests
 {

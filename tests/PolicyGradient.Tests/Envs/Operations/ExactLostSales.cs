@@ -1,4 +1,4 @@
-namespace PolicyGradient.Tests.Envs.Operations;
+namespace PolicyGradient.Tests.EnvTests.Operations;
 
 /// <summary>
 /// An independent, simulation-free model of InventoryLostSales-v0 for tests: it propagates the exact

@@ -2,7 +2,7 @@ using PolicyGradient.Environments;
 using PolicyGradient.Environments.Operations;
 using PolicyGradient.Environments.Operations.Baselines;
 
-namespace PolicyGradient.Tests.Envs.Operations;
+namespace PolicyGradient.Tests.EnvTests.Operations;
 
 public class InventoryBaselinesTests
 {

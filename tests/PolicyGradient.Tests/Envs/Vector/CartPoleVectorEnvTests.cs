@@ -2,7 +2,7 @@ using PolicyGradient.Environments;
 using PolicyGradient.Environments.ClassicControl;
 using PolicyGradient.Environments.Vector;
 
-namespace PolicyGradient.Tests.Envs.Vector;
+namespace PolicyGradient.Tests.EnvTests.Vector;
 
 public class CartPoleVectorEnvTests
 {

@@ -3,7 +3,7 @@ using PolicyGradient.Environments.ClassicControl;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Envs.Vector;
+namespace PolicyGradient.Tests.EnvTests.Vector;
 
 public class VectorEnvTests
 {

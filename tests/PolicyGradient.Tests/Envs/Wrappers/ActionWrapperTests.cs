@@ -2,7 +2,7 @@ using PolicyGradient.Environments;
 using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Envs.Wrappers;
+namespace PolicyGradient.Tests.EnvTests.Wrappers;
 
 public class ActionWrapperTests
 {
