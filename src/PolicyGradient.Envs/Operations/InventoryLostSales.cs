@@ -57,7 +57,7 @@ public sealed class InventoryLostSales : Env
         _pipeline = new int[LeadTime];
     }
 
-    /// <summary>Default largest order: 4 × mean demand (rounded up), far above any sensible order (P(D &gt; 20) ≈ 1e-6 for mean 5).</summary>
+    /// <summary>Default largest order: 4 × mean demand (rounded up), far above any sensible order (P(D &gt; 20) ≈ 8e-8 for mean 5).</summary>
     public static int DefaultMaxOrder(double demandMean) => Math.Max(1, (int)Math.Ceiling(4 * demandMean));
 
     /// <summary>Default stock at reset: mean demand over L + 1 periods (rounded), enough to cover until the first order arrives.</summary>
