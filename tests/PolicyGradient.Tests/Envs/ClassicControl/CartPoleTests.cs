@@ -57,4 +57,17 @@ public sealed class CartPoleTests
         Assert.Equal(0f, t.Observation[2]);
         Assert.Equal((float)(0.02 * thetaAcc), t.Observation[3], 6);
     }
+
+    [Fact]
+    public void InvalidActionsAreRejectedWithAClearMessage()
+    {
+        using var env = new CartPole();
+        env.I().Reset(seed: 0);
+        var ex = Assert.Throws<ArgumentException>(() => env.I().Step(2));
+        Assert.Contains("Discrete(2)", ex.Message);
+        Assert.Contains("[0, 1]", ex.Message);
+        Assert.Throws<ArgumentException>(() => env.I().Step([float.NaN]));
+        var len = Assert.Throws<ArgumentException>(() => env.I().Step([0f, 1f]));
+        Assert.Contains("length 2", len.Message);
+    }
 }

@@ -58,4 +58,21 @@ public sealed class PendulumTests
         Assert.Equal(3 * 9.81 / 2 * Math.Sin(1.0) * 0.05, earth.State[1], 15);
         Assert.Throws<ArgumentException>(() => Envs.Make("Pendulum-v1", new Dictionary<string, object> { ["gravity"] = 9.81 }));
     }
+
+    [Fact]
+    public void KeywordValuesMayBeStrings()
+    {
+        var env = (Pendulum)Envs.Make("Pendulum-v1", new Dictionary<string, object> { ["g"] = "9.81" }).Unwrapped;
+        Assert.Equal(9.81, env.Gravity);
+        Assert.Throws<ArgumentException>(() => Envs.Make("Pendulum-v1", new Dictionary<string, object> { ["g"] = "strong" }));
+    }
+
+    [Fact]
+    public void WrongActionLengthIsRejected()
+    {
+        using var env = new Pendulum();
+        env.I().Reset(seed: 0);
+        Assert.Throws<ArgumentException>(() => env.I().Step([0f, 0f]));
+        Assert.Throws<ArgumentException>(() => env.I().Step(Array.Empty<float>()));
+    }
 }
