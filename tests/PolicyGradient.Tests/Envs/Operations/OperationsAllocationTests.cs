@@ -1,7 +1,7 @@
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Operations;
 
-namespace PolicyGradient.Tests.Envs.Operations;
+namespace PolicyGradient.Tests.EnvTests.Operations;
 
 public class OperationsAllocationTests
 {
