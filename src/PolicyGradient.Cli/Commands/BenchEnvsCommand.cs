@@ -53,7 +53,10 @@ public sealed class BenchEnvsCommand : Command<BenchEnvsCommand.Settings>
     const string VectorId = "CartPole-v1";
 
     /// <inheritdoc />
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) => Run(settings, Console.Out);
+
+    /// <summary>Runs the measurements, writing JSON lines (with --json) to <paramref name="output"/>.</summary>
+    internal static int Run(Settings settings, TextWriter output)
     {
         var ids = settings.Env is { } list
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(id => Envs.Spec(id).Id).ToList()
@@ -63,7 +66,7 @@ public sealed class BenchEnvsCommand : Command<BenchEnvsCommand.Settings>
         void Report(string env, string mode, int numEnvs, Throughput t)
         {
             if (settings.Json)
-                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { env, mode, num_envs = numEnvs, steps_per_second = Math.Round(t.PerSecond) }));
+                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { env, mode, num_envs = numEnvs, steps_per_second = Math.Round(t.PerSecond) }));
             else
                 table.AddRow(Markup.Escape(env), mode, numEnvs.ToString(), t.PerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), t.PerCpuSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         }

@@ -96,12 +96,15 @@ public static class EnvChecker
             try
             {
                 env.Step(action, _obs);
-                Add(EnvCheckSeverity.Warning, "order", "Step before the first Reset succeeded; it should throw InvalidOperationException (derive from Env, which checks this) — ignore if the env had been reset before the check");
+                if (env.Spec is null)
+                    Add(EnvCheckSeverity.Info, "order", "Step before the first Reset was not refused; envs made by Envs.Make refuse it (TimeLimit or OrderEnforcing), so register the env and make it with Envs.Make, or wrap it in OrderEnforcing");
+                else
+                    Add(EnvCheckSeverity.Warning, "order", "Step before the first Reset succeeded; it should throw InvalidOperationException (wrap the env in OrderEnforcing, as Envs.Make does) — ignore if the env had been reset before the check");
             }
             catch (InvalidOperationException) { }
             catch (Exception ex)
             {
-                Add(EnvCheckSeverity.Warning, "order", $"Step before the first Reset threw {Describe(ex)}; throw InvalidOperationException saying that Reset must come first (Env does this)");
+                Add(EnvCheckSeverity.Warning, "order", $"Step before the first Reset threw {Describe(ex)}; throw InvalidOperationException saying that Reset must come first (OrderEnforcing does this)");
             }
         }
 

@@ -41,7 +41,7 @@ public sealed class Acrobot : Env
     public double[] State
     {
         get => (double[])_s.Clone();
-        set { value.AsSpan(0, 4).CopyTo(_s); MarkStarted(); }
+        set { value.AsSpan(0, 4).CopyTo(_s); }
     }
 
     /// <inheritdoc />

@@ -1,28 +1,22 @@
-using System.Globalization;
 using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Environments.Vector;
 
 namespace PolicyGradient.Environments.ClassicControl;
 
 /// <summary>
-/// N CartPole-v1 copies (with the 500-step time limit) stepped as arrays — structure of arrays,
-/// no virtual call per copy — optionally over several threads. It gives exactly the numbers of
-/// a <see cref="SyncVectorEnv"/> over <c>Envs.Make("CartPole-v1")</c> copies: the same float64
-/// arithmetic in the same order as <see cref="CartPole"/>, one <see cref="Rng"/> per copy seeded
-/// with seed + i, same-step autoreset. <see cref="VectorEnvs.Make"/> picks it for unwrapped
-/// CartPole-v1; a test checks the equivalence.
+/// N CartPole-v1 copies with the time limit applied inline: the copies are held as the sealed
+/// <see cref="CartPole"/> type and stepped without the interface dispatch and wrapper layer
+/// (<see cref="Wrappers.TimeLimit"/>) of the generic vector envs, optionally over several threads.
+/// The physics stays in one place (<see cref="CartPole"/>), so the results are exactly those of a
+/// <see cref="SyncVectorEnv"/> over <c>Envs.Make("CartPole-v1")</c> copies (a test compares them
+/// step for step). <see cref="VectorEnvs.Make"/> picks it for unwrapped CartPole-v1.
 /// </summary>
 public sealed class CartPoleVectorEnv : IVectorEnv, IStatefulEnv
 {
-    // Gymnasium's constants, as in CartPole.
-    const double Gravity = 9.8, MassCart = 1.0, MassPole = 0.1, TotalMass = MassPole + MassCart;
-    const double Length = 0.5, PoleMassLength = MassPole * Length, ForceMag = 10.0, Tau = 0.02;
     const int ObsSize = 4;
 
-    readonly CartPole _prototype = new();
-    readonly double[] _x, _xDot, _theta, _thetaDot;
+    readonly CartPole[] _envs;
     readonly int[] _elapsed;
-    readonly Rng?[] _rng;
     readonly float[] _actions;
     readonly int[] _bounds;
     readonly WorkerTeam? _team;
@@ -33,16 +27,17 @@ public sealed class CartPoleVectorEnv : IVectorEnv, IStatefulEnv
     /// <param name="numEnvs">Number of copies.</param>
     /// <param name="maxEpisodeSteps">Time limit (CartPole-v1: 500; 0 for none).</param>
     /// <param name="threads">Threads including the caller's (1: in-thread).</param>
-    public CartPoleVectorEnv(int numEnvs, int maxEpisodeSteps = 500, int threads = 1)
+    /// <param name="factory">Builds one copy (default <c>new CartPole()</c>; <see cref="VectorEnvs.Make"/> passes the registered factory).</param>
+    public CartPoleVectorEnv(int numEnvs, int maxEpisodeSteps = 500, int threads = 1, Func<CartPole>? factory = null)
     {
         if (numEnvs <= 0) throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, "numEnvs must be >= 1");
         if (maxEpisodeSteps < 0) throw new ArgumentOutOfRangeException(nameof(maxEpisodeSteps), maxEpisodeSteps, "the time limit must be >= 0 (0: none)");
         if (threads <= 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be >= 1");
         NumEnvs = numEnvs;
         MaxEpisodeSteps = maxEpisodeSteps;
-        _x = new double[numEnvs]; _xDot = new double[numEnvs]; _theta = new double[numEnvs]; _thetaDot = new double[numEnvs];
+        _envs = new CartPole[numEnvs];
+        for (int i = 0; i < numEnvs; i++) _envs[i] = factory?.Invoke() ?? new CartPole();
         _elapsed = new int[numEnvs];
-        _rng = new Rng?[numEnvs];
         _actions = new float[numEnvs];
         Observations = new float[numEnvs * ObsSize];
         FinalObservations = new float[numEnvs * ObsSize];
@@ -65,10 +60,10 @@ public sealed class CartPoleVectorEnv : IVectorEnv, IStatefulEnv
     public int Threads => _bounds.Length - 1;
 
     /// <inheritdoc />
-    public Space SingleObservationSpace => _prototype.ObservationSpace;
+    public Space SingleObservationSpace => _envs[0].ObservationSpace;
 
     /// <inheritdoc />
-    public Space SingleActionSpace => _prototype.ActionSpace;
+    public Space SingleActionSpace => _envs[0].ActionSpace;
 
     /// <inheritdoc />
     public float[] Observations { get; }
@@ -85,7 +80,7 @@ public sealed class CartPoleVectorEnv : IVectorEnv, IStatefulEnv
     /// <inheritdoc />
     public bool[] Truncated { get; }
 
-    /// <summary>Always null entries: CartPole gives no info.</summary>
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, object>?[] Infos { get; }
 
     /// <inheritdoc />
@@ -105,15 +100,13 @@ public sealed class CartPoleVectorEnv : IVectorEnv, IStatefulEnv
             throw new ArgumentException($"{nameof(CartPoleVectorEnv)}: actions must hold NumEnvs × action size = {NumEnvs} × 1 = {NumEnvs} values, got {actions.Length}", nameof(actions));
         if (!_started)
             throw new InvalidOperationException($"{nameof(CartPoleVectorEnv)}: Step was called before Reset; call Reset(seed) first");
-        for (int i = 0; i < actions.Length; i++)
+        if (_team is null) StepRange(0, NumEnvs, actions);
+        else
         {
-            float a = actions[i];
-            if (a != 0f && a != 1f)
-                throw new ArgumentException($"CartPole-v1: action {a.ToString(CultureInfo.InvariantCulture)} of copy {i} is not in the action space Discrete(2); give an integer in [0, 1]", nameof(actions));
+            actions.CopyTo(_actions);
+            _reset = false;
+            _team.Run();
         }
-        actions.CopyTo(_actions);
-        _reset = false;
-        Run();
     }
 
     void Run()
@@ -125,76 +118,45 @@ public sealed class CartPoleVectorEnv : IVectorEnv, IStatefulEnv
     void RunRange(int p)
     {
         if (_reset) ResetRange(_bounds[p], _bounds[p + 1]);
-        else StepRange(_bounds[p], _bounds[p + 1]);
+        else StepRange(_bounds[p], _bounds[p + 1], _actions);
     }
 
     void ResetRange(int from, int to)
     {
         for (int i = from; i < to; i++)
         {
-            // As Env.Reset: a seed reseeds, no seed continues the stream (entropy on first use).
-            if (_seed is long s)
-            {
-                if (_rng[i] is { } r) r.Reseed(s + i);
-                else _rng[i] = new Rng(s + i);
-            }
-            ResetCopy(i);
+            _envs[i].Reset(Observations.AsSpan(i * ObsSize, ObsSize), _seed is long s ? s + i : null);
+            _elapsed[i] = 0;
             Rewards[i] = 0;
             Terminated[i] = false;
             Truncated[i] = false;
         }
     }
 
-    void ResetCopy(int i)
+    void StepRange(int from, int to, ReadOnlySpan<float> actions)
     {
-        Rng r = _rng[i] ??= Rng.FromEntropy();
-        _x[i] = r.Uniform(-0.05, 0.05);
-        _xDot[i] = r.Uniform(-0.05, 0.05);
-        _theta[i] = r.Uniform(-0.05, 0.05);
-        _thetaDot[i] = r.Uniform(-0.05, 0.05);
-        _elapsed[i] = 0;
-        Write(i, Observations);
-    }
-
-    void StepRange(int from, int to)
-    {
-        double[] xs = _x, xDots = _xDot, thetas = _theta, thetaDots = _thetaDot;
-        float[] actions = _actions;
+        CartPole[] envs = _envs;
+        int[] elapsed = _elapsed;
+        float[] obs = Observations;
         int limit = MaxEpisodeSteps;
-        if ((uint)to > (uint)xs.Length || (uint)to > (uint)xDots.Length || (uint)to > (uint)thetas.Length
-            || (uint)to > (uint)thetaDots.Length || (uint)to > (uint)actions.Length) throw new InvalidOperationException("range outside the copies");
         for (int i = from; i < to; i++)
         {
-            // CartPole.StepCore, operation for operation (Florian 2007; Gymnasium's Euler integrator).
-            double x = xs[i], xDot = xDots[i], theta = thetas[i], thetaDot = thetaDots[i];
-            double force = actions[i] == 1f ? ForceMag : -ForceMag;
-            double cos = Math.Cos(theta), sin = Math.Sin(theta);
-            double temp = (force + PoleMassLength * thetaDot * thetaDot * sin) / TotalMass;
-            double thetaAcc = (Gravity * sin - cos * temp) / (Length * (4.0 / 3.0 - MassPole * cos * cos / TotalMass));
-            double xAcc = temp - PoleMassLength * thetaAcc * cos / TotalMass;
-            x += Tau * xDot;
-            xDot += Tau * xAcc;
-            theta += Tau * thetaDot;
-            thetaDot += Tau * thetaAcc;
-            xs[i] = x; xDots[i] = xDot; thetas[i] = theta; thetaDots[i] = thetaDot;
-            bool terminated = x < -CartPole.XThreshold || x > CartPole.XThreshold || theta < -CartPole.ThetaThresholdRadians || theta > CartPole.ThetaThresholdRadians;
-            bool truncated = limit > 0 && ++_elapsed[i] >= limit;
-            Rewards[i] = 1.0; // a copy is reset as soon as it terminates, so no step follows a termination
-            Terminated[i] = terminated;
+            Span<float> row = obs.AsSpan(i * ObsSize, ObsSize);
+            CartPole env = envs[i];
+            StepResult r = env.Step(actions.Slice(i, 1), row);
+            // TimeLimit, inline: the step that reaches the limit is truncated (terminated may be set too).
+            bool truncated = r.Truncated || (limit > 0 && ++elapsed[i] >= limit);
+            Rewards[i] = r.Reward;
+            Terminated[i] = r.Terminated;
             Truncated[i] = truncated;
-            Write(i, Observations);
-            if (terminated || truncated)
+            Infos[i] = r.Info;
+            if (r.Terminated || truncated)
             {
-                Observations.AsSpan(i * ObsSize, ObsSize).CopyTo(FinalObservations.AsSpan(i * ObsSize, ObsSize));
-                ResetCopy(i);
+                row.CopyTo(FinalObservations.AsSpan(i * ObsSize, ObsSize));
+                env.Reset(row);
+                elapsed[i] = 0;
             }
         }
-    }
-
-    void Write(int i, float[] o)
-    {
-        int k = i * ObsSize;
-        o[k] = (float)_x[i]; o[k + 1] = (float)_xDot[i]; o[k + 2] = (float)_theta[i]; o[k + 3] = (float)_thetaDot[i];
     }
 
     /// <inheritdoc />
@@ -205,9 +167,7 @@ public sealed class CartPoleVectorEnv : IVectorEnv, IStatefulEnv
         writer.Write(_started);
         for (int i = 0; i < NumEnvs; i++)
         {
-            writer.Write(_rng[i] is not null);
-            if (_rng[i] is { } r) foreach (ulong w in r.GetState()) writer.Write(w);
-            writer.Write(_x[i]); writer.Write(_xDot[i]); writer.Write(_theta[i]); writer.Write(_thetaDot[i]);
+            _envs[i].SaveState(writer);
             writer.Write(_elapsed[i]);
             writer.Write(Rewards[i]); writer.Write(Terminated[i]); writer.Write(Truncated[i]);
         }
@@ -223,16 +183,9 @@ public sealed class CartPoleVectorEnv : IVectorEnv, IStatefulEnv
         if (kind != nameof(CartPoleVectorEnv) || n != NumEnvs)
             throw new InvalidDataException($"{nameof(CartPoleVectorEnv)}: saved state is a {kind} of {n} copies, this is a {nameof(CartPoleVectorEnv)} of {NumEnvs}");
         _started = reader.ReadBoolean();
-        var words = new ulong[6];
         for (int i = 0; i < NumEnvs; i++)
         {
-            if (reader.ReadBoolean())
-            {
-                for (int w = 0; w < words.Length; w++) words[w] = reader.ReadUInt64();
-                (_rng[i] ??= new Rng(0)).SetState(words);
-            }
-            else _rng[i] = null;
-            _x[i] = reader.ReadDouble(); _xDot[i] = reader.ReadDouble(); _theta[i] = reader.ReadDouble(); _thetaDot[i] = reader.ReadDouble();
+            _envs[i].LoadState(reader);
             _elapsed[i] = reader.ReadInt32();
             Rewards[i] = reader.ReadDouble(); Terminated[i] = reader.ReadBoolean(); Truncated[i] = reader.ReadBoolean();
             Infos[i] = null;
@@ -241,6 +194,10 @@ public sealed class CartPoleVectorEnv : IVectorEnv, IStatefulEnv
         for (int i = 0; i < FinalObservations.Length; i++) FinalObservations[i] = reader.ReadSingle();
     }
 
-    /// <summary>Stops the worker threads.</summary>
-    public void Dispose() => _team?.Dispose();
+    /// <summary>Stops the worker threads and disposes the copies.</summary>
+    public void Dispose()
+    {
+        _team?.Dispose();
+        foreach (var e in _envs) e.Dispose();
+    }
 }

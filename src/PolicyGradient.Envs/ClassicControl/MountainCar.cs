@@ -46,7 +46,7 @@ public sealed class MountainCar : Env
     public double[] State
     {
         get => [_position, _velocity];
-        set { (_position, _velocity) = (value[0], value[1]); MarkStarted(); }
+        set { (_position, _velocity) = (value[0], value[1]); }
     }
 
     /// <inheritdoc />

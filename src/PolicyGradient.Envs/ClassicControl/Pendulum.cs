@@ -40,7 +40,7 @@ public sealed class Pendulum : Env
     public double[] State
     {
         get => [_theta, _thetaDot];
-        set { (_theta, _thetaDot) = (value[0], value[1]); MarkStarted(); }
+        set { (_theta, _thetaDot) = (value[0], value[1]); }
     }
 
     /// <inheritdoc />

@@ -5,12 +5,14 @@ namespace PolicyGradient.Environments;
 /// <summary>
 /// Base class for environments: owns the seeded generator (<see cref="Random"/>) with Gymnasium's
 /// reset semantics (a seed reseeds, no seed continues the stream, the first reset without a seed
-/// draws one from OS entropy) and checks the order of calls.
+/// draws one from OS entropy) and checks buffer and action lengths. (The Reset-before-Step order is
+/// enforced by the wrappers <see cref="Envs.Make"/> adds, as gymnasium.make does, so an env built
+/// directly can be placed in a state and stepped.)
 /// </summary>
 public abstract class Env : IEnv, IStatefulEnv
 {
     Rng? _random;
-    bool _started; // false until the first Reset (or LoadState): Step before Reset is a usage error
+    int _obsSize = -1, _actSize = -1; // the spaces' flat sizes, read once: spaces do not change after construction
 
     /// <inheritdoc />
     public abstract Space ObservationSpace { get; }
@@ -39,17 +41,15 @@ public abstract class Env : IEnv, IStatefulEnv
             if (_random is null) _random = new Rng(s);
             else _random.Reseed(s);
         }
-        _started = true;
         return ResetCore(observation);
     }
 
     /// <inheritdoc />
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
-        if (!_started)
-            throw new InvalidOperationException($"{Name}: Step was called before Reset; call Reset(observation, seed) to start an episode first");
-        CheckObservationBuffer(observation);
-        if (action.Length != ActionSpace.FlatSize)
+        if (_actSize < 0) CacheSizes();
+        if (observation.Length != _obsSize) CheckObservationBuffer(observation);
+        if (action.Length != _actSize)
             throw new ArgumentException($"{Name}: Step got an action of length {action.Length}, but the action space {ActionSpace} takes {ActionSpace.FlatSize} value(s)", nameof(action));
         return StepCore(action, observation);
     }
@@ -59,12 +59,6 @@ public abstract class Env : IEnv, IStatefulEnv
 
     /// <summary>Advances one step; the action has the right length (its values are the env's to check).</summary>
     protected abstract StepResult StepCore(ReadOnlySpan<float> action, Span<float> observation);
-
-    /// <summary>
-    /// Marks the env as started without <see cref="Reset"/>, for envs whose state is set directly
-    /// (e.g. a test placing CartPole in a recorded state).
-    /// </summary>
-    protected void MarkStarted() => _started = true;
 
     /// <summary>The id used in messages.</summary>
     protected string Name => Spec?.Id ?? GetType().Name;
@@ -78,6 +72,12 @@ public abstract class Env : IEnv, IStatefulEnv
         return (int)a;
     }
 
+    void CacheSizes()
+    {
+        _obsSize = ObservationSpace.FlatSize;
+        _actSize = ActionSpace.FlatSize;
+    }
+
     void CheckObservationBuffer(Span<float> observation)
     {
         if (observation.Length != ObservationSpace.FlatSize)
@@ -89,7 +89,6 @@ public abstract class Env : IEnv, IStatefulEnv
     {
         writer.Write(GetType().FullName!);
         foreach (ulong w in Random.GetState()) writer.Write(w);
-        writer.Write(_started);
         SaveCore(writer);
     }
 
@@ -102,7 +101,6 @@ public abstract class Env : IEnv, IStatefulEnv
         var words = new ulong[6];
         for (int i = 0; i < words.Length; i++) words[i] = reader.ReadUInt64();
         Random.SetState(words);
-        _started = reader.ReadBoolean();
         LoadCore(reader);
     }
 

@@ -39,7 +39,8 @@ public static class Envs
 
     /// <summary>
     /// Makes a registered environment, wrapped in <see cref="TimeLimit"/> when its spec has a step
-    /// limit (override with <paramref name="maxEpisodeSteps"/>; 0 disables it).
+    /// limit (override with <paramref name="maxEpisodeSteps"/>; 0 disables it), otherwise in
+    /// <see cref="OrderEnforcing"/>; either refuses Step before Reset.
     /// </summary>
     public static IEnv Make(string id, IReadOnlyDictionary<string, object>? kwargs = null, int? maxEpisodeSteps = null)
     {
@@ -47,7 +48,8 @@ public static class Envs
         IEnv env = spec.Factory(kwargs ?? new Dictionary<string, object>());
         env.Spec = spec;
         int? limit = maxEpisodeSteps ?? spec.MaxEpisodeSteps;
-        if (limit is int l && l > 0) env = new TimeLimit(env, l);
+        // Both wrappers refuse Step before Reset (Gymnasium's make adds OrderEnforcing likewise).
+        env = limit is int l && l > 0 ? new TimeLimit(env, l) : new OrderEnforcing(env);
         return env;
     }
 

@@ -11,8 +11,9 @@ public static class VectorEnvs
     /// <paramref name="threads"/> threads (default: the number of cores).
     /// </summary>
     /// <remarks>
-    /// Unwrapped CartPole copies are served by <see cref="CartPoleVectorEnv"/>, which steps them as
-    /// arrays and gives exactly the same numbers as the generic vector envs (tested).
+    /// Unwrapped CartPole copies are served by <see cref="CartPoleVectorEnv"/>, which steps them
+    /// without interface dispatch or wrapper layers and gives exactly the same numbers as the
+    /// generic vector envs (tested).
     /// </remarks>
     /// <exception cref="UnknownEnvironmentException">The id is not registered.</exception>
     public static IVectorEnv Make(string id, int numEnvs, bool threaded = false, int? threads = null, Func<IEnv, IEnv>? wrap = null)
@@ -21,7 +22,15 @@ public static class VectorEnvs
         if (numEnvs <= 0) throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, "numEnvs must be >= 1");
         if (threads is <= 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be >= 1");
         if (wrap is null && IsBuiltInCartPole(spec))
-            return new CartPoleVectorEnv(numEnvs, spec.MaxEpisodeSteps ?? 0, threaded ? threads ?? Environment.ProcessorCount : 1);
+        {
+            CartPole Copy()
+            {
+                var cartPole = (CartPole)spec.Factory(new Dictionary<string, object>());
+                cartPole.Spec = spec; // as Envs.Make: same messages, same reset-before-step check
+                return cartPole;
+            }
+            return new CartPoleVectorEnv(numEnvs, spec.MaxEpisodeSteps ?? 0, threaded ? threads ?? Environment.ProcessorCount : 1, Copy);
+        }
         IEnv Factory(int _)
         {
             IEnv env = PolicyGradient.Environments.Envs.Make(id);

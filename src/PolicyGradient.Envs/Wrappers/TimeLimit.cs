@@ -3,11 +3,13 @@ namespace PolicyGradient.Environments.Wrappers;
 /// <summary>
 /// Truncates episodes after <see cref="MaxEpisodeSteps"/> steps (Gymnasium's TimeLimit): the step
 /// that reaches the limit returns truncated = true, unless it also terminated, in which case
-/// both flags are reported as Gymnasium does.
+/// both flags are reported as Gymnasium does. Like Gymnasium's OrderEnforcing (which
+/// <c>gymnasium.make</c> adds next to it), it refuses a Step before the first Reset.
 /// </summary>
 public sealed class TimeLimit : Wrapper
 {
     int _elapsed;
+    bool _started;
 
     /// <summary>Wraps <paramref name="env"/> with a limit.</summary>
     public TimeLimit(IEnv env, int maxEpisodeSteps) : base(env)
@@ -26,12 +28,14 @@ public sealed class TimeLimit : Wrapper
     public override IReadOnlyDictionary<string, object>? Reset(Span<float> observation, long? seed = null)
     {
         _elapsed = 0;
+        _started = true;
         return Env.Reset(observation, seed);
     }
 
     /// <inheritdoc />
     public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
+        if (!_started) throw OrderEnforcing.StepBeforeReset(this);
         var r = Env.Step(action, observation);
         _elapsed++;
         return _elapsed >= MaxEpisodeSteps ? r with { Truncated = true } : r;
@@ -41,5 +45,9 @@ public sealed class TimeLimit : Wrapper
     protected override void SaveWrapperState(BinaryWriter writer) => writer.Write(_elapsed);
 
     /// <inheritdoc />
-    protected override void LoadWrapperState(BinaryReader reader) => _elapsed = reader.ReadInt32();
+    protected override void LoadWrapperState(BinaryReader reader)
+    {
+        _elapsed = reader.ReadInt32();
+        _started = true; // a restored state is a started episode
+    }
 }

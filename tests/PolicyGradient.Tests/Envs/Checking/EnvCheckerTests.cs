@@ -1,3 +1,4 @@
+using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Checking;
 
@@ -16,9 +17,9 @@ public class EnvCheckerTests
     [Fact]
     public void Every_registered_env_passes()
     {
-        foreach (var spec in Environments.Envs.Registered)
+        foreach (var spec in EnvRegistry.Registered)
         {
-            using var env = Environments.Envs.Make(spec.Id);
+            using var env = EnvRegistry.Make(spec.Id);
             var report = EnvChecker.Check(env, seed: 7);
             Assert.True(report.Passed, $"{spec.Id}: " + string.Join("\n", report.Findings));
         }

@@ -1,3 +1,4 @@
+using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.ClassicControl;
 using PolicyGradient.Environments.Vector;
@@ -7,7 +8,7 @@ namespace PolicyGradient.Tests.EnvTests.Vector;
 public class CartPoleVectorEnvTests
 {
     /// <summary>The reference: N separate registered CartPole-v1 envs (TimeLimit 500) stepped by the generic in-thread vector env.</summary>
-    static SyncVectorEnv Reference(int n) => new(i => Environments.Envs.Make("CartPole-v1"), n);
+    static SyncVectorEnv Reference(int n) => new(i => EnvRegistry.Make("CartPole-v1"), n);
 
     static void AssertSame(IVectorEnv expected, IVectorEnv actual)
     {

@@ -1,3 +1,4 @@
+using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.ClassicControl;
 using PolicyGradient.Environments.Vector;
@@ -19,7 +20,7 @@ public class VectorEnvTests
         venv.Reset(seed: 100);
         for (int i = 0; i < 4; i++)
         {
-            var (obs, _) = Environments.Envs.Make("CartPole-v1").Reset(seed: 100 + i);
+            var (obs, _) = EnvRegistry.Make("CartPole-v1").Reset(seed: 100 + i);
             Assert.Equal(obs, venv.Observations.AsSpan(i * 4, 4).ToArray());
         }
     }
@@ -32,7 +33,7 @@ public class VectorEnvTests
         using var venv = Make(threaded, 2);
         venv.Reset(seed: 5);
         // The same episode of copy 1, stepped by hand.
-        var single = Environments.Envs.Make("CartPole-v1");
+        var single = EnvRegistry.Make("CartPole-v1");
         single.Reset(seed: 6);
         var actions = new float[] { 1, 1 };
         for (int step = 1; ; step++)

@@ -1,3 +1,4 @@
+using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Environments.Wrappers;
@@ -41,7 +42,7 @@ public class ActionWrapperTests
     [Fact]
     public void Action_wrappers_reject_discrete_spaces()
     {
-        Assert.Throws<ArgumentException>(() => new ClipAction(Environments.Envs.Make("CartPole-v1")));
-        Assert.Throws<ArgumentException>(() => new RescaleAction(Environments.Envs.Make("CartPole-v1")));
+        Assert.Throws<ArgumentException>(() => new ClipAction(EnvRegistry.Make("CartPole-v1")));
+        Assert.Throws<ArgumentException>(() => new RescaleAction(EnvRegistry.Make("CartPole-v1")));
     }
 }

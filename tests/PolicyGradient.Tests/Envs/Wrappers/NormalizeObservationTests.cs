@@ -1,3 +1,4 @@
+using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Wrappers;
 
@@ -43,12 +44,12 @@ public class NormalizeObservationTests
     [Fact]
     public void State_round_trip_restores_the_statistics()
     {
-        var a = new NormalizeObservation(Environments.Envs.Make("CartPole-v1"));
+        var a = new NormalizeObservation(EnvRegistry.Make("CartPole-v1"));
         a.Reset(seed: 3);
         for (int i = 0; i < 5; i++) a.Step(i % 2);
         var ms = new MemoryStream();
         a.SaveState(new BinaryWriter(ms));
-        var b = new NormalizeObservation(Environments.Envs.Make("CartPole-v1"));
+        var b = new NormalizeObservation(EnvRegistry.Make("CartPole-v1"));
         ms.Position = 0;
         b.LoadState(new BinaryReader(ms));
         Assert.Equal(a.Statistics.Mean, b.Statistics.Mean);

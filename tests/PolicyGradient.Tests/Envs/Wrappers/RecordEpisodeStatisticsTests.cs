@@ -1,3 +1,4 @@
+using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Wrappers;
 
@@ -8,7 +9,7 @@ public class RecordEpisodeStatisticsTests
     [Fact]
     public void CartPole_episode_return_and_length_are_reported_on_the_last_step_only()
     {
-        var env = new RecordEpisodeStatistics(Environments.Envs.Make("CartPole-v1"));
+        var env = new RecordEpisodeStatistics(EnvRegistry.Make("CartPole-v1"));
         env.Reset(seed: 42);
         int steps = 0;
         Transition t;
@@ -46,8 +47,8 @@ public class RecordEpisodeStatisticsTests
     [Fact]
     public void Registered_CartPole_is_truncated_at_500_steps()
     {
-        var env = Environments.Envs.Make("CartPole-v1");
-        var cart = (Environments.ClassicControl.CartPole)env.Unwrapped;
+        var env = EnvRegistry.Make("CartPole-v1");
+        var cart = (global::PolicyGradient.Environments.ClassicControl.CartPole)env.Unwrapped;
         env.Reset(seed: 0);
         Transition t = null!;
         for (int i = 1; i <= 500; i++)
