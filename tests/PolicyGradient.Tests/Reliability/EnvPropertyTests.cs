@@ -61,6 +61,45 @@ public sealed class EnvPropertyTests
         }
     }
 
+    /// <summary>
+    /// The real invariant behind loose bounds: terminated agrees with Gymnasium's termination rule
+    /// evaluated on the returned observation (CartPole: |x| &gt; 2.4 or |θ| &gt; 12°; MountainCar:
+    /// position ≥ 0.5 (0.45 for the continuous one) and velocity ≥ 0; Acrobot: −cos θ1 − cos(θ1 + θ2) &gt; 1; Pendulum and the
+    /// inventory envs never terminate). A tolerance of 1e-5 absorbs the float32 rounding of the
+    /// observation, since the envs decide on their float64 state.
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public void TerminationAgreesWithTheObservedState(int seed, int[] draws)
+    {
+        draws ??= [];
+        const double Tol = 1e-5;
+        foreach (string id in BuiltInIds)
+        {
+            using var env = Make(id, 1000);
+            var obs = new float[env.ObservationSpace.FlatSize];
+            var action = new float[env.ActionSpace.FlatSize];
+            env.Reset(obs, seed);
+            foreach (int draw in draws.Take(MaxSteps))
+            {
+                Action(env.ActionSpace, draw, wild: true, action);
+                var r = env.Step(action, obs);
+                // (surely terminal, surely not terminal) under Gymnasium's rule, with the tolerance
+                (bool yes, bool no) = id switch
+                {
+                    "CartPole-v1" => Rule(Math.Max(Math.Abs(obs[0]) - 2.4, Math.Abs(obs[2]) - 12 * 2 * Math.PI / 360)),
+                    "MountainCar-v0" => Rule(Math.Min(obs[0] - 0.5, obs[1])),
+                    "MountainCarContinuous-v0" => Rule(Math.Min(obs[0] - 0.45, obs[1])),
+                    "Acrobot-v1" => Rule(-obs[0] - (obs[0] * obs[2] - obs[1] * obs[3]) - 1.0),
+                    _ => (false, true),
+                };
+                (bool, bool) Rule(double margin) => (margin > Tol, margin < -Tol);
+                if (yes) Assert.True(r.Terminated, $"{id}: observation [{string.Join(", ", obs)}] is terminal but terminated = false");
+                if (no) Assert.False(r.Terminated, $"{id}: observation [{string.Join(", ", obs)}] is not terminal but terminated = true");
+                if (r.Done) env.Reset(obs);
+            }
+        }
+    }
+
     /// <summary>Same seed and same actions give bit-identical trajectories (resets after the first continue the stream).</summary>
     [Property(MaxTest = 50)]
     public void SameSeedAndActionsGiveIdenticalTrajectories(int seed, int limitDraw, int[] draws)
