@@ -39,7 +39,11 @@ public static class CheckpointStore
     /// <returns>The checkpoint folder.</returns>
     /// <exception cref="IOException">The folder is unwritable or the disk is full; the message names the path. Earlier checkpoints are untouched.</exception>
     public static string Write(string checkpointsDir, string name, TrainingState state, CheckpointIdentity identity,
-        IReadOnlyDictionary<string, string>? runState = null)
+        IReadOnlyDictionary<string, string>? runState = null) => Write(checkpointsDir, name, state, identity, runState, afterFile: null);
+
+    /// <summary><see cref="Write(string, string, TrainingState, CheckpointIdentity, IReadOnlyDictionary{string, string}?)"/> with a hook called after each file is written (tests inject disk failures through it).</summary>
+    internal static string Write(string checkpointsDir, string name, TrainingState state, CheckpointIdentity identity,
+        IReadOnlyDictionary<string, string>? runState, Action<string>? afterFile)
     {
         string target = Path.Combine(checkpointsDir, name);
         string tmp = Path.Combine(checkpointsDir, $"{TempPrefix}{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -49,8 +53,8 @@ public static class CheckpointStore
             Directory.CreateDirectory(tmp);
             byte[] model = SafeTensorsFile.Serialize(state.Tensors);
             byte[] env = state.EnvironmentState;
-            WriteDurably(Path.Combine(tmp, ModelFile), model);
-            WriteDurably(Path.Combine(tmp, EnvStateFile), env);
+            WriteDurably(Path.Combine(tmp, ModelFile), model, afterFile);
+            WriteDurably(Path.Combine(tmp, EnvStateFile), env, afterFile);
             var manifest = new CheckpointManifest
             {
                 LibraryVersion = LibraryVersion,
@@ -66,7 +70,7 @@ public static class CheckpointStore
                 },
             };
             // The manifest goes last: a folder with a valid manifest has all its data.
-            WriteDurably(Path.Combine(tmp, ManifestFile), System.Text.Encoding.UTF8.GetBytes(ManifestJson.Write(manifest)));
+            WriteDurably(Path.Combine(tmp, ManifestFile), System.Text.Encoding.UTF8.GetBytes(ManifestJson.Write(manifest)), afterFile);
             if (Directory.Exists(target))
             {
                 string old = Path.Combine(checkpointsDir, $"{OldPrefix}{name}-{Guid.NewGuid():N}");
@@ -87,11 +91,14 @@ public static class CheckpointStore
     static long ReadCounter(TrainingState state, string key) =>
         state.Values.TryGetValue(key, out string? s) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : 0;
 
-    static void WriteDurably(string path, byte[] bytes)
+    static void WriteDurably(string path, byte[] bytes, Action<string>? afterFile)
     {
-        using var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        fs.Write(bytes);
-        fs.Flush(flushToDisk: true);
+        using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            fs.Write(bytes);
+            fs.Flush(flushToDisk: true);
+        }
+        afterFile?.Invoke(path);
     }
 
     static void TryDelete(string dir)

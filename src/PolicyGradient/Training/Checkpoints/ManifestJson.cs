@@ -52,7 +52,7 @@ internal static class ManifestJson
     {
         JsonObject root;
         try { root = JsonNode.Parse(text) as JsonObject ?? throw new CheckpointException($"{where}: manifest.json is not a JSON object"); }
-        catch (JsonException e) { throw new CheckpointException($"{where}: manifest.json is not valid JSON (truncated or corrupted): {e.Message}"); }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException) { throw new CheckpointException($"{where}: manifest.json is not valid JSON (truncated or corrupted): {e.Message}"); }
         try
         {
             // The version comes first: a newer format may change everything else, including the checksum rule.
@@ -82,7 +82,7 @@ internal static class ManifestJson
                 Files = files,
             };
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or ArgumentException or OverflowException)
         {
             throw new CheckpointException($"{where}: manifest.json has a field of the wrong type: {e.Message}");
         }

@@ -74,7 +74,7 @@ internal static class ConfigValues
             foreach (string name in Enum.GetNames(type))
                 if (string.Equals(name, t, StringComparison.OrdinalIgnoreCase) || ConfigNaming.ToSnakeCase(name) == t.ToLowerInvariant())
                 { value = Enum.Parse(type, name); return true; }
-            error = $"expected one of {string.Join(", ", Enum.GetNames(type).Select(ConfigNaming.ToSnakeCase))}, got '{t}'"; return false;
+            error = $"expected one of {string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))}, got '{t}'"; return false;
         }
         error = $"options of type {type.Name} are not supported by the config binder"; return false;
     }
@@ -109,7 +109,7 @@ internal static class ConfigValues
         t == typeof(double) || t == typeof(float) ? "a number" :
         t == typeof(bool) ? "true or false" :
         t == typeof(Schedule) ? "a number or a linear schedule like lin_1e-3" :
-        t == typeof(string) ? "a string" : t.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(t).Select(ConfigNaming.ToSnakeCase)) : t.Name;
+        t == typeof(string) ? "a string" : t.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(t).Select(n => n.ToLowerInvariant())) : t.Name;
 
     /// <summary>Short text of a node for messages.</summary>
     public static string Show(YamlNode node) => node switch
@@ -130,7 +130,7 @@ internal static class ConfigValues
         float f => FormatDouble(double.Parse(f.ToString("R", Inv), Inv)),
         int or long => Convert.ToString(value, Inv)!,
         Schedule sc => sc.ToString(),
-        Enum e => ConfigNaming.ToSnakeCase(e.ToString()),
+        Enum e => e.ToString().ToLowerInvariant(),   // "relu", "tanh": the names users type
         Array a => "[" + string.Join(", ", a.Cast<object?>().Select(Format)) + "]",
         IEnumerable<KeyValuePair<string, object>> map => "{" + string.Join(", ", map.OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => JsonSerializer.Serialize(kv.Key) + ": " + Format(kv.Value))) + "}",
