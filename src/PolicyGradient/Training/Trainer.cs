@@ -95,7 +95,7 @@ public static class Trainer
         long every = run.CheckpointEvery > 0 ? run.CheckpointEvery : Math.Max(1, run.NTimesteps / 10);
         string checkpointsDir = CheckpointStore.Folder(runDir);
         var checkpoints = new CheckpointCallback(checkpointsDir, identity, every, run.KeepCheckpoints, RunState, () => guard.Healthy, lastCheckpoint);
-        var threshold = run.StopRewardThreshold is double th ? new StopOnRewardThresholdCallback(th) : null;
+        var threshold = run.StopRewardThreshold is double th ? new StopOnRewardThresholdCallback(th, useEvaluation: evaluation is not null) : null;
         var wall = new WallClockCallback(s => lastWall = s);
 
         var list = new List<ITrainingCallback> { wall, episodes };
@@ -131,7 +131,7 @@ public static class Trainer
         {
             try { LearningCurvePlot.Save([($"{descriptor.Name} {config.EnvId} (seed {run.Seed})", runDir)], Path.Combine(runDir, CurveFile)); }
             catch (Exception e) when (e is ArgumentException or IOException or TypeInitializationException or DllNotFoundException)
-            { session.Warn?.Invoke($"learning-curve.png not written: {e.Message}"); }
+            { session.Warn?.Invoke($"learning-curve.png not written: {e.Message} {e.InnerException?.Message}"); }
         }
         bool early = algorithm.NumTimesteps < run.NTimesteps;
         return new RunResult(runDir, final, algorithm.NumTimesteps, algorithm.NumUpdates, episodes.MeanReturn, early);

@@ -111,7 +111,7 @@ public class ConfigBinderTests
         Assert.StartsWith("learning_rate: expected a number or a linear schedule like lin_1e-3, got 'fast'", Assert.Single(Problems(() => Bind(Set("learning_rate=fast")))));
         Assert.StartsWith("policy.activation_fn: expected one of tanh, relu, leakyrelu, got 'gelu'", Assert.Single(Problems(() => Bind(Set("policy.activation_fn=gelu")))));
         Assert.StartsWith("policy.net_arch: item 1: expected an integer, got 'x'", Assert.Single(Problems(() => Bind(Set("policy.net_arch=[1,x]")))));
-        Assert.StartsWith("policy.net_arch: expected a list of integers", Assert.Single(Problems(() => Bind(Set("policy.net_arch=64")))));
+        Assert.StartsWith("policy.net_arch: expected a list like [64, 64], got '64'", Assert.Single(Problems(() => Bind(Set("policy.net_arch=64")))));
         Assert.StartsWith("n_steps: expected an integer, got '3.5'", Assert.Single(Problems(() => Bind(Set("n_steps=3.5")))));
     }
 
@@ -119,7 +119,7 @@ public class ConfigBinderTests
     public void Range_violations_name_the_key_and_the_range()
     {
         Assert.Equal("gamma: 1.5 is out of range; expected >= 0 and <= 1", Assert.Single(Problems(() => Bind(Set("gamma=1.5")))));
-        Assert.Equal("learning_rate: 0.0 is out of range; expected > 0 and <= 1", Assert.Single(Problems(() => Bind(Set("learning_rate=0")))));
+        Assert.Equal("learning_rate: 0 is out of range; expected > 0 and <= 1", Assert.Single(Problems(() => Bind(Set("learning_rate=0")))));
         Assert.Equal("learning_rate: lin_-0.001 is out of range; expected > 0 and <= 1", Assert.Single(Problems(() => Bind(Set("learning_rate=lin_-1e-3")))));
         Assert.Equal("policy.net_arch: [64, 0] is out of range; expected >= 1 and <= 4096", Assert.Single(Problems(() => Bind(Set("policy.net_arch=[64,0]")))));
     }

@@ -41,7 +41,7 @@ public class ConfigFuzzTests
             foreach (string p in problems)
             {
                 Assert.DoesNotContain('\n', p);
-                Assert.Matches(@"^[a-z_.\-]+: ", p.StartsWith("--set ", StringComparison.Ordinal) ? p[6..] : p);
+                Assert.Matches(@"^[a-z_.\-]+(: | \()", p.StartsWith("--set ", StringComparison.Ordinal) ? p[6..] : p);
             }
             return;
         }

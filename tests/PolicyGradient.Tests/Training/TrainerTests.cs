@@ -28,7 +28,9 @@ public class TrainerTests
     public void A_run_folder_has_config_progress_events_checkpoints_and_a_learning_curve()
     {
         string dir = RunFolder.Create(Path.Combine(TestRuns.TempDir(), "run"), force: false);
-        var result = Trainer.Train(Config(), dir, new TrainingSession());
+        var warnings = new List<string>();
+        var result = Trainer.Train(Config(), dir, new TrainingSession { Warn = warnings.Add });
+        Assert.True(warnings.Count == 0, string.Join("\n", warnings));
         Assert.Equal(640, result.Timesteps);
         Assert.Equal(20, result.Updates);      // 2 envs × 16 steps per update
         Assert.True(File.Exists(Path.Combine(dir, "config.yaml")));

@@ -6,7 +6,9 @@ namespace PolicyGradient.Training.Callbacks;
 /// Stops training once the evaluation mean return (when evaluation runs) or else the recent mean
 /// training return reaches <see cref="Threshold"/> (SB3's StopTrainingOnRewardThreshold).
 /// </summary>
-public sealed class StopOnRewardThresholdCallback(double threshold) : ITrainingCallback
+/// <param name="threshold">Return at which training stops.</param>
+/// <param name="useEvaluation">Judge by the evaluation mean only (when periodic evaluation runs).</param>
+public sealed class StopOnRewardThresholdCallback(double threshold, bool useEvaluation = false) : ITrainingCallback
 {
     /// <summary>Return at which training stops.</summary>
     public double Threshold { get; } = threshold;
@@ -17,8 +19,8 @@ public sealed class StopOnRewardThresholdCallback(double threshold) : ITrainingC
     /// <inheritdoc />
     public bool OnUpdateEnd(IAlgorithm algorithm, UpdateMetrics metrics)
     {
-        if (metrics.Values.TryGetValue("eval_return_mean", out double e) ? e >= Threshold
-            : metrics.Values.TryGetValue("episode_return_mean", out double r) && r >= Threshold)
+        string key = useEvaluation ? "eval_return_mean" : "episode_return_mean";
+        if (metrics.Values.TryGetValue(key, out double r) && r >= Threshold)
             Reached = true;
         return !Reached;
     }

@@ -24,7 +24,7 @@ internal static class ConfigValues
         if (type.IsArray)
         {
             var elem = type.GetElementType()!;
-            if (node is not YamlSequenceNode seq) { error = $"expected a list of {Describe(elem)}s like [64, 64], got '{Show(node)}'"; return false; }
+            if (node is not YamlSequenceNode seq) { error = $"expected a list like [64, 64], got '{Show(node)}'"; return false; }
             var arr = Array.CreateInstance(elem, seq.Children.Count);
             for (int i = 0; i < seq.Children.Count; i++)
             {
@@ -89,7 +89,7 @@ internal static class ConfigValues
     }
 
     static bool IsNull(YamlScalarNode s) =>
-        s.Style == YamlDotNet.Core.ScalarStyle.Plain && (s.Value is null or "" or "~" || string.Equals(s.Value, "null", StringComparison.OrdinalIgnoreCase));
+        s.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any && (s.Value is null or "" or "~" || string.Equals(s.Value, "null", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>An env_kwargs value: integer, number, bool, string, or a list of them.</summary>
     static object Infer(YamlNode node)
@@ -97,7 +97,7 @@ internal static class ConfigValues
         if (node is YamlSequenceNode seq) return seq.Children.Select(Infer).ToArray();
         if (node is YamlMappingNode) return Show(node);
         string t = ((YamlScalarNode)node).Value ?? "";
-        if (((YamlScalarNode)node).Style != YamlDotNet.Core.ScalarStyle.Plain) return t;
+        if (((YamlScalarNode)node).Style is not (YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any)) return t;
         if (long.TryParse(t, NumberStyles.Integer, Inv, out long l)) return l;
         if (double.TryParse(t, NumberStyles.Float, Inv, out double d)) return d;
         if (bool.TryParse(t, out bool b)) return b;
