@@ -35,7 +35,11 @@ public class TrainerTests
         Assert.Equal(20, result.Updates);      // 2 envs × 16 steps per update
         Assert.True(File.Exists(Path.Combine(dir, "config.yaml")));
         Assert.Equal(1 + 20, File.ReadAllLines(Path.Combine(dir, "progress.csv")).Length);
-        Assert.Single(Directory.GetFiles(dir, "events.out.tfevents.*"));
+        string events = Assert.Single(Directory.GetFiles(dir, "events.out.tfevents.*"));
+        string eventText = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(events));
+        Assert.Contains("brain.Event:2", eventText);          // TensorBoard's file-version record
+        Assert.Contains("train/policy_loss", eventText);
+        Assert.Contains("rollout/episode_return_mean", eventText);
         Assert.Equal(["final", "step-512", "step-640"], Directory.GetDirectories(Path.Combine(dir, "checkpoints")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         byte[] png = File.ReadAllBytes(Path.Combine(dir, "learning-curve.png"));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
