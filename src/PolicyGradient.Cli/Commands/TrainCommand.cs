@@ -33,7 +33,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Config { get; init; }
 
         /// <summary>key=value overrides.</summary>
-        [CommandOption("--set <KEY=VALUE>")][Description("Override one option, e.g. --set n_steps=64 --set policy.net_arch=[64,64]. Repeatable.")]
+        [CommandOption("--set <KEY=VALUE>")][Description("Override one option, e.g. --set n_steps=64 --set policy.net_arch=[[64,64]]. Repeatable.")]
         public string[] Set { get; init; } = [];
 
         /// <summary>Run folder.</summary>
