@@ -37,7 +37,7 @@ public sealed class CartPole : Env
     public double[] State
     {
         get => [_x, _xDot, _theta, _thetaDot];
-        set { (_x, _xDot, _theta, _thetaDot) = (value[0], value[1], value[2], value[3]); _terminated = false; }
+        set { (_x, _xDot, _theta, _thetaDot) = (value[0], value[1], value[2], value[3]); _terminated = false; MarkStarted(); }
     }
 
     /// <inheritdoc />

@@ -10,6 +10,7 @@ namespace PolicyGradient.Environments;
 public abstract class Env : IEnv, IStatefulEnv
 {
     Rng? _random;
+    bool _started; // false until the first Reset (or LoadState): Step before Reset is a usage error
 
     /// <inheritdoc />
     public abstract Space ObservationSpace { get; }
@@ -38,12 +39,15 @@ public abstract class Env : IEnv, IStatefulEnv
             if (_random is null) _random = new Rng(s);
             else _random.Reseed(s);
         }
+        _started = true;
         return ResetCore(observation);
     }
 
     /// <inheritdoc />
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
+        if (!_started)
+            throw new InvalidOperationException($"{Name}: Step was called before Reset; call Reset(observation, seed) to start an episode first");
         CheckObservationBuffer(observation);
         if (action.Length != ActionSpace.FlatSize)
             throw new ArgumentException($"{Name}: Step got an action of length {action.Length}, but the action space {ActionSpace} takes {ActionSpace.FlatSize} value(s)", nameof(action));
@@ -55,6 +59,12 @@ public abstract class Env : IEnv, IStatefulEnv
 
     /// <summary>Advances one step; the action has the right length (its values are the env's to check).</summary>
     protected abstract StepResult StepCore(ReadOnlySpan<float> action, Span<float> observation);
+
+    /// <summary>
+    /// Marks the env as started without <see cref="Reset"/>, for envs whose state is set directly
+    /// (e.g. a test placing CartPole in a recorded state).
+    /// </summary>
+    protected void MarkStarted() => _started = true;
 
     /// <summary>The id used in messages.</summary>
     protected string Name => Spec?.Id ?? GetType().Name;
@@ -79,6 +89,7 @@ public abstract class Env : IEnv, IStatefulEnv
     {
         writer.Write(GetType().FullName!);
         foreach (ulong w in Random.GetState()) writer.Write(w);
+        writer.Write(_started);
         SaveCore(writer);
     }
 
@@ -91,6 +102,7 @@ public abstract class Env : IEnv, IStatefulEnv
         var words = new ulong[6];
         for (int i = 0; i < words.Length; i++) words[i] = reader.ReadUInt64();
         Random.SetState(words);
+        _started = reader.ReadBoolean();
         LoadCore(reader);
     }
 
