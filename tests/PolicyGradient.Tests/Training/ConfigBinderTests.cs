@@ -78,6 +78,20 @@ public class ConfigBinderTests
     }
 
     [Fact]
+    public void Positional_nested_records_bind_by_dotted_keys_or_a_list_for_all_their_lists()
+    {
+        var both = Bind(Set("policy.arch=[32]"));
+        Assert.Equal([32], both.Policy.Arch.Pi);
+        Assert.Equal([32], both.Policy.Arch.Vf);
+        var one = Bind(Yaml("policy:\n  arch:\n    vf: [8, 8]"));
+        Assert.Equal([64, 64], one.Policy.Arch.Pi);
+        Assert.Equal([8, 8], one.Policy.Arch.Vf);
+        Assert.Equal("policy.arch: expected a list like [64, 64] or the keys policy.arch.pi, policy.arch.vf (from --set)",
+            Assert.Single(Problems(() => Bind(Set("policy.arch=5")))));
+        Assert.Equal([64, 64], Bind().Policy.Arch.Pi);
+    }
+
+    [Fact]
     public void Integers_may_be_written_in_float_notation_as_the_zoo_does() =>
         Assert.Equal(100_000, Bind(Yaml("n_steps: 1e5")).NSteps);
 

@@ -11,6 +11,9 @@ namespace PolicyGradient.Tests.Training;
 
 public enum FakeActivation { Tanh, ReLU, LeakyRelu }
 
+/// <summary>A positional record without a parameterless constructor, like NetArch(pi, vf).</summary>
+public sealed record FakeArch(int[] Pi, int[] Vf);
+
 /// <summary>A nested options record, like a policy-network record.</summary>
 public sealed record FakePolicyOptions
 {
@@ -18,6 +21,7 @@ public sealed record FakePolicyOptions
     public bool OrthoInit { get; init; } = true;
     public double LogStdInit { get; init; }
     public FakeActivation ActivationFn { get; init; } = FakeActivation.Tanh;
+    public FakeArch Arch { get; init; } = new([64, 64], [64, 64]);
 }
 
 /// <summary>Options shaped like the real algorithms' (zoo keys), with ranges and a cross-field rule.</summary>

@@ -53,6 +53,7 @@ public static class ConfigBinder
             int which = -1; ConfigField? field = null; string? sub = null;
             for (int i = 0; i < schemas.Length && field is null; i++)
                 if ((field = schemas[i].Find(key, out sub)) is not null) which = i;
+            if (field is null && TryShorthand(schemas, instances, key, node, source, problems)) continue;
             if (field is null)
             {
                 var closest = Envs.Closest(key, schemas.SelectMany(s => s.Keys), 1);
@@ -79,6 +80,32 @@ public static class ConfigBinder
         return instances;
     }
 
+    /// <summary>
+    /// A list given for a nested record (SB3's net_arch=[64, 64]) sets every list-typed field under
+    /// it (pi and vf alike); anything else there is an error naming the keys to use.
+    /// </summary>
+    static bool TryShorthand(ConfigSchema[] schemas, object[] instances, string key, YamlNode node, string source, List<string> problems)
+    {
+        for (int i = 0; i < schemas.Length; i++)
+        {
+            var under = schemas[i].Under(key);
+            if (under.Count == 0) continue;
+            var lists = under.Where(f => f.Type.IsArray && f.Key.LastIndexOf('.') == key.Length).ToList();
+            if (node is YamlSequenceNode && lists.Count > 0)
+            {
+                foreach (var f in lists)
+                {
+                    if (!ConfigValues.TryConvert(node, f.Type, out var v, out string err)) { problems.Add($"{key}: {err} (from {source})"); return true; }
+                    Set(instances[i], f, v);
+                }
+                return true;
+            }
+            problems.Add($"{key}: expected {(lists.Count > 0 ? "a list like [64, 64] or " : "")}the keys {string.Join(", ", under.Select(f => f.Key))} (from {source})");
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>A default instance whose nested option records are private copies (safe to set).</summary>
     static object NewDefault(Type t)
     {
@@ -88,6 +115,7 @@ public static class ConfigBinder
             if (p.SetMethod is not { IsPublic: true } || !ConfigSchema.IsNestedRecord(p.PropertyType)) continue;
             var nested = p.GetValue(o);
             // Records share nothing once cloned; a null nested record gets its own defaults.
+            if (nested is null && p.PropertyType.GetConstructor(Type.EmptyTypes) is null) continue;
             var copy = nested is null ? NewDefault(p.PropertyType) : CloneDeep(nested);
             p.SetValue(o, copy);
         }

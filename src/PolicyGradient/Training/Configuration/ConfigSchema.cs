@@ -40,10 +40,17 @@ internal sealed class ConfigSchema
         }
     }
 
-    /// <summary>A class other than the leaf types, constructible without arguments: bound through dotted keys.</summary>
+    /// <summary>
+    /// A record (or class constructible without arguments) other than the leaf types: bound through
+    /// dotted keys. Positional records qualify too; their defaults come from the parent's instance.
+    /// </summary>
     internal static bool IsNestedRecord(Type t) =>
         t.IsClass && t != typeof(string) && !t.IsArray && t != typeof(Schedule) && !IsMapType(t)
-        && t.GetConstructor(Type.EmptyTypes) is not null;
+        && (t.GetConstructor(Type.EmptyTypes) is not null || t.GetMethod("<Clone>$") is not null);
+
+    /// <summary>The leaf fields directly or indirectly under a nested-record key ("policy.net_arch" → pi, vf).</summary>
+    public IReadOnlyList<ConfigField> Under(string key) =>
+        Fields.Where(f => f.Key.StartsWith(key + ".", StringComparison.Ordinal)).ToList();
 
     /// <summary>Dictionary&lt;string, object&gt;-like types (env_kwargs).</summary>
     internal static bool IsMapType(Type t) =>
