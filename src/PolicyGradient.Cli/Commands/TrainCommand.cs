@@ -81,6 +81,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         var config = ConfigResolver.Resolve(s.Algorithm, s.EnvId, s.Config, s.Set, ConfigLayer.FromScalars("command line", shorthands));
         string runDir = RunFolder.Create(s.Out ?? Path.Combine(RunFolder.DefaultRoot,
             RunFolder.DefaultName(config.Algorithm, config.EnvId, config.Run.Seed, DateTime.Now)), s.Force);
+        foreach (string w in config.Warnings) Console.Error.WriteLine($"pg: warning: {w}");
         Console.Error.WriteLine($"pg: training {config.Algorithm} on {config.EnvId} for {config.Run.NTimesteps:N0} steps into {runDir}");
         var result = ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", config.Run.NTimesteps, s.Quiet, s.LogEvery, EstimateUpdates(config),
             progress => Trainer.Train(config, runDir, new TrainingSession

@@ -27,6 +27,16 @@ public sealed class ResolvedConfig
     /// <summary>The algorithm's options record instance.</summary>
     public object Options { get; }
 
+    /// <summary>
+    /// Advisory messages from the options record's optional public parameterless <c>Warnings()</c>
+    /// method returning <c>IEnumerable&lt;string&gt;</c> (a convention, not an interface: valid but
+    /// questionable settings, e.g. a rollout that is not a multiple of the batch size).
+    /// </summary>
+    public IReadOnlyList<string> Warnings =>
+        Options.GetType().GetMethod("Warnings", Type.EmptyTypes) is { } m && typeof(IEnumerable<string>).IsAssignableFrom(m.ReturnType)
+            ? ((IEnumerable<string>)m.Invoke(Options, null)!).ToList()
+            : [];
+
     /// <summary>Run keys then algorithm keys, each with its canonical value text.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Entries =>
         [.. ConfigBinder.Describe(Run), .. ConfigBinder.Describe(Options)];
