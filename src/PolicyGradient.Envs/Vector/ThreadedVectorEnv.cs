@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using PolicyGradient.Environments.Spaces;
 
 namespace PolicyGradient.Environments.Vector;
@@ -14,15 +13,11 @@ namespace PolicyGradient.Environments.Vector;
 public sealed class ThreadedVectorEnv : IVectorEnv, IStatefulEnv
 {
     readonly EnvBatch _batch;
-    readonly int[] _bounds;               // range p is [_bounds[p], _bounds[p + 1])
-    readonly Thread[] _workers;           // worker w steps range w + 1
-    readonly ManualResetEventSlim[] _go;
-    readonly ManualResetEventSlim[] _done;
-    readonly Exception?[] _errors;
+    readonly int[] _bounds;
+    readonly WorkerTeam _team;
     readonly float[] _actions;
     bool _reset;
     long? _seed;
-    volatile bool _stopping;
     bool _disposed;
 
     /// <summary>Wraps distinct env instances with equal spaces.</summary>
@@ -32,26 +27,12 @@ public sealed class ThreadedVectorEnv : IVectorEnv, IStatefulEnv
     public ThreadedVectorEnv(IReadOnlyList<IEnv> envs, int? threads = null, int spinCount = 2000)
     {
         _batch = new EnvBatch(envs);
-        int n = _batch.Count;
         int t = threads ?? Environment.ProcessorCount;
         if (t <= 0) throw new ArgumentOutOfRangeException(nameof(threads), t, "threads must be >= 1");
-        if (spinCount < 0) throw new ArgumentOutOfRangeException(nameof(spinCount), spinCount, "spinCount must be >= 0");
-        t = Math.Min(t, n);
-        _bounds = new int[t + 1];
-        for (int p = 0; p <= t; p++) _bounds[p] = (int)((long)p * n / t);
-        _actions = new float[n * _batch.ActSize];
-        _workers = new Thread[t - 1];
-        _go = new ManualResetEventSlim[t - 1];
-        _done = new ManualResetEventSlim[t - 1];
-        _errors = new Exception?[t - 1];
-        for (int w = 0; w < _workers.Length; w++)
-        {
-            _go[w] = new ManualResetEventSlim(false, spinCount);
-            _done[w] = new ManualResetEventSlim(false, spinCount);
-            int index = w;
-            _workers[w] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"ThreadedVectorEnv worker {w + 1}" };
-            _workers[w].Start();
-        }
+        t = Math.Min(t, _batch.Count);
+        _bounds = WorkerTeam.Bounds(_batch.Count, t);
+        _actions = new float[_batch.Count * _batch.ActSize];
+        _team = new WorkerTeam(t, spinCount, RunRange, nameof(ThreadedVectorEnv));
     }
 
     /// <summary>Builds <paramref name="numEnvs"/> copies with <paramref name="factory"/> (called with the copy index).</summary>
@@ -97,7 +78,7 @@ public sealed class ThreadedVectorEnv : IVectorEnv, IStatefulEnv
         ObjectDisposedException.ThrowIf(_disposed, this);
         _reset = true;
         _seed = seed;
-        Run();
+        _team.Run();
         _batch.Started = true;
     }
 
@@ -109,42 +90,13 @@ public sealed class ThreadedVectorEnv : IVectorEnv, IStatefulEnv
         _batch.CheckActions(actions.Length, nameof(ThreadedVectorEnv));
         actions.CopyTo(_actions);
         _reset = false;
-        Run();
-    }
-
-    /// <summary>Hands ranges 1.. to the workers, steps range 0 here, waits for all, rethrows the first error.</summary>
-    void Run()
-    {
-        for (int w = 0; w < _go.Length; w++) _go[w].Set();
-        Exception? error = null;
-        try { RunRange(0); }
-        catch (Exception ex) { error = ex; }
-        for (int w = 0; w < _done.Length; w++)
-        {
-            _done[w].Wait();
-            _done[w].Reset();
-            if (_errors[w] is { } e) { error ??= e; _errors[w] = null; }
-        }
-        if (error is not null) ExceptionDispatchInfo.Throw(error);
+        _team.Run();
     }
 
     void RunRange(int p)
     {
         if (_reset) _batch.ResetRange(_bounds[p], _bounds[p + 1], _seed);
         else _batch.StepRange(_bounds[p], _bounds[p + 1], _actions);
-    }
-
-    void WorkerLoop(int w)
-    {
-        while (true)
-        {
-            _go[w].Wait();
-            _go[w].Reset();
-            if (_stopping) return;
-            try { RunRange(w + 1); }
-            catch (Exception ex) { _errors[w] = ex; }
-            _done[w].Set();
-        }
     }
 
     /// <inheritdoc />
@@ -158,11 +110,7 @@ public sealed class ThreadedVectorEnv : IVectorEnv, IStatefulEnv
     {
         if (_disposed) return;
         _disposed = true;
-        _stopping = true;
-        foreach (var g in _go) g.Set();
-        foreach (var t in _workers) t.Join();
-        foreach (var e in _go) e.Dispose();
-        foreach (var e in _done) e.Dispose();
+        _team.Dispose();
         _batch.Dispose();
     }
 }

@@ -1,0 +1,29 @@
+using PolicyGradient.Environments;
+using PolicyGradient.Environments.Operations;
+
+namespace PolicyGradient.Tests.EnvTests.Operations;
+
+public class OperationsAllocationTests
+{
+    public static TheoryData<string> Ids => new() { "InventoryLostSales-v0", "InventoryNetwork-v0" };
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Step_and_reset_allocate_nothing(string id)
+    {
+        using var env = Environments.Envs.Make(id, new Dictionary<string, object> { ["horizon"] = 50 });
+        var obs = new float[env.ObservationSpace.FlatSize];
+        var action = new float[env.ActionSpace.FlatSize];
+        Array.Fill(action, 4f);
+        env.Reset(obs, 0);
+        void Run(int steps)
+        {
+            for (int i = 0; i < steps; i++)
+                if (env.Step(action, obs).Done) env.Reset(obs);
+        }
+        Run(500); // warm up (JIT, first-use paths)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(10_000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
