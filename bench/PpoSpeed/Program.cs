@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using PolicyGradient.Algorithms;
+using PolicyGradient.Environments;
+using PolicyGradient.Training;
+using PolicyGradient.Training.Configuration;
+using TorchSharp;
+
+// PPO CartPole-v1 with the rl-baselines3-zoo preset: 8 envs, n_steps 32, batch 256, 20 epochs,
+// gamma 0.98, lambda 0.8, lr lin_1e-3, clip lin_0.2, 100k steps (= 7,800 minibatch updates).
+if (args.Length > 0 && args[0] == "micro") { torch.set_num_threads(1); Micro.Run(2000); return; }
+int seeds = args.Length > 0 ? int.Parse(args[0]) : 1;
+long steps = args.Length > 1 ? long.Parse(args[1]) : 100_000;
+string algo = args.Length > 2 ? args[2] : "ppo";
+torch.set_num_threads(1);
+var options = new PpoOptions
+{
+    NEnvs = 8, NSteps = 32, BatchSize = 256, NEpochs = 20, Gamma = 0.98, GaeLambda = 0.8,
+    LearningRate = Schedule.Parse("lin_1e-3"), ClipRange = Schedule.Parse("lin_0.2"), EntCoef = 0.0,
+};
+for (int seed = 0; seed < seeds; seed++)
+{
+    using var ppo = new Ppo("CartPole-v1", options, seed);
+    var timer = new PhaseTimer();
+    var sw = Stopwatch.StartNew();
+    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+    ppo.Learn(steps, timer);
+    double total = sw.Elapsed.TotalSeconds;
+    double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+    double eval = Evaluate(ppo, 10, 1000 + seed);
+    Console.WriteLine($"seed {seed}: {total:F2} s wall, {cpu:F2} s CPU (rollout {timer.Rollout:F2} s, update {timer.Update:F2} s), {ppo.NumUpdates} updates, train ep-return(last100) {timer.LastReturn:F1}, eval mean {eval:F1}");
+}
+
+static double Evaluate(IAlgorithm algo, int episodes, long seed)
+{
+    var env = Envs.Make("CartPole-v1");
+    double sum = 0;
+    for (int e = 0; e < episodes; e++)
+    {
+        var (obs, _) = env.Reset(seed + e);
+        while (true)
+        {
+            var t = env.Step(algo.Predict(obs, deterministic: true));
+            sum += t.Reward; obs = t.Observation;
+            if (t.Terminated || t.Truncated) break;
+        }
+    }
+    return sum / episodes;
+}
+
+sealed class PhaseTimer : ITrainingCallback
+{
+    readonly Stopwatch _sw = new();
+    public double Rollout, Update, LastReturn;
+    public void OnTrainingStart(IAlgorithm a) => _sw.Restart();
+    public void OnRolloutEnd(IAlgorithm a) { Rollout += _sw.Elapsed.TotalSeconds; _sw.Restart(); }
+    public bool OnUpdateEnd(IAlgorithm a, UpdateMetrics m)
+    {
+        Update += _sw.Elapsed.TotalSeconds; _sw.Restart();
+        if (m.Values.TryGetValue("episode_return_mean", out var r)) LastReturn = r;
+        return true;
+    }
+}

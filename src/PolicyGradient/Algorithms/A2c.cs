@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Globalization;
+using PolicyGradient.Algorithms.OnPolicy;
+using PolicyGradient.Environments.Vector;
+using PolicyGradient.Estimators;
+using PolicyGradient.Objectives;
+using PolicyGradient.Policies;
+using PolicyGradient.Training;
+using PolicyGradient.Training.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Algorithms;
+
+/// <summary>
+/// Advantage Actor-Critic, the synchronous variant of A3C (Mnih et al. 2016, "Asynchronous Methods
+/// for Deep Reinforcement Learning"; OpenAI baselines' A2C): every n_steps of the N copies, one
+/// gradient step on −A·log π + c_vf (V − R)² − c_ent H with n-step (GAE λ = 1) advantages.
+/// Defaults follow Stable-Baselines3 (RMSprop α 0.99 ε 1e-5, lr 7e-4, n_steps 5).
+/// </summary>
+public sealed class A2c : IAlgorithm
+{
+    readonly OnPolicyCore _core;
+    readonly FlatRmsProp? _rmsProp;
+    readonly FlatAdam? _adam;
+
+    /// <summary>A2C on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
+    public A2c(string envId, A2cOptions? options = null, long seed = 0, Device? device = null)
+        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) { }
+
+    /// <summary>A2C as the run layer builds it (registry entry "a2c").</summary>
+    public A2c(A2cOptions options, AlgorithmContext context)
+        : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
+    {
+        if (context.Deterministic) torch.set_num_threads(1);
+    }
+
+    /// <summary>A2C on a vector env you built (its NumEnvs overrides <c>n_envs</c>).</summary>
+    public A2c(IVectorEnv env, A2cOptions? options = null, long seed = 0, Device? device = null)
+    {
+        Options = Checked(options) with { NEnvs = env.NumEnvs };
+        _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
+            Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
+        if (Options.UseRmsProp) _rmsProp = new FlatRmsProp(_core.Net.Parameters, Options.RmsPropAlpha, Options.RmsPropEps);
+        else _adam = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
+    }
+
+    static A2cOptions Checked(A2cOptions? options)
+    {
+        options ??= new A2cOptions();
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        return options;
+    }
+
+    /// <summary>The options in use.</summary>
+    public A2cOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => "a2c";
+
+    /// <inheritdoc />
+    public long NumTimesteps => _core.NumTimesteps;
+
+    /// <inheritdoc />
+    public int NumUpdates => _core.NumUpdates;
+
+    /// <summary>The actor-critic module, with the trained weights copied in.</summary>
+    public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
+
+    /// <inheritdoc />
+    public void Learn(long totalTimesteps, ITrainingCallback? callback = null)
+    {
+        callback ??= NoCallback.Instance;
+        var clock = Stopwatch.StartNew();
+        long startSteps = _core.NumTimesteps;
+        callback.OnTrainingStart(this);
+        while (_core.NumTimesteps < totalTimesteps)
+        {
+            if (!_core.CollectRollout(this, callback)) break;
+            callback.OnRolloutEnd(this);
+            double learningRate = Options.LearningRate.Value(1.0 - (double)_core.NumTimesteps / totalTimesteps);
+            // n-step returns (λ = 1) bootstrapped from V(s_T), and from V(final observation) on truncation.
+            _core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
+            var values = Update(learningRate);
+            _core.NumUpdates++;
+            var metrics = _core.NewMetrics(clock.Elapsed.TotalSeconds, startSteps);
+            foreach (var (key, value) in values) metrics.Values[key] = value;
+            if (!callback.OnUpdateEnd(this, metrics)) break;
+        }
+        callback.OnTrainingEnd(this);
+    }
+
+    Dictionary<string, double> Update(double learningRate)
+    {
+        using var scope = torch.NewDisposeScope();
+        var buffer = _core.Buffer;
+        int total = buffer.NumSteps * buffer.NumEnvs;
+        var device = _core.Device;
+        var observations = buffer.Observations.view(total, buffer.ObservationSize).to(device);
+        var actions = buffer.Actions.view(total, buffer.ActionSize).to(device);
+        var advantages = buffer.Advantages.view(total).to(device);
+        var returns = buffer.Returns.view(total).to(device);
+        if (Options.NormalizeAdvantage) advantages = AdvantageNormalization.Normalize(advantages);
+
+        // One pass over the whole rollout: a single gradient step per rollout.
+        var weights = _core.Net.Weights();
+        var (head, values) = _core.Net.Forward(observations, weights);
+        var distribution = _core.Net.Distribution(head, weights);
+        var logProbs = distribution.LogProb(actions);
+        var entropy = distribution.Entropy().mean();
+
+        var policyLoss = PolicyGradientLoss.Compute(logProbs, advantages).mean(); // −A·log π (Williams 1992)
+        var valueLoss = ValueLoss.Compute(values, returns).mean();                 // (V − R)²
+        var loss = policyLoss + Options.VfCoef * valueLoss;
+        if (Options.EntCoef != 0) loss = loss + Options.EntCoef * EntropyBonus.Compute(entropy);
+
+        _core.Net.Parameters.ZeroGrad();
+        loss.backward();
+        var gradNorm = _core.Net.Parameters.ClipGradNorm(Options.MaxGradNorm);
+        if (_rmsProp is not null) _rmsProp.Step(learningRate); else _adam!.Step(learningRate);
+
+        return new Dictionary<string, double>
+        {
+            ["policy_loss"] = policyLoss.item<float>(),
+            ["value_loss"] = valueLoss.item<float>(),
+            ["entropy"] = entropy.item<float>(),
+            ["grad_norm"] = gradNorm.item<float>(),
+            ["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns),
+            ["learning_rate"] = learningRate,
+        };
+    }
+
+    /// <inheritdoc />
+    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
+
+    /// <inheritdoc />
+    public TrainingState CaptureState()
+    {
+        var state = new TrainingState();
+        _core.Capture(state);
+        if (_rmsProp is not null) state.Tensors["optimizer.square_avg"] = _rmsProp.SquareAvg.cpu().clone();
+        else
+        {
+            state.Tensors["optimizer.exp_avg"] = _adam!.ExpAvg.cpu().clone();
+            state.Tensors["optimizer.exp_avg_sq"] = _adam.ExpAvgSq.cpu().clone();
+            state.Values["optimizer.steps"] = _adam.Steps.ToString(CultureInfo.InvariantCulture);
+        }
+        return state;
+    }
+
+    /// <inheritdoc />
+    public void RestoreState(TrainingState state)
+    {
+        _core.Restore(state);
+        using var _ = torch.no_grad();
+        if (_rmsProp is not null) _rmsProp.SquareAvg.copy_(OnPolicyCore.Require(state, "optimizer.square_avg"));
+        else
+        {
+            _adam!.ExpAvg.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg"));
+            _adam.ExpAvgSq.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg_sq"));
+            _adam.Steps = long.Parse(OnPolicyCore.RequireValue(state, "optimizer.steps"), CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _rmsProp?.Dispose();
+        _adam?.Dispose();
+        _core.Dispose();
+    }
+}

@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using PolicyGradient.Buffers;
+using PolicyGradient.Environments;
+using PolicyGradient.Environments.Spaces;
+using PolicyGradient.Environments.Vector;
+using PolicyGradient.Environments.Wrappers;
+using PolicyGradient.Policies;
+using PolicyGradient.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Algorithms.OnPolicy;
+
+/// <summary>
+/// What every on-policy algorithm here shares, by composition (no base class hides the loop): the
+/// vector env, the actor-critic on a flat parameter buffer, VecNormalize-style normalization, the
+/// torch generator, the rollout collection step, episode statistics, prediction and the common part
+/// of a checkpoint. Each algorithm file keeps its own training loop and update.
+/// </summary>
+internal sealed class OnPolicyCore : IDisposable
+{
+    const int EpisodeWindow = 100; // SB3's ep_info_buffer: episode_return_mean over the last 100 episodes
+    readonly float[] _envActions, _actions, _logProbs, _values, _rewards;
+    readonly Queue<(double Return, int Length)> _recent = new();
+    readonly List<(double Return, int Length)> _sinceUpdate = [];
+    readonly Box? _actionBox;
+
+    public OnPolicyCore(IVectorEnv env, PolicyNetworkOptions network, int numSteps, double gamma,
+        bool normalizeObservations, bool normalizeRewards, long seed, Device? device)
+    {
+        Env = env;
+        Device = device ?? torch.CPU;
+        Seed = seed;
+        ObservationSize = env.SingleObservationSpace.FlatSize;
+        ActionSize = env.SingleActionSpace.FlatSize;
+        _actionBox = env.SingleActionSpace as Box;
+        if (normalizeObservations && env.SingleObservationSpace is not Box)
+            throw new ArgumentException($"normalize_observations needs a Box observation space, the env has {env.SingleObservationSpace}; set normalize_observations=false");
+
+        // Weights: orthogonal init drawn from torch's global generator, seeded from the run seed.
+        torch.random.manual_seed(seed);
+        var policy = ActorCriticPolicy.Create(env.SingleObservationSpace, env.SingleActionSpace, network);
+        Net = new FusedActorCritic(policy, Device);
+        // Sampling and minibatch shuffling use this generator (checkpointed as "rng.torch").
+        Generator = new torch.Generator((ulong)seed, Device);
+        PredictGenerator = new torch.Generator((ulong)seed + 1, Device);
+
+        Normalization = new VecNormalization(env.NumEnvs, ObservationSize, normalizeObservations, normalizeRewards, gamma);
+        Buffer = new RolloutBuffer(numSteps, env.NumEnvs, ObservationSize, ActionSize);
+        int n = env.NumEnvs;
+        _envActions = new float[n * ActionSize]; _actions = new float[n * ActionSize];
+        _logProbs = new float[n]; _values = new float[n]; _rewards = new float[n];
+
+        env.Reset(seed); // copy i gets seed + i
+        Normalization.ObserveObservations(env.Observations);
+    }
+
+    /// <summary>Builds N copies of a registered env, each recording episode statistics.</summary>
+    public static IVectorEnv MakeVectorEnv(string envId, int numEnvs, IReadOnlyDictionary<string, object>? kwargs) =>
+        new SyncVectorEnv(_ => new RecordEpisodeStatistics(Envs.Make(envId, kwargs)), numEnvs);
+
+    public IVectorEnv Env { get; }
+    public Device Device { get; }
+    public long Seed { get; }
+    public int ObservationSize { get; }
+    public int ActionSize { get; }
+    public FusedActorCritic Net { get; }
+    public torch.Generator Generator { get; }
+    public torch.Generator PredictGenerator { get; }
+    public VecNormalization Normalization { get; }
+    public RolloutBuffer Buffer { get; }
+    public long NumTimesteps { get; set; }
+    public int NumUpdates { get; set; }
+
+    /// <summary>
+    /// Collects one fixed-length rollout of T steps from all N copies into <see cref="Buffer"/>
+    /// (PPO detail 1, vectorised environments). Returns false when a callback stopped training.
+    /// </summary>
+    public bool CollectRollout(IAlgorithm owner, ITrainingCallback callback)
+    {
+        var buffer = Buffer;
+        buffer.Reset();
+        int n = Env.NumEnvs;
+        using var rolloutScope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var weights = Net.Weights(); // views of the flat buffer, valid for the whole rollout
+        var observations = buffer.Observations;
+        while (!buffer.Full)
+        {
+            using var stepScope = torch.NewDisposeScope();
+            int t = buffer.Position;
+            Normalization.NormalizeObservations(Env.Observations, buffer.NextObservationRow());
+            var obs = observations[t];
+            if (Device.type != DeviceType.CPU) obs = obs.to(Device);
+            var (head, value) = Net.Forward(obs, weights);
+            var dist = Net.Distribution(head, weights);
+            var action = dist.Sample(Generator);
+            var logProb = dist.LogProb(action);
+            Read(action.reshape(n * ActionSize), _actions);
+            Read(logProb, _logProbs);
+            Read(value, _values);
+
+            // Box actions: clip to the bounds when stepping; the buffer keeps the unclipped sample.
+            _actions.CopyTo(_envActions, 0);
+            if (_actionBox is not null)
+                for (int i = 0; i < n; i++) _actionBox.Clip(_envActions.AsSpan(i * ActionSize, ActionSize));
+            Env.Step(_envActions);
+            NumTimesteps += n;
+            Normalization.ObserveObservations(Env.Observations);
+            Normalization.NormalizeRewards(Env.Rewards, Env.Terminated, Env.Truncated, _rewards);
+            buffer.Add(_actions, _logProbs, _values, _rewards, Env.Terminated, Env.Truncated);
+            BootstrapTruncations(weights);
+            RecordEpisodes();
+            if (!callback.OnStep(owner)) return false;
+        }
+        // V(s_T) closes the rollout: the bootstrap for copies still inside an episode.
+        using (torch.NewDisposeScope())
+        {
+            var last = new float[n * ObservationSize];
+            Normalization.NormalizeObservations(Env.Observations, last);
+            var (_, value) = Net.Forward(torch.tensor(last, [n, ObservationSize], device: Device), weights);
+            Read(value, _values);
+            buffer.Finish(_values);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Truncation bootstrapping (Pardo et al. 2018): for copies cut by a time limit, V'_t is the value
+    /// of the final observation, computed for all of them in one batch.
+    /// </summary>
+    void BootstrapTruncations(Tensor[] weights)
+    {
+        bool[] term = Env.Terminated, trunc = Env.Truncated;
+        int count = 0;
+        for (int i = 0; i < term.Length; i++) if (trunc[i] && !term[i]) count++;
+        if (count == 0) return;
+        var rows = new float[count * ObservationSize];
+        var which = new int[count];
+        for (int i = 0, k = 0; i < term.Length; i++)
+        {
+            if (!trunc[i] || term[i]) continue;
+            Normalization.NormalizeObservations(Env.FinalObservations.AsSpan(i * ObservationSize, ObservationSize), rows.AsSpan(k * ObservationSize, ObservationSize));
+            which[k++] = i;
+        }
+        var (_, values) = Net.Forward(torch.tensor(rows, [count, ObservationSize], device: Device), weights);
+        var v = new float[count];
+        Read(values, v);
+        for (int k = 0; k < count; k++) Buffer.SetNextValue(which[k], v[k]);
+    }
+
+    void RecordEpisodes()
+    {
+        var infos = Env.Infos;
+        for (int i = 0; i < infos.Length; i++)
+        {
+            if (infos[i] is { } info && info.TryGetValue(RecordEpisodeStatistics.InfoKey, out var e) && e is EpisodeStatistics s
+                && (Env.Terminated[i] || Env.Truncated[i]))
+            {
+                _sinceUpdate.Add((s.Return, s.Length));
+                _recent.Enqueue((s.Return, s.Length));
+                if (_recent.Count > EpisodeWindow) _recent.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>Copies a CPU-readable float tensor into <paramref name="destination"/>.</summary>
+    static void Read(Tensor t, float[] destination)
+    {
+        var c = t.device_type == DeviceType.CPU ? t : t.cpu();
+        if (c.dtype != ScalarType.Float32) c = c.to_type(ScalarType.Float32);
+        if (!c.is_contiguous()) c = c.contiguous();
+        MemoryMarshal.Cast<byte, float>(c.bytes).CopyTo(destination);
+    }
+
+    /// <summary>A metrics object with counters, episode statistics and SPS filled in.</summary>
+    public UpdateMetrics NewMetrics(double wallSeconds, long timestepsAtStart)
+    {
+        var m = new UpdateMetrics { Timesteps = NumTimesteps, Updates = NumUpdates, WallSeconds = wallSeconds };
+        foreach (var (r, l) in _sinceUpdate) { m.EpisodeReturns.Add(r); m.EpisodeLengths.Add(l); }
+        _sinceUpdate.Clear();
+        if (_recent.Count > 0)
+        {
+            m.Values["episode_return_mean"] = _recent.Average(e => e.Return);
+            m.Values["episode_length_mean"] = _recent.Average(e => e.Length);
+        }
+        if (wallSeconds > 0) m.Values["sps"] = (NumTimesteps - timestepsAtStart) / wallSeconds;
+        return m;
+    }
+
+    /// <summary>The action for one raw observation (frozen normalization; Box actions clipped).</summary>
+    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic)
+    {
+        if (observation.Length != ObservationSize)
+            throw new ArgumentException($"the observation has {observation.Length} values, the env's observation space needs {ObservationSize}", nameof(observation));
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var normalized = new float[ObservationSize];
+        Normalization.NormalizeObservations(observation, normalized);
+        var weights = Net.Weights();
+        var (head, _) = Net.Forward(torch.tensor(normalized, [1, ObservationSize], device: Device), weights);
+        var dist = Net.Distribution(head, weights);
+        var action = new float[ActionSize];
+        Read((deterministic ? dist.Mode() : dist.Sample(PredictGenerator)).reshape(ActionSize), action);
+        _actionBox?.Clip(action);
+        return action;
+    }
+
+    /// <summary>Writes the shared part of a checkpoint: weights, generators, counters, normalization, envs, episode window.</summary>
+    public void Capture(TrainingState state)
+    {
+        for (int i = 0; i < Net.Parameters.Names.Count; i++)
+            state.Tensors["policy." + Net.Parameters.Names[i]] = Net.Parameters.Get(Net.Parameters.Names[i]);
+        state.Tensors["rng.torch"] = Generator.get_state().cpu().clone();
+        state.Tensors["rng.predict"] = PredictGenerator.get_state().cpu().clone();
+        state.Values["num_timesteps"] = NumTimesteps.ToString(CultureInfo.InvariantCulture);
+        state.Values["num_updates"] = NumUpdates.ToString(CultureInfo.InvariantCulture);
+        state.Values["episodes_recent"] = string.Join(";", _recent.Select(e => e.Return.ToString("R", CultureInfo.InvariantCulture) + "," + e.Length.ToString(CultureInfo.InvariantCulture)));
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            if (Env is not IStatefulEnv stateful)
+                throw new NotSupportedException($"{Env.GetType().Name} does not implement IStatefulEnv, so the run cannot be checkpointed exactly");
+            stateful.SaveState(w);
+            Normalization.Save(w);
+        }
+        state.EnvironmentState = ms.ToArray();
+    }
+
+    /// <summary>Restores what <see cref="Capture"/> wrote.</summary>
+    public void Restore(TrainingState state)
+    {
+        foreach (string name in Net.Parameters.Names)
+            Net.Parameters.Set(name, Require(state, "policy." + name));
+        Generator.set_state(Require(state, "rng.torch"));
+        if (state.Tensors.TryGetValue("rng.predict", out var p)) PredictGenerator.set_state(p);
+        NumTimesteps = long.Parse(RequireValue(state, "num_timesteps"), CultureInfo.InvariantCulture);
+        NumUpdates = int.Parse(RequireValue(state, "num_updates"), CultureInfo.InvariantCulture);
+        _recent.Clear();
+        _sinceUpdate.Clear();
+        if (state.Values.TryGetValue("episodes_recent", out var recent) && recent.Length > 0)
+            foreach (var item in recent.Split(';'))
+            {
+                var parts = item.Split(',');
+                _recent.Enqueue((double.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture)));
+            }
+        using var r = new BinaryReader(new MemoryStream(state.EnvironmentState));
+        if (Env is not IStatefulEnv stateful)
+            throw new NotSupportedException($"{Env.GetType().Name} does not implement IStatefulEnv, so the run cannot be restored");
+        stateful.LoadState(r);
+        Normalization.Load(r);
+    }
+
+    /// <summary>The tensor named <paramref name="name"/>, or a clear error.</summary>
+    public static Tensor Require(TrainingState state, string name) =>
+        state.Tensors.TryGetValue(name, out var t) ? t : throw new InvalidDataException($"the checkpoint has no tensor '{name}'");
+
+    /// <summary>The value named <paramref name="name"/>, or a clear error.</summary>
+    public static string RequireValue(TrainingState state, string name) =>
+        state.Values.TryGetValue(name, out var v) ? v : throw new InvalidDataException($"the checkpoint has no value '{name}'");
+
+    public void Dispose()
+    {
+        Buffer.Dispose();
+        Net.Dispose();
+        Net.Policy.Dispose();
+        Generator.Dispose();
+        PredictGenerator.Dispose();
+        Env.Dispose();
+    }
+}

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using PolicyGradient.Algorithms.OnPolicy;
+using PolicyGradient.Environments.Vector;
+using PolicyGradient.Estimators;
+using PolicyGradient.Objectives;
+using PolicyGradient.Policies;
+using PolicyGradient.Training;
+using PolicyGradient.Training.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Algorithms;
+
+/// <summary>
+/// REINFORCE (Williams 1992), the Monte-Carlo policy gradient: ∇J = E[Σ_t ∇log π(a_t|s_t)(G_t − b)],
+/// G_t = Σ_k γ^k r_{t+k} to the end of the episode, with no baseline, a running-mean baseline or a
+/// learned value baseline (Sutton and Barto 2018 §13.3–13.4). Each update uses the COMPLETED
+/// episodes of a fixed-length vectorised rollout: the unfinished tail of each copy has no
+/// Monte-Carlo return yet, so it is masked out (no bootstrapping — that would make it actor-critic).
+/// </summary>
+public sealed class Reinforce : IAlgorithm
+{
+    readonly OnPolicyCore _core;
+    readonly FlatAdam _optimizer;
+    double _runningBaseline;
+    bool _baselineStarted;
+
+    /// <summary>REINFORCE on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
+    public Reinforce(string envId, ReinforceOptions? options = null, long seed = 0, Device? device = null)
+        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) { }
+
+    /// <summary>REINFORCE as the run layer builds it (registry entry "reinforce").</summary>
+    public Reinforce(ReinforceOptions options, AlgorithmContext context)
+        : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
+    {
+        if (context.Deterministic) torch.set_num_threads(1);
+    }
+
+    /// <summary>REINFORCE on a vector env you built (its NumEnvs overrides <c>n_envs</c>).</summary>
+    public Reinforce(IVectorEnv env, ReinforceOptions? options = null, long seed = 0, Device? device = null)
+    {
+        Options = Checked(options) with { NEnvs = env.NumEnvs };
+        _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
+            Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
+        _optimizer = new FlatAdam(_core.Net.Parameters);
+    }
+
+    static ReinforceOptions Checked(ReinforceOptions? options)
+    {
+        options ??= new ReinforceOptions();
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        return options;
+    }
+
+    /// <summary>The options in use.</summary>
+    public ReinforceOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => "reinforce";
+
+    /// <inheritdoc />
+    public long NumTimesteps => _core.NumTimesteps;
+
+    /// <inheritdoc />
+    public int NumUpdates => _core.NumUpdates;
+
+    /// <summary>The policy module (with its value head, used only by the learned baseline), trained weights copied in.</summary>
+    public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
+
+    /// <inheritdoc />
+    public void Learn(long totalTimesteps, ITrainingCallback? callback = null)
+    {
+        callback ??= NoCallback.Instance;
+        var clock = Stopwatch.StartNew();
+        long startSteps = _core.NumTimesteps;
+        callback.OnTrainingStart(this);
+        while (_core.NumTimesteps < totalTimesteps)
+        {
+            if (!_core.CollectRollout(this, callback)) break;
+            callback.OnRolloutEnd(this);
+            double learningRate = Options.LearningRate.Value(1.0 - (double)_core.NumTimesteps / totalTimesteps);
+            var values = Update(learningRate);
+            _core.NumUpdates++;
+            var metrics = _core.NewMetrics(clock.Elapsed.TotalSeconds, startSteps);
+            foreach (var (key, value) in values) metrics.Values[key] = value;
+            if (!callback.OnUpdateEnd(this, metrics)) break;
+        }
+        callback.OnTrainingEnd(this);
+    }
+
+    /// <summary>1 for steps whose episode ended inside the rollout (so G_t is a true Monte-Carlo return), else 0; [T, N].</summary>
+    internal static Tensor CompletedEpisodeMask(Tensor dones)
+    {
+        int t = (int)dones.shape[0], n = (int)dones.shape[1];
+        var d = MemoryMarshal.Cast<byte, float>(dones.contiguous().bytes).ToArray();
+        var mask = new float[t * n];
+        for (int j = 0; j < n; j++)
+        {
+            bool ended = false; // scanning backwards: has an episode end been seen at or after step i?
+            for (int i = t - 1; i >= 0; i--)
+            {
+                if (d[i * n + j] != 0f) ended = true;
+                mask[i * n + j] = ended ? 1f : 0f;
+            }
+        }
+        return torch.tensor(mask, [t, n]);
+    }
+
+    Dictionary<string, double> Update(double learningRate)
+    {
+        using var scope = torch.NewDisposeScope();
+        var buffer = _core.Buffer;
+        int total = buffer.NumSteps * buffer.NumEnvs;
+        var device = _core.Device;
+        // Monte-Carlo reward-to-go G_t = r_t + γ(1 − done_t)G_{t+1}; the tail after the last episode end is masked.
+        var returns = DiscountedReturns.Compute(buffer.Rewards, buffer.Dones, Options.Gamma).view(total).to(device);
+        var mask = CompletedEpisodeMask(buffer.Dones).view(total).to(device);
+        double validCount = mask.sum().item<float>();
+        var metrics = new Dictionary<string, double> { ["learning_rate"] = learningRate, ["valid_fraction"] = validCount / total };
+        if (validCount < 2) return metrics; // no episode finished in this rollout: nothing to learn from yet
+
+        var observations = buffer.Observations.view(total, buffer.ObservationSize).to(device);
+        var actions = buffer.Actions.view(total, buffer.ActionSize).to(device);
+        var weights = _core.Net.Weights();
+        var (head, values) = _core.Net.Forward(observations, weights);
+        var distribution = _core.Net.Distribution(head, weights);
+        var logProbs = distribution.LogProb(actions);
+        var entropy = LossAggregation.Aggregate(distribution.Entropy(), mask, LossAggregationMode.TokenMean);
+
+        // The baseline b (variance reduction; it leaves the gradient unbiased).
+        Tensor advantages = Options.Baseline switch
+        {
+            ReinforceBaseline.None => returns,
+            ReinforceBaseline.RunningMean => returns - _runningBaseline,
+            _ => returns - values.detach(),
+        };
+        if (Options.Baseline == ReinforceBaseline.RunningMean)
+        {
+            double batchMean = (returns * mask).sum().item<float>() / validCount;
+            _runningBaseline = _baselineStarted ? Options.BaselineMomentum * _runningBaseline + (1 - Options.BaselineMomentum) * batchMean : batchMean;
+            _baselineStarted = true;
+        }
+        if (Options.NormalizeAdvantage) advantages = AdvantageNormalization.Normalize(advantages, mask);
+
+        var policyLoss = LossAggregation.Aggregate(PolicyGradientLoss.Compute(logProbs, advantages), mask, LossAggregationMode.TokenMean);
+        var loss = policyLoss;
+        Tensor? valueLoss = null;
+        if (Options.Baseline == ReinforceBaseline.Value)
+        {
+            valueLoss = LossAggregation.Aggregate(ValueLoss.Compute(values, returns), mask, LossAggregationMode.TokenMean);
+            loss = loss + Options.VfCoef * valueLoss;
+        }
+        if (Options.EntCoef != 0) loss = loss + Options.EntCoef * EntropyBonus.Compute(entropy);
+
+        _core.Net.Parameters.ZeroGrad();
+        loss.backward();
+        var gradNorm = _core.Net.Parameters.ClipGradNorm(Options.MaxGradNorm);
+        _optimizer.Step(learningRate);
+
+        metrics["policy_loss"] = policyLoss.item<float>();
+        metrics["entropy"] = entropy.item<float>();
+        metrics["grad_norm"] = gradNorm.item<float>();
+        if (valueLoss is not null)
+        {
+            metrics["value_loss"] = valueLoss.item<float>();
+            metrics["explained_variance"] = ExplainedVariance.Compute(buffer.Values.view(total)[mask.to(torch.CPU).to_type(ScalarType.Bool)], returns.cpu()[mask.to(torch.CPU).to_type(ScalarType.Bool)]);
+        }
+        if (Options.Baseline == ReinforceBaseline.RunningMean) metrics["baseline"] = _runningBaseline;
+        return metrics;
+    }
+
+    /// <inheritdoc />
+    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
+
+    /// <inheritdoc />
+    public TrainingState CaptureState()
+    {
+        var state = new TrainingState();
+        _core.Capture(state);
+        state.Tensors["optimizer.exp_avg"] = _optimizer.ExpAvg.cpu().clone();
+        state.Tensors["optimizer.exp_avg_sq"] = _optimizer.ExpAvgSq.cpu().clone();
+        state.Values["optimizer.steps"] = _optimizer.Steps.ToString(CultureInfo.InvariantCulture);
+        state.Values["baseline.running_mean"] = _runningBaseline.ToString("R", CultureInfo.InvariantCulture);
+        state.Values["baseline.started"] = _baselineStarted ? "true" : "false";
+        return state;
+    }
+
+    /// <inheritdoc />
+    public void RestoreState(TrainingState state)
+    {
+        _core.Restore(state);
+        using var _ = torch.no_grad();
+        _optimizer.ExpAvg.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg"));
+        _optimizer.ExpAvgSq.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg_sq"));
+        _optimizer.Steps = long.Parse(OnPolicyCore.RequireValue(state, "optimizer.steps"), CultureInfo.InvariantCulture);
+        _runningBaseline = double.Parse(OnPolicyCore.RequireValue(state, "baseline.running_mean"), CultureInfo.InvariantCulture);
+        _baselineStarted = OnPolicyCore.RequireValue(state, "baseline.started") == "true";
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _core.Dispose();
+    }
+}

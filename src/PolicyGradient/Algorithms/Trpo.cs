@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using PolicyGradient.Algorithms.OnPolicy;
+using PolicyGradient.Environments.Vector;
+using PolicyGradient.Estimators;
+using PolicyGradient.Objectives;
+using PolicyGradient.Policies;
+using PolicyGradient.Training;
+using PolicyGradient.Training.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Algorithms;
+
+/// <summary>
+/// Trust Region Policy Optimization (Schulman et al. 2015, arXiv:1502.05477) as in sb3-contrib:
+/// maximize the surrogate L(θ) = E[r_θ A] subject to mean KL(π_old ‖ π_θ) ≤ δ, by the natural-gradient
+/// direction s = F⁻¹g (conjugate gradient on Fisher-vector products), the largest step
+/// β = √(2δ / sᵀFs) along it, and a backtracking line search; the value function is fitted
+/// separately with Adam on minibatches.
+/// </summary>
+public sealed class Trpo : IAlgorithm
+{
+    readonly OnPolicyCore _core;
+    readonly FlatAdam _valueOptimizer;
+
+    /// <summary>TRPO on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
+    public Trpo(string envId, TrpoOptions? options = null, long seed = 0, Device? device = null)
+        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) { }
+
+    /// <summary>TRPO as the run layer builds it (registry entry "trpo").</summary>
+    public Trpo(TrpoOptions options, AlgorithmContext context)
+        : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
+    {
+        if (context.Deterministic) torch.set_num_threads(1);
+    }
+
+    /// <summary>TRPO on a vector env you built (its NumEnvs overrides <c>n_envs</c>).</summary>
+    public Trpo(IVectorEnv env, TrpoOptions? options = null, long seed = 0, Device? device = null)
+    {
+        Options = Checked(options) with { NEnvs = env.NumEnvs };
+        _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
+            Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
+        // The critic's optimizer. The value loss gives the actor's entries exactly zero gradient, so
+        // Adam leaves them in place: only the trust-region step moves the policy.
+        _valueOptimizer = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
+    }
+
+    static TrpoOptions Checked(TrpoOptions? options)
+    {
+        options ??= new TrpoOptions();
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        return options;
+    }
+
+    /// <summary>The options in use.</summary>
+    public TrpoOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => "trpo";
+
+    /// <inheritdoc />
+    public long NumTimesteps => _core.NumTimesteps;
+
+    /// <inheritdoc />
+    public int NumUpdates => _core.NumUpdates;
+
+    /// <summary>The actor-critic module, with the trained weights copied in.</summary>
+    public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
+
+    /// <inheritdoc />
+    public void Learn(long totalTimesteps, ITrainingCallback? callback = null)
+    {
+        callback ??= NoCallback.Instance;
+        var clock = Stopwatch.StartNew();
+        long startSteps = _core.NumTimesteps;
+        callback.OnTrainingStart(this);
+        while (_core.NumTimesteps < totalTimesteps)
+        {
+            if (!_core.CollectRollout(this, callback)) break;
+            callback.OnRolloutEnd(this);
+            double learningRate = Options.LearningRate.Value(1.0 - (double)_core.NumTimesteps / totalTimesteps);
+            _core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
+            var values = Update(learningRate);
+            _core.NumUpdates++;
+            var metrics = _core.NewMetrics(clock.Elapsed.TotalSeconds, startSteps);
+            foreach (var (key, value) in values) metrics.Values[key] = value;
+            if (!callback.OnUpdateEnd(this, metrics)) break;
+        }
+        callback.OnTrainingEnd(this);
+    }
+
+    Dictionary<string, double> Update(double learningRate)
+    {
+        using var scope = torch.NewDisposeScope();
+        var buffer = _core.Buffer;
+        var net = _core.Net;
+        var theta = net.Parameters.Data;
+        int total = buffer.NumSteps * buffer.NumEnvs;
+        var device = _core.Device;
+        var observations = buffer.Observations.view(total, buffer.ObservationSize).to(device);
+        var actions = buffer.Actions.view(total, buffer.ActionSize).to(device);
+        var oldLogProbs = buffer.LogProbs.view(total).to(device);
+        var advantages = buffer.Advantages.view(total).to(device);
+        var returns = buffer.Returns.view(total).to(device);
+        if (Options.NormalizeAdvantage) advantages = AdvantageNormalization.Normalize(advantages);
+
+        // π_old as constants (the rollout policy: the parameters have not moved yet).
+        IActionDistribution oldDistribution;
+        using (torch.no_grad())
+        {
+            var oldWeights = net.Weights().Select(w => w.clone()).ToArray();
+            oldDistribution = net.Distribution(net.Forward(observations, oldWeights).Head, oldWeights);
+        }
+
+        // Surrogate L(θ) = mean(r_θ A), r = π_θ/π_old, and its gradient g at θ_old.
+        var weights = net.Weights();
+        var distribution = net.Distribution(net.Forward(observations, weights).Head, weights);
+        var surrogate = (advantages * (distribution.LogProb(actions) - oldLogProbs).exp()).mean();
+        var gradient = torch.autograd.grad([surrogate], [theta], retain_graph: true)[0].detach();
+
+        // Natural-gradient direction s = (F + λI)⁻¹ g by conjugate gradient on Fisher-vector products.
+        var meanKl = AnalyticKl.Compute(oldDistribution, distribution).mean();
+        var fisherVectorProduct = NaturalGradient.FisherVectorProduct(meanKl, theta, Options.CgDamping);
+        var direction = NaturalGradient.ConjugateGradient(fisherVectorProduct, gradient, Options.CgMaxSteps);
+        // Largest step along s with the quadratic KL model at the bound: ½β²sᵀFs = δ.
+        double sFs = direction.dot(fisherVectorProduct(direction)).item<float>();
+        double maxStep = sFs > 0 ? Math.Sqrt(2 * Options.TargetKl / sFs) : 0;
+
+        // Backtracking line search on the true surrogate and KL.
+        double oldObjective = surrogate.item<float>();
+        var original = theta.detach().clone();
+        double lastKl = 0, lastObjective = oldObjective;
+        (double, double) Evaluate(double fraction)
+        {
+            using var evalScope = torch.NewDisposeScope();
+            using var _ = torch.no_grad();
+            theta.copy_(original + (fraction * maxStep) * direction);
+            var w = net.Weights();
+            var d = net.Distribution(net.Forward(observations, w).Head, w);
+            lastObjective = (advantages * (d.LogProb(actions) - oldLogProbs).exp()).mean().item<float>();
+            lastKl = AnalyticKl.Compute(oldDistribution, d).mean().item<float>();
+            return (lastObjective, lastKl);
+        }
+        var (accepted, fractionTaken, evaluations) = NaturalGradient.BacktrackingLineSearch(
+            Evaluate, oldObjective, Options.TargetKl, Options.LineSearchShrinkingFactor, Options.LineSearchMaxIter);
+        if (!accepted) using (torch.no_grad()) theta.copy_(original);
+
+        // Critic: n_critic_updates epochs of shuffled minibatches, (V − R)², Adam on the value entries.
+        double valueLossSum = 0; int valueSteps = 0;
+        for (int epoch = 0; epoch < Options.NCriticUpdates; epoch++)
+        {
+            var permutation = torch.randperm(total, generator: _core.Generator).to(device);
+            for (int start = 0; start < total; start += Options.BatchSize)
+            {
+                using var minibatchScope = torch.NewDisposeScope();
+                var index = permutation.narrow(0, start, Math.Min(Options.BatchSize, total - start));
+                var values = net.Forward(observations.index_select(0, index)).Value;
+                var valueLoss = ValueLoss.Compute(values, returns.index_select(0, index)).mean();
+                net.Parameters.ZeroGrad();
+                valueLoss.backward();
+                _valueOptimizer.Step(learningRate);
+                valueLossSum += valueLoss.item<float>();
+                valueSteps++;
+            }
+        }
+
+        return new Dictionary<string, double>
+        {
+            ["policy_objective"] = oldObjective,
+            ["policy_loss"] = -(accepted ? lastObjective : oldObjective),
+            ["approx_kl"] = accepted ? lastKl : 0,
+            ["line_search_success"] = accepted ? 1 : 0,
+            ["line_search_evaluations"] = evaluations,
+            ["step_fraction"] = fractionTaken,
+            ["value_loss"] = valueLossSum / Math.Max(valueSteps, 1),
+            ["entropy"] = oldDistribution.Entropy().mean().item<float>(),
+            ["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns),
+            ["learning_rate"] = learningRate,
+        };
+    }
+
+    /// <inheritdoc />
+    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
+
+    /// <inheritdoc />
+    public TrainingState CaptureState()
+    {
+        var state = new TrainingState();
+        _core.Capture(state);
+        state.Tensors["optimizer.exp_avg"] = _valueOptimizer.ExpAvg.cpu().clone();
+        state.Tensors["optimizer.exp_avg_sq"] = _valueOptimizer.ExpAvgSq.cpu().clone();
+        state.Values["optimizer.steps"] = _valueOptimizer.Steps.ToString(CultureInfo.InvariantCulture);
+        return state;
+    }
+
+    /// <inheritdoc />
+    public void RestoreState(TrainingState state)
+    {
+        _core.Restore(state);
+        using var _ = torch.no_grad();
+        _valueOptimizer.ExpAvg.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg"));
+        _valueOptimizer.ExpAvgSq.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg_sq"));
+        _valueOptimizer.Steps = long.Parse(OnPolicyCore.RequireValue(state, "optimizer.steps"), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _valueOptimizer.Dispose();
+        _core.Dispose();
+    }
+}

@@ -1,0 +1,66 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Training.Optimizers;
+
+/// <summary>
+/// Adam (Kingma and Ba 2015) over a <see cref="FlatParameters"/> buffer, in the form PyTorch uses:
+/// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε).
+/// The whole model updates in six tensor ops. PPO uses ε = 1e-5 (an implementation detail; SB3 and
+/// CleanRL), not PyTorch's 1e-8. <see cref="ExpAvg"/>, <see cref="ExpAvgSq"/> and <see cref="Steps"/>
+/// are the checkpointed state.
+/// </summary>
+public sealed class FlatAdam : IDisposable
+{
+    readonly FlatParameters _parameters;
+
+    /// <summary>Creates the optimizer with zero moments.</summary>
+    public FlatAdam(FlatParameters parameters, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+    {
+        _parameters = parameters;
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        ExpAvg = torch.zeros_like(parameters.Data).requires_grad_(false).DetachFromDisposeScope();
+        ExpAvgSq = torch.zeros_like(parameters.Data).requires_grad_(false).DetachFromDisposeScope();
+    }
+
+    /// <summary>β₁.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β₂.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>First moment m (checkpointed).</summary>
+    public Tensor ExpAvg { get; }
+
+    /// <summary>Second moment v (checkpointed).</summary>
+    public Tensor ExpAvgSq { get; }
+
+    /// <summary>Number of steps taken (t in the bias corrections).</summary>
+    public long Steps { get; set; }
+
+    /// <summary>One update with learning rate <paramref name="learningRate"/> from the current gradient.</summary>
+    public void Step(double learningRate)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        Steps++;
+        var g = _parameters.Grad;
+        double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
+        ExpAvg.lerp_(g, 1 - Beta1);
+        ExpAvgSq.mul_(Beta2).addcmul_(g, g, 1 - Beta2);
+        var denom = ExpAvgSq.sqrt().div_(Math.Sqrt(bc2)).add_(Epsilon);
+        _parameters.Data.addcdiv_(ExpAvg, denom, -learningRate / bc1);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        ExpAvg.Dispose();
+        ExpAvgSq.Dispose();
+    }
+}

@@ -1,0 +1,45 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Training.Optimizers;
+
+/// <summary>
+/// RMSprop (Tieleman and Hinton 2012) over a <see cref="FlatParameters"/> buffer, in PyTorch's
+/// form (not centered, no momentum): v ← αv + (1−α)g²;  θ ← θ − lr·g/(√v + ε). A2C uses
+/// α = 0.99, ε = 1e-5 (SB3, following OpenAI baselines). <see cref="SquareAvg"/> is the checkpointed state.
+/// </summary>
+public sealed class FlatRmsProp : IDisposable
+{
+    readonly FlatParameters _parameters;
+
+    /// <summary>Creates the optimizer with v = 0.</summary>
+    public FlatRmsProp(FlatParameters parameters, double alpha = 0.99, double epsilon = 1e-8)
+    {
+        _parameters = parameters;
+        Alpha = alpha;
+        Epsilon = epsilon;
+        SquareAvg = torch.zeros_like(parameters.Data).requires_grad_(false).DetachFromDisposeScope();
+    }
+
+    /// <summary>Smoothing constant α.</summary>
+    public double Alpha { get; }
+
+    /// <summary>ε added to √v.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Running average of g² (checkpointed).</summary>
+    public Tensor SquareAvg { get; }
+
+    /// <summary>One update with learning rate <paramref name="learningRate"/>.</summary>
+    public void Step(double learningRate)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var g = _parameters.Grad;
+        SquareAvg.mul_(Alpha).addcmul_(g, g, 1 - Alpha);
+        _parameters.Data.addcdiv_(g, SquareAvg.sqrt().add_(Epsilon), -learningRate);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => SquareAvg.Dispose();
+}
