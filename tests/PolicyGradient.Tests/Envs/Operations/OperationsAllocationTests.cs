@@ -22,8 +22,15 @@ public class OperationsAllocationTests
                 if (env.Step(action, obs).Done) env.Reset(obs);
         }
         Run(500); // warm up (JIT, first-use paths)
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(10_000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // A per-step allocation shows in every window; a one-off allocation by the runtime (tiered
+        // JIT recompiling the loop under load) shows in at most one, so take the smallest of three.
+        long smallest = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Run(10_000);
+            smallest = Math.Min(smallest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, smallest);
     }
 }
