@@ -5,7 +5,8 @@ namespace PolicyGradient.Environments.ClassicControl;
 /// <summary>
 /// CartPole-v1 exactly as Gymnasium 1.0's <c>cartpole.py</c>: Euler integration with τ = 0.02,
 /// state in float64, observation (x, ẋ, θ, θ̇) as float32; reward 1 per step including the step
-/// that terminates (|x| &gt; 2.4 or |θ| &gt; 12°); reset uniform in [-0.05, 0.05]^4.
+/// that terminates (|x| &gt; 2.4 or |θ| &gt; 12°) and 0 for steps taken after termination;
+/// reset uniform in [-0.05, 0.05]^4 (rounded to float32, so the observation is the exact state).
 /// Dynamics from Florian (2007), "Correct equations for the dynamics of the cart-pole system".
 /// </summary>
 public sealed class CartPole : Env
@@ -21,11 +22,16 @@ public sealed class CartPole : Env
 
     static readonly Discrete Actions = new(2);
     static readonly Box Observations = new(
-        [(float)(-XThreshold * 2), float.MinValue, (float)(-ThetaThresholdRadians * 2), float.MinValue],
-        [(float)(XThreshold * 2), float.MaxValue, (float)(ThetaThresholdRadians * 2), float.MaxValue]);
+        [(float)(-XThreshold * 2), float.NegativeInfinity, (float)(-ThetaThresholdRadians * 2), float.NegativeInfinity],
+        [(float)(XThreshold * 2), float.PositiveInfinity, (float)(ThetaThresholdRadians * 2), float.PositiveInfinity]);
 
+    readonly bool _suttonBartoReward;
     double _x, _xDot, _theta, _thetaDot;
     bool _terminated;
+
+    /// <summary>Creates the env.</summary>
+    /// <param name="suttonBartoReward">Gymnasium's <c>sutton_barto_reward</c>: 0 per step and -1 on termination instead of +1 per step.</param>
+    public CartPole(bool suttonBartoReward = false) => _suttonBartoReward = suttonBartoReward;
 
     /// <inheritdoc />
     public override Space ObservationSpace => Observations;
@@ -33,7 +39,7 @@ public sealed class CartPole : Env
     /// <inheritdoc />
     public override Space ActionSpace => Actions;
 
-    /// <summary>The float64 internal state (x, ẋ, θ, θ̇).</summary>
+    /// <summary>The float64 internal state (x, ẋ, θ, θ̇). Setting it also clears the "already terminated" flag.</summary>
     public double[] State
     {
         get => [_x, _xDot, _theta, _thetaDot];
@@ -43,10 +49,12 @@ public sealed class CartPole : Env
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, object>? ResetCore(Span<float> observation)
     {
-        _x = Random.Uniform(-0.05, 0.05);
-        _xDot = Random.Uniform(-0.05, 0.05);
-        _theta = Random.Uniform(-0.05, 0.05);
-        _thetaDot = Random.Uniform(-0.05, 0.05);
+        // Rounded to float32 so that the first observation *is* the state (a Gymnasium run started
+        // from our printed observation then follows the same trajectory bit for bit).
+        _x = (float)Random.Uniform(-0.05, 0.05);
+        _xDot = (float)Random.Uniform(-0.05, 0.05);
+        _theta = (float)Random.Uniform(-0.05, 0.05);
+        _thetaDot = (float)Random.Uniform(-0.05, 0.05);
         _terminated = false;
         Write(observation);
         return null;
@@ -58,17 +66,21 @@ public sealed class CartPole : Env
         int a = DiscreteAction(action, Actions);
         double force = a == 1 ? ForceMag : -ForceMag;
         double cos = Math.Cos(_theta), sin = Math.Sin(_theta);
-        double temp = (force + PoleMassLength * _thetaDot * _thetaDot * sin) / TotalMass;
-        double thetaAcc = (Gravity * sin - cos * temp) / (Length * (4.0 / 3.0 - MassPole * cos * cos / TotalMass));
+        // Same association as Gymnasium (np.square groups the square first) so rounding matches.
+        double temp = (force + PoleMassLength * (_thetaDot * _thetaDot) * sin) / TotalMass;
+        double thetaAcc = (Gravity * sin - cos * temp) / (Length * (4.0 / 3.0 - MassPole * (cos * cos) / TotalMass));
         double xAcc = temp - PoleMassLength * thetaAcc * cos / TotalMass;
         _x += Tau * _xDot;
         _xDot += Tau * xAcc;
         _theta += Tau * _thetaDot;
         _thetaDot += Tau * thetaAcc;
         bool terminated = _x < -XThreshold || _x > XThreshold || _theta < -ThetaThresholdRadians || _theta > ThetaThresholdRadians;
-        // Gymnasium gives 1.0 on the terminating step and 0.0 for steps taken after termination.
-        double reward = _terminated ? 0.0 : 1.0;
-        _terminated |= terminated;
+        // Gymnasium: +1 while not terminated, +1 on the first terminating step, 0 on later terminating
+        // steps (Sutton–Barto variant: 0, -1, -1).
+        double reward;
+        if (!terminated) reward = _suttonBartoReward ? 0.0 : 1.0;
+        else if (!_terminated) { _terminated = true; reward = _suttonBartoReward ? -1.0 : 1.0; }
+        else reward = _suttonBartoReward ? -1.0 : 0.0;
         Write(observation);
         return new StepResult(reward, terminated, false);
     }

@@ -7,7 +7,7 @@ internal static class BuiltInEnvironments
 {
     internal static void RegisterAll()
     {
-        Envs.Register(new EnvSpec("CartPole-v1", _ => new CartPole(), MaxEpisodeSteps: 500, RewardThreshold: 475,
-            Description: "Balance a pole on a cart; +1 per step (Barto, Sutton & Anderson 1983)"));
+        ClassicControlRegistrations.Register();
+        Operations.OperationsRegistrations.Register();
     }
 }

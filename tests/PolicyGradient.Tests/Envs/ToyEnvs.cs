@@ -1,7 +1,7 @@
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Spaces;
 
-namespace PolicyGradient.Tests.Environments;
+namespace PolicyGradient.Tests.EnvTests;
 
 /// <summary>Emits a fixed sequence of 1-d observations and rewards; terminates after the last one (or never, when <c>loop</c>).</summary>
 internal sealed class SequenceEnv(float[] observations, double[] rewards, bool loop = false) : Env

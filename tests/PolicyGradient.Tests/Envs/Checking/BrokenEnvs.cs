@@ -1,7 +1,7 @@
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Spaces;
 
-namespace PolicyGradient.Tests.Environments.Checking;
+namespace PolicyGradient.Tests.EnvTests.Checking;
 
 /// <summary>A sound little env (a random walk); subclasses break one rule each.</summary>
 internal class WalkEnv : Env

@@ -2,7 +2,7 @@ using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Checking;
 
-namespace PolicyGradient.Tests.Environments.Checking;
+namespace PolicyGradient.Tests.EnvTests.Checking;
 
 public class EnvCheckerTests
 {

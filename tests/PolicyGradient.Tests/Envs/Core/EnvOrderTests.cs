@@ -2,7 +2,7 @@ using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.ClassicControl;
 
-namespace PolicyGradient.Tests.Environments.Core;
+namespace PolicyGradient.Tests.EnvTests.Core;
 
 public class EnvOrderTests
 {

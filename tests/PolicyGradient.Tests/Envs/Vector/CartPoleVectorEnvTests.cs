@@ -3,7 +3,7 @@ using PolicyGradient.Environments;
 using PolicyGradient.Environments.ClassicControl;
 using PolicyGradient.Environments.Vector;
 
-namespace PolicyGradient.Tests.Environments.Vector;
+namespace PolicyGradient.Tests.EnvTests.Vector;
 
 public class CartPoleVectorEnvTests
 {

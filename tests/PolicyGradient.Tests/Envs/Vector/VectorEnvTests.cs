@@ -4,7 +4,7 @@ using PolicyGradient.Environments.ClassicControl;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Environments.Vector;
+namespace PolicyGradient.Tests.EnvTests.Vector;
 
 public class VectorEnvTests
 {

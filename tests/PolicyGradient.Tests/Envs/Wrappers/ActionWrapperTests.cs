@@ -3,7 +3,7 @@ using PolicyGradient.Environments;
 using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Environments.Wrappers;
+namespace PolicyGradient.Tests.EnvTests.Wrappers;
 
 public class ActionWrapperTests
 {

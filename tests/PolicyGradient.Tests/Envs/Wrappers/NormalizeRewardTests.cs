@@ -1,7 +1,7 @@
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Environments.Wrappers;
+namespace PolicyGradient.Tests.EnvTests.Wrappers;
 
 public class NormalizeRewardTests
 {

@@ -2,7 +2,7 @@ using EnvRegistry = PolicyGradient.Environments.Envs;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Environments.Wrappers;
+namespace PolicyGradient.Tests.EnvTests.Wrappers;
 
 public class RecordEpisodeStatisticsTests
 {

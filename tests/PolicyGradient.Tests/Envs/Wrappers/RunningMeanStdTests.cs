@@ -1,6 +1,6 @@
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Environments.Wrappers;
+namespace PolicyGradient.Tests.EnvTests.Wrappers;
 
 public class RunningMeanStdTests
 {

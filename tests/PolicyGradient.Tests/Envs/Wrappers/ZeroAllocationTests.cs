@@ -2,7 +2,7 @@ using PolicyGradient.Environments;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Environments.Wrappers;
 
-namespace PolicyGradient.Tests.Environments.Wrappers;
+namespace PolicyGradient.Tests.EnvTests.Wrappers;
 
 /// <summary>Stepping through every wrapper and the in-thread vector env allocates nothing (episode ends aside).</summary>
 public class ZeroAllocationTests

@@ -1,0 +1,59 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using PolicyGradient.Environments;
+using PolicyGradient.Training;
+using Spectre.Console.Cli;
+
+namespace PolicyGradient.Cli.Commands;
+
+/// <summary>`pg eval &lt;run-or-checkpoint&gt;`: runs whole episodes with a trained policy and reports the mean return.</summary>
+public sealed class EvalCommand : Command<EvalCommand.Settings>
+{
+    /// <summary>Options.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Run or checkpoint folder.</summary>
+        [CommandArgument(0, "<run-or-checkpoint>")][Description("A run folder (its newest complete checkpoint) or a checkpoints/<name> folder.")]
+        public string Path { get; init; } = "";
+
+        /// <summary>Episodes.</summary>
+        [CommandOption("--episodes <N>")][Description("Episodes to run (default 10).")]
+        public int Episodes { get; init; } = 10;
+
+        /// <summary>Mode actions.</summary>
+        [CommandOption("--deterministic")][Description("Take the most likely action instead of sampling.")]
+        public bool Deterministic { get; init; }
+
+        /// <summary>Seed of the first episode.</summary>
+        [CommandOption("--seed <S>")][Description("Episode i resets with seed S + i (default: the run's seed + 1000000, apart from training seeds).")]
+        public long? Seed { get; init; }
+
+        /// <summary>JSON output.</summary>
+        [CommandOption("--json")][Description("Print exactly {\"mean_return\":..,\"std_return\":..,\"episodes\":N}.")]
+        public bool Json { get; init; }
+
+        /// <summary>Device.</summary>
+        [CommandOption("--device <DEVICE>")][Description("cpu or cuda (default cpu).")]
+        public string Device { get; init; } = "cpu";
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
+    {
+        if (s.Episodes < 1) throw new UsageException($"--episodes must be at least 1, got {s.Episodes}");
+        var device = TorchSetup.Apply(1, false, s.Device);
+        var (algorithm, config, checkpoint) = RunLoader.Load(s.Path, device, w => Console.Error.WriteLine($"pg: warning: {w}"));
+        using (algorithm)
+        {
+            using var env = Envs.Make(config.EnvId, config.Run.EnvKwargs);
+            var r = Evaluator.Evaluate(algorithm, env, s.Episodes, s.Seed ?? config.Run.Seed + 1_000_000, s.Deterministic);
+            if (s.Json)
+                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["mean_return"] = r.MeanReturn, ["std_return"] = r.StdReturn, ["episodes"] = s.Episodes }));
+            else
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{config.Algorithm} {config.EnvId}: mean return {r.MeanReturn:0.###} ± {r.StdReturn:0.###} over {s.Episodes} episodes ({(s.Deterministic ? "deterministic" : "sampled")} actions; checkpoint {checkpoint})"));
+        }
+        return ExitCodes.Success;
+    });
+}

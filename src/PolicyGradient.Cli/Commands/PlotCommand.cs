@@ -1,0 +1,33 @@
+using System.ComponentModel;
+using PolicyGradient.Training.Plotting;
+using Spectre.Console.Cli;
+
+namespace PolicyGradient.Cli.Commands;
+
+/// <summary>`pg plot &lt;run&gt;...`: learning curves of one or several runs (overlaid) into a PNG.</summary>
+public sealed class PlotCommand : Command<PlotCommand.Settings>
+{
+    /// <summary>Options.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Run folders.</summary>
+        [CommandArgument(0, "<runs>")][Description("One or more run folders.")]
+        public string[] Runs { get; init; } = [];
+
+        /// <summary>Output PNG.</summary>
+        [CommandOption("--out <FILE>")][Description("PNG path (default: <run>/learning-curve.png for one run, learning-curves.png for several).")]
+        public string? Out { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
+    {
+        foreach (string run in s.Runs)
+            if (!File.Exists(Path.Combine(run, "progress.csv"))) throw new UsageException($"{run}: no progress.csv (is it a run folder made by pg train?)");
+        string output = s.Out ?? (s.Runs.Length == 1 ? Path.Combine(s.Runs[0], "learning-curve.png") : "learning-curves.png");
+        var runs = s.Runs.Select(r => (Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(r))), r)).ToList();
+        LearningCurvePlot.Save(runs, output);
+        Console.WriteLine(Path.GetFullPath(output));
+        return ExitCodes.Success;
+    });
+}

@@ -1,0 +1,58 @@
+using System.ComponentModel;
+using PolicyGradient.Training;
+using PolicyGradient.Training.Configuration;
+using Spectre.Console.Cli;
+
+namespace PolicyGradient.Cli.Commands;
+
+/// <summary>`pg resume &lt;run&gt;`: continues a run from its newest complete checkpoint, in the same folder.</summary>
+public sealed class ResumeCommand : Command<ResumeCommand.Settings>
+{
+    /// <summary>Options.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Run folder.</summary>
+        [CommandArgument(0, "<run>")][Description("Run folder made by pg train.")]
+        public string Run { get; init; } = "";
+
+        /// <summary>New total timesteps.</summary>
+        [CommandOption("--timesteps <N>")][Description("Train up to N total steps (default: the run's n_timesteps).")]
+        public long? Timesteps { get; init; }
+
+        /// <summary>libtorch threads.</summary>
+        [CommandOption("--threads <T>")][Description("libtorch intra-op threads (default 1).")]
+        public int Threads { get; init; } = 1;
+
+        /// <summary>Device.</summary>
+        [CommandOption("--device <DEVICE>")][Description("cpu or cuda (default cpu).")]
+        public string Device { get; init; } = "cpu";
+
+        /// <summary>Plain lines.</summary>
+        [CommandOption("--quiet")][Description("No progress bar.")]
+        public bool Quiet { get; init; }
+
+        /// <summary>Plain-line interval.</summary>
+        [CommandOption("--log-every <UPDATES>")][Description("Updates between plain progress lines.")]
+        public int LogEvery { get; init; }
+
+        /// <summary>Deterministic mode.</summary>
+        [CommandOption("--deterministic")][Description("One thread and deterministic kernels (use it if the run was started with it).")]
+        public bool Deterministic { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
+    {
+        var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
+        var config = ConfigResolver.FromRunConfig(Path.Combine(s.Run, Trainer.ConfigFile));
+        long total = s.Timesteps ?? config.Run.NTimesteps;
+        Console.Error.WriteLine($"pg: resuming {s.Run} up to {total:N0} steps");
+        var result = ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", total, s.Quiet, s.LogEvery, TrainCommand.EstimateUpdates(config),
+            progress => Trainer.Resume(s.Run, s.Timesteps, new TrainingSession
+            {
+                Device = device, Deterministic = s.Deterministic, Callbacks = [progress], Warn = w => Console.Error.WriteLine($"pg: warning: {w}"),
+            }));
+        TrainCommand.Report(result);
+        return ExitCodes.Success;
+    });
+}

@@ -1,0 +1,25 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Cli.Commands;
+
+/// <summary>Process-wide libtorch settings from the command line: threads, determinism, device.</summary>
+internal static class TorchSetup
+{
+    /// <summary>Applies --threads / --deterministic and returns the --device.</summary>
+    public static Device Apply(int threads, bool deterministic, string device)
+    {
+        if (threads < 1) throw new UsageException($"--threads must be at least 1, got {threads}");
+        // One intra-op thread is the fastest for small networks (shared/DESIGN.md §2, measured).
+        // Deterministic mode pins one thread (reductions then run in a fixed order); TorchSharp 0.107
+        // marks use_deterministic_algorithms as not implemented, and CPU kernels need no more.
+        torch.set_num_threads(deterministic ? 1 : threads);
+        return device.ToLowerInvariant() switch
+        {
+            "cpu" => CPU,
+            "cuda" or "gpu" when torch.cuda.is_available() => CUDA,
+            "cuda" or "gpu" => throw new UsageException("--device cuda: CUDA is not available (this build uses the CPU libtorch package); use --device cpu"),
+            _ => throw new UsageException($"--device must be cpu or cuda, got '{device}'"),
+        };
+    }
+}

@@ -1,0 +1,106 @@
+using System.ComponentModel;
+using System.Globalization;
+using PolicyGradient.Training;
+using PolicyGradient.Training.Configuration;
+using Spectre.Console.Cli;
+
+namespace PolicyGradient.Cli.Commands;
+
+/// <summary>`pg train &lt;algo&gt; &lt;env-id&gt;`: resolves and validates the configuration, then trains into a run folder.</summary>
+public sealed class TrainCommand : Command<TrainCommand.Settings>
+{
+    /// <summary>Options.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Algorithm name.</summary>
+        [CommandArgument(0, "<algo>")][Description("Algorithm: ppo, a2c, reinforce, trpo, ...")]
+        public string Algorithm { get; init; } = "";
+
+        /// <summary>Environment id.</summary>
+        [CommandArgument(1, "<env-id>")][Description("Environment id, e.g. CartPole-v1 (see pg envs).")]
+        public string EnvId { get; init; } = "";
+
+        /// <summary>Total timesteps (n_timesteps).</summary>
+        [CommandOption("--timesteps <N>")][Description("Total environment steps (overrides n_timesteps).")]
+        public long? Timesteps { get; init; }
+
+        /// <summary>Run seed.</summary>
+        [CommandOption("--seed <S>")][Description("Run seed (default 0).")]
+        public long? Seed { get; init; }
+
+        /// <summary>YAML config file.</summary>
+        [CommandOption("--config <FILE>")][Description("YAML file of key: value options (applied over the preset).")]
+        public string? Config { get; init; }
+
+        /// <summary>key=value overrides.</summary>
+        [CommandOption("--set <KEY=VALUE>")][Description("Override one option, e.g. --set n_steps=64 --set policy.net_arch=[[64,64]]. Repeatable.")]
+        public string[] Set { get; init; } = [];
+
+        /// <summary>Run folder.</summary>
+        [CommandOption("--out <DIR>")][Description("Run folder (default runs/<algo>-<env>-<seed>-<time>).")]
+        public string? Out { get; init; }
+
+        /// <summary>libtorch threads.</summary>
+        [CommandOption("--threads <T>")][Description("libtorch intra-op threads (default 1: fastest for small networks).")]
+        public int Threads { get; init; } = 1;
+
+        /// <summary>Device.</summary>
+        [CommandOption("--device <DEVICE>")][Description("cpu or cuda (default cpu).")]
+        public string Device { get; init; } = "cpu";
+
+        /// <summary>Checkpoint period.</summary>
+        [CommandOption("--checkpoint-every <N>")][Description("Checkpoint every N timesteps (default about every 10% of the run).")]
+        public long? CheckpointEvery { get; init; }
+
+        /// <summary>Plain log lines instead of a progress bar.</summary>
+        [CommandOption("--quiet")][Description("No progress bar: one plain line every --log-every updates.")]
+        public bool Quiet { get; init; }
+
+        /// <summary>Plain-line interval.</summary>
+        [CommandOption("--log-every <UPDATES>")][Description("Updates between plain progress lines (default: about 50 lines per run).")]
+        public int LogEvery { get; init; }
+
+        /// <summary>Deterministic mode.</summary>
+        [CommandOption("--deterministic")][Description("One thread and deterministic kernels: same seed, same result.")]
+        public bool Deterministic { get; init; }
+
+        /// <summary>Replace an existing run folder.</summary>
+        [CommandOption("--force")][Description("Replace an existing non-empty --out folder.")]
+        public bool Force { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
+    {
+        var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
+        var shorthands = new List<KeyValuePair<string, string>>();
+        if (s.Timesteps is long t) shorthands.Add(new("n_timesteps", t.ToString(CultureInfo.InvariantCulture)));
+        if (s.Seed is long seed) shorthands.Add(new("seed", seed.ToString(CultureInfo.InvariantCulture)));
+        if (s.CheckpointEvery is long ce) shorthands.Add(new("checkpoint_every", ce.ToString(CultureInfo.InvariantCulture)));
+        _ = Environments.Envs.Spec(s.EnvId);   // unknown env: clear message before anything else
+        var config = ConfigResolver.Resolve(s.Algorithm, s.EnvId, s.Config, s.Set, ConfigLayer.FromScalars("command line", shorthands));
+        string runDir = RunFolder.Create(s.Out ?? Path.Combine(RunFolder.DefaultRoot,
+            RunFolder.DefaultName(config.Algorithm, config.EnvId, config.Run.Seed, DateTime.Now)), s.Force);
+        foreach (string w in config.Warnings) Console.Error.WriteLine($"pg: warning: {w}");
+        Console.Error.WriteLine($"pg: training {config.Algorithm} on {config.EnvId} for {config.Run.NTimesteps:N0} steps into {runDir}");
+        var result = ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", config.Run.NTimesteps, s.Quiet, s.LogEvery, EstimateUpdates(config),
+            progress => Trainer.Train(config, runDir, new TrainingSession
+            {
+                Device = device, Deterministic = s.Deterministic, Callbacks = [progress], Warn = w => Console.Error.WriteLine($"pg: warning: {w}"),
+            }));
+        Report(result);
+        return ExitCodes.Success;
+    });
+
+    internal static long EstimateUpdates(ResolvedConfig c)
+    {
+        long perUpdate = 1;
+        foreach (var (k, v) in c.Entries)
+            if (k is "n_steps" or "n_envs" && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) && x > 0) perUpdate *= x;
+        return Math.Max(1, c.Run.NTimesteps / perUpdate);
+    }
+
+    internal static void Report(RunResult r) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"done: {r.Timesteps:N0} steps, {r.Updates:N0} updates, mean return {(double.IsFinite(r.MeanReturn) ? r.MeanReturn.ToString("0.##", CultureInfo.InvariantCulture) : "-")}{(r.StoppedEarly ? " (stopped early: reward threshold)" : "")}\nrun folder: {r.RunDir}\nfinal checkpoint: {r.FinalCheckpoint}"));
+}

@@ -1,0 +1,10 @@
+using PolicyGradient.Algorithms;
+
+namespace PolicyGradient.Training.Callbacks;
+
+/// <summary>Reports each update's wall-clock seconds (so checkpoints can carry the total time across resumes).</summary>
+internal sealed class WallClockCallback(Action<double> report) : ITrainingCallback
+{
+    /// <inheritdoc />
+    public bool OnUpdateEnd(IAlgorithm algorithm, UpdateMetrics metrics) { report(metrics.WallSeconds); return true; }
+}

@@ -1,0 +1,40 @@
+using PolicyGradient.Algorithms;
+using PolicyGradient.Environments;
+
+namespace PolicyGradient.Training;
+
+/// <summary>
+/// Runs whole episodes of a trained policy on a separate environment (never the training envs,
+/// whose state and statistics must not change) and reports the mean and standard deviation of the
+/// returns. Episode i resets with seed + i, so an evaluation is reproducible.
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>Safety cap for environments without a time limit.</summary>
+    public const int MaxStepsPerEpisode = 1_000_000;
+
+    /// <summary>Evaluates <paramref name="algorithm"/> for <paramref name="episodes"/> episodes.</summary>
+    /// <returns>Per-episode returns, their mean and (population) standard deviation.</returns>
+    public static EvaluationResult Evaluate(IAlgorithm algorithm, IEnv env, int episodes, long seed, bool deterministic = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
+        var returns = new double[episodes];
+        var obs = new float[env.ObservationSpace.FlatSize];
+        for (int i = 0; i < episodes; i++)
+        {
+            env.Reset(obs, seed + i);
+            double total = 0;
+            for (int t = 0; t < MaxStepsPerEpisode; t++)
+            {
+                float[] action = algorithm.Predict(obs, deterministic);
+                var r = env.Step(action, obs);
+                total += r.Reward;
+                if (r.Terminated || r.Truncated) break;
+            }
+            returns[i] = total;
+        }
+        double mean = returns.Average();
+        double std = Math.Sqrt(returns.Select(x => (x - mean) * (x - mean)).Average());
+        return new EvaluationResult(mean, std, returns);
+    }
+}

@@ -1,0 +1,25 @@
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Training;
+
+/// <summary>How a run executes (not part of its configuration): device, determinism, extra callbacks, where warnings go.</summary>
+public sealed record TrainingSession
+{
+    /// <summary>Tensor device.</summary>
+    public Device Device { get; init; } = CPU;
+
+    /// <summary>Deterministic mode (passed to the algorithm; the caller also pins one thread and deterministic kernels).</summary>
+    public bool Deterministic { get; init; }
+
+    /// <summary>Callbacks added after the run layer's own (e.g. a console progress bar).</summary>
+    public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = [];
+
+    /// <summary>Receives warnings (skipped checkpoints, plot failures); null discards them.</summary>
+    public Action<string>? Warn { get; init; }
+
+    /// <summary>Write TensorBoard event files.</summary>
+    public bool TensorBoard { get; init; } = true;
+
+    /// <summary>Write learning-curve.png at the end.</summary>
+    public bool Plot { get; init; } = true;
+}
