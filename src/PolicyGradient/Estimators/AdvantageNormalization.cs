@@ -1,0 +1,26 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Estimators;
+
+/// <summary>
+/// Per-batch advantage normalization (a PPO implementation detail; SB3's normalize_advantage):
+/// Â = (A − mean(A)) / (std(A) + ε) with the unbiased std (torch.std). With a mask, mean and std are
+/// over the valid entries only (verl's masked_whiten uses the same statistics) and masked-out
+/// entries come back as 0.
+/// </summary>
+public static class AdvantageNormalization
+{
+    /// <summary>Normalized advantages, same shape as <paramref name="advantages"/>.</summary>
+    public static Tensor Normalize(Tensor advantages, Tensor? mask = null, double epsilon = 1e-8)
+    {
+        if (mask is null)
+            return (advantages - advantages.mean()) / (advantages.std() + epsilon);
+        var m = mask.to_type(advantages.dtype);
+        var count = m.sum();
+        var mean = (advantages * m).sum() / count.clamp_min(1.0);
+        var centered = (advantages - mean) * m;
+        var variance = centered.square().sum() / (count - 1.0).clamp_min(1.0);
+        return centered / (variance.sqrt() + epsilon);
+    }
+}

@@ -1,0 +1,181 @@
+using PolicyGradient.Environments.Spaces;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Policies;
+
+/// <summary>
+/// Actor-critic network for on-policy algorithms (SB3's ActorCriticPolicy): observation features →
+/// policy MLP → action head (logits or Gaussian mean) and value MLP → V(s). One forward call
+/// evaluates actor and critic together. The action distribution follows the action space:
+/// Discrete → <see cref="Categorical"/>, MultiDiscrete → <see cref="MultiCategorical"/>,
+/// MultiBinary → <see cref="Bernoulli"/>, Box → <see cref="DiagGaussian"/> with a
+/// state-independent log σ (actions unclipped; clip to the box when sending them to the env).
+/// Observations arrive in the environments' flat float encoding, [B, FlatSize]; Discrete and
+/// MultiDiscrete observations are one-hot encoded inside the network.
+/// </summary>
+public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Tensor Value)>
+{
+    readonly int[]? _oneHotSizes;
+    readonly int _actionKind; // 0 Discrete, 1 MultiDiscrete, 2 MultiBinary, 3 Box
+    readonly int[] _nvec;
+    readonly Sequential? _shared;
+    readonly Sequential _pi;
+    readonly Sequential _vf;
+    readonly Linear _actionNet;
+    readonly Linear _valueNet;
+    readonly Parameter? _logStd;
+
+    ActorCriticPolicy(Space observationSpace, Space actionSpace, PolicyNetworkOptions options) : base(nameof(ActorCriticPolicy))
+    {
+        ObservationSpace = observationSpace;
+        ActionSpace = actionSpace;
+        Options = options;
+        (_oneHotSizes, FeatureSize) = observationSpace switch
+        {
+            Discrete d => (new[] { d.N }, d.N),
+            MultiDiscrete md => (md.Nvec, md.Nvec.Sum()),
+            _ => ((int[]?)null, observationSpace.FlatSize),
+        };
+        int headSize;
+        (_actionKind, _nvec, headSize) = actionSpace switch
+        {
+            Discrete { Start: not 0 } d => throw new ArgumentException($"action space {d} has start != 0; wrap the env so actions start at 0", nameof(actionSpace)),
+            Discrete d => (0, new[] { d.N }, d.N),
+            MultiDiscrete md => (1, md.Nvec, md.Nvec.Sum()),
+            MultiBinary mb => (2, Array.Empty<int>(), mb.N),
+            Box b => (3, Array.Empty<int>(), b.FlatSize),
+            _ => throw new ArgumentException($"action space {actionSpace} is not supported by ActorCriticPolicy", nameof(actionSpace)),
+        };
+        ActionFlatSize = actionSpace.FlatSize;
+
+        var arch = options.NetArch;
+        int piOut, vfOut;
+        if (options.ShareTrunk)
+        {
+            _shared = MlpBuilder.Build(FeatureSize, arch.Pi, 0, options.Activation);
+            _pi = nn.Sequential();
+            _vf = nn.Sequential();
+            piOut = vfOut = arch.Pi.Length > 0 ? arch.Pi[^1] : FeatureSize;
+        }
+        else
+        {
+            _pi = MlpBuilder.Build(FeatureSize, arch.Pi, 0, options.Activation);
+            _vf = MlpBuilder.Build(FeatureSize, arch.Vf, 0, options.Activation);
+            piOut = arch.Pi.Length > 0 ? arch.Pi[^1] : FeatureSize;
+            vfOut = arch.Vf.Length > 0 ? arch.Vf[^1] : FeatureSize;
+        }
+        _actionNet = nn.Linear(piOut, headSize);
+        _valueNet = nn.Linear(vfOut, 1);
+        if (_actionKind == 3)
+            _logStd = nn.Parameter(torch.full(headSize, options.LogStdInit, dtype: ScalarType.Float32));
+        RegisterComponents();
+
+        if (options.OrthoInit)
+        {
+            if (_shared is not null) Initialization.Orthogonal(_shared, options.HiddenGain);
+            Initialization.Orthogonal(_pi, options.HiddenGain);
+            Initialization.Orthogonal(_vf, options.HiddenGain);
+            Initialization.Orthogonal(_actionNet, options.PolicyHeadGain);
+            Initialization.Orthogonal(_valueNet, options.ValueHeadGain);
+        }
+    }
+
+    /// <summary>Builds a policy for the given spaces.</summary>
+    public static ActorCriticPolicy Create(Space observationSpace, Space actionSpace, PolicyNetworkOptions? options = null) =>
+        new(observationSpace, actionSpace, options ?? new PolicyNetworkOptions());
+
+    /// <summary>The observation space.</summary>
+    public Space ObservationSpace { get; }
+
+    /// <summary>The action space.</summary>
+    public Space ActionSpace { get; }
+
+    /// <summary>The options the network was built with.</summary>
+    public PolicyNetworkOptions Options { get; }
+
+    /// <summary>Width of the network input after one-hot encoding.</summary>
+    public int FeatureSize { get; }
+
+    /// <summary>Floats per action in the environments' flat encoding.</summary>
+    public int ActionFlatSize { get; }
+
+    /// <summary>The state-independent log σ of a Box policy (null otherwise).</summary>
+    public Parameter? LogStd => _logStd;
+
+    /// <summary>Observation tensor [B, FlatSize] → network input [B, FeatureSize] (one-hot for discrete spaces).</summary>
+    public Tensor Features(Tensor observations)
+    {
+        if (observations.dim() == 1) observations = observations.unsqueeze(0);
+        if (_oneHotSizes is null)
+            return observations.dtype == ScalarType.Float32 ? observations : observations.to_type(ScalarType.Float32);
+        var idx = observations.to_type(ScalarType.Int64);
+        if (_oneHotSizes.Length == 1)
+            return nn.functional.one_hot(idx.reshape(-1), _oneHotSizes[0]).to_type(ScalarType.Float32);
+        var cols = idx.unbind(-1);
+        return torch.cat(cols.Select((c, i) => nn.functional.one_hot(c, _oneHotSizes[i])).ToArray(), -1).to_type(ScalarType.Float32);
+    }
+
+    /// <summary>One pass through actor and critic: (action head [B, k] — logits or Gaussian mean, V(s) [B]).</summary>
+    public override (Tensor ActionHead, Tensor Value) forward(Tensor observations)
+    {
+        var x = Features(observations);
+        if (_shared is not null) x = _shared.forward(x);
+        var head = _actionNet.forward(_pi.forward(x));
+        var value = _valueNet.forward(_vf.forward(x)).squeeze(-1);
+        return (head, value);
+    }
+
+    /// <summary>The action distribution for an action-head output.</summary>
+    public IActionDistribution Distribution(Tensor actionHead) => _actionKind switch
+    {
+        0 => new Categorical(actionHead),
+        1 => new MultiCategorical(actionHead, _nvec),
+        2 => new Bernoulli(actionHead),
+        _ => new DiagGaussian(actionHead, _logStd!),
+    };
+
+    /// <summary>Action distribution and V(s) [B] for a batch of observations, in one forward pass.</summary>
+    public (IActionDistribution Distribution, Tensor Value) Evaluate(Tensor observations)
+    {
+        var (head, value) = forward(observations);
+        return (Distribution(head), value);
+    }
+
+    /// <summary>V(s) for a batch of observations, [B] (critic only).</summary>
+    public Tensor PredictValues(Tensor observations)
+    {
+        var x = Features(observations);
+        if (_shared is not null) x = _shared.forward(x);
+        return _valueNet.forward(_vf.forward(x)).squeeze(-1);
+    }
+
+    /// <summary>
+    /// Actions [B, ActionFlatSize] in the environments' flat float encoding (no clipping), sampled or
+    /// the mode when <paramref name="deterministic"/>.
+    /// </summary>
+    public Tensor Act(Tensor observations, bool deterministic, torch.Generator? generator = null)
+    {
+        var x = Features(observations);
+        if (_shared is not null) x = _shared.forward(x);
+        var dist = Distribution(_actionNet.forward(_pi.forward(x)));
+        var a = deterministic ? dist.Mode() : dist.Sample(generator);
+        return a.reshape(-1, ActionFlatSize);
+    }
+
+    /// <summary>
+    /// Convenience for one observation (flat encoding): returns the action's flat encoding. Box
+    /// actions are clipped to the box, as they would be when sent to the environment.
+    /// </summary>
+    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic, torch.Generator? generator = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var device = _actionNet.weight.device;
+        var obs = torch.tensor(observation.ToArray(), [1, observation.Length], device: device);
+        var action = Act(obs, deterministic, generator).cpu().data<float>().ToArray();
+        if (ActionSpace is Box box) box.Clip(action);
+        return action;
+    }
+}

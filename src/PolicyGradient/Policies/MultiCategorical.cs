@@ -1,0 +1,51 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Policies;
+
+/// <summary>
+/// Independent categoricals for a MultiDiscrete action space: <c>logits</c> [B, Σ nvec] is split into
+/// one block per dimension; actions are [B, len(nvec)]; log-probability and entropy are summed over
+/// the dimensions (SB3's MultiCategoricalDistribution).
+/// </summary>
+public sealed class MultiCategorical : IActionDistribution
+{
+    readonly Categorical[] _parts;
+
+    /// <summary>Creates the distribution; the last dimension of <paramref name="logits"/> must equal Σ nvec.</summary>
+    public MultiCategorical(Tensor logits, int[] nvec)
+    {
+        long total = nvec.Sum(n => (long)n);
+        if (logits.shape[^1] != total)
+            throw new ArgumentException($"MultiCategorical logits have {logits.shape[^1]} columns but nvec sums to {total}", nameof(logits));
+        var blocks = logits.split(nvec.Select(n => (long)n).ToArray(), -1);
+        _parts = blocks.Select(b => new Categorical(b)).ToArray();
+    }
+
+    /// <summary>The per-dimension categoricals.</summary>
+    public IReadOnlyList<Categorical> Parts => _parts;
+
+    /// <inheritdoc />
+    public Tensor LogProb(Tensor actions)
+    {
+        var cols = actions.unbind(-1);
+        var sum = _parts[0].LogProb(cols[0]);
+        for (int i = 1; i < _parts.Length; i++) sum = sum + _parts[i].LogProb(cols[i]);
+        return sum;
+    }
+
+    /// <inheritdoc />
+    public Tensor Entropy()
+    {
+        var sum = _parts[0].Entropy();
+        for (int i = 1; i < _parts.Length; i++) sum = sum + _parts[i].Entropy();
+        return sum;
+    }
+
+    /// <inheritdoc />
+    public Tensor Sample(torch.Generator? generator = null) =>
+        torch.stack(_parts.Select(p => p.Sample(generator)).ToArray(), -1);
+
+    /// <inheritdoc />
+    public Tensor Mode() => torch.stack(_parts.Select(p => p.Mode()).ToArray(), -1);
+}
