@@ -21,8 +21,9 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
     readonly int _actionKind; // 0 Discrete, 1 MultiDiscrete, 2 MultiBinary, 3 Box
     readonly int[] _nvec;
     readonly Sequential? _shared;
-    readonly Sequential _pi;
-    readonly Sequential _vf;
+    readonly Sequential? _pi;
+    readonly Sequential? _vf;
+    readonly TwinMlp? _twin;
     readonly Linear _actionNet;
     readonly Linear _valueNet;
     readonly Parameter? _logStd;
@@ -55,9 +56,12 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
         if (options.ShareTrunk)
         {
             _shared = MlpBuilder.Build(FeatureSize, arch.Pi, 0, options.Activation);
-            _pi = nn.Sequential();
-            _vf = nn.Sequential();
             piOut = vfOut = arch.Pi.Length > 0 ? arch.Pi[^1] : FeatureSize;
+        }
+        else if (options.FuseNetworks && arch.Pi.Length > 0 && arch.Pi.SequenceEqual(arch.Vf))
+        {
+            _twin = new TwinMlp(FeatureSize, arch.Pi, options.Activation);
+            piOut = vfOut = _twin.OutputSize;
         }
         else
         {
@@ -75,8 +79,9 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
         if (options.OrthoInit)
         {
             if (_shared is not null) Initialization.Orthogonal(_shared, options.HiddenGain);
-            Initialization.Orthogonal(_pi, options.HiddenGain);
-            Initialization.Orthogonal(_vf, options.HiddenGain);
+            if (_pi is not null) Initialization.Orthogonal(_pi, options.HiddenGain);
+            if (_vf is not null) Initialization.Orthogonal(_vf, options.HiddenGain);
+            _twin?.OrthogonalInit(options.HiddenGain);
             Initialization.Orthogonal(_actionNet, options.PolicyHeadGain);
             Initialization.Orthogonal(_valueNet, options.ValueHeadGain);
         }
@@ -120,11 +125,21 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
     /// <summary>One pass through actor and critic: (action head [B, k] — logits or Gaussian mean, V(s) [B]).</summary>
     public override (Tensor ActionHead, Tensor Value) forward(Tensor observations)
     {
+        var (piLatent, vfLatent) = Latents(observations);
+        return (_actionNet.forward(piLatent), _valueNet.forward(vfLatent).squeeze(-1));
+    }
+
+    /// <summary>Last hidden features of the policy and value networks.</summary>
+    (Tensor Pi, Tensor Vf) Latents(Tensor observations)
+    {
         var x = Features(observations);
-        if (_shared is not null) x = _shared.forward(x);
-        var head = _actionNet.forward(_pi.forward(x));
-        var value = _valueNet.forward(_vf.forward(x)).squeeze(-1);
-        return (head, value);
+        if (_twin is not null) return _twin.forward(x);
+        if (_shared is not null)
+        {
+            var h = _shared.forward(x);
+            return (h, h);
+        }
+        return (_pi!.forward(x), _vf!.forward(x));
     }
 
     /// <summary>The action distribution for an action-head output.</summary>
@@ -146,9 +161,8 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
     /// <summary>V(s) for a batch of observations, [B] (critic only).</summary>
     public Tensor PredictValues(Tensor observations)
     {
-        var x = Features(observations);
-        if (_shared is not null) x = _shared.forward(x);
-        return _valueNet.forward(_vf.forward(x)).squeeze(-1);
+        if (_twin is null && _shared is null) return _valueNet.forward(_vf!.forward(Features(observations))).squeeze(-1);
+        return _valueNet.forward(Latents(observations).Vf).squeeze(-1);
     }
 
     /// <summary>
@@ -157,9 +171,8 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
     /// </summary>
     public Tensor Act(Tensor observations, bool deterministic, torch.Generator? generator = null)
     {
-        var x = Features(observations);
-        if (_shared is not null) x = _shared.forward(x);
-        var dist = Distribution(_actionNet.forward(_pi.forward(x)));
+        var piLatent = _twin is null && _shared is null ? _pi!.forward(Features(observations)) : Latents(observations).Pi;
+        var dist = Distribution(_actionNet.forward(piLatent));
         var a = deterministic ? dist.Mode() : dist.Sample(generator);
         return a.reshape(-1, ActionFlatSize);
     }

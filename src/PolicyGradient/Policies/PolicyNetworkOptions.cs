@@ -18,6 +18,13 @@ public sealed record PolicyNetworkOptions
     /// </summary>
     public bool ShareTrunk { get; init; }
 
+    /// <summary>
+    /// When the policy and value networks have the same hidden sizes (and no shared trunk), evaluate
+    /// them as one fused twin network (one matmul per layer for both); the computed function is the
+    /// same as two separate MLPs. Default true; false keeps two plain Sequential MLPs.
+    /// </summary>
+    public bool FuseNetworks { get; init; } = true;
+
     /// <summary>Orthogonal initialization with zero biases; default true (SB3 ortho_init=True).</summary>
     public bool OrthoInit { get; init; } = true;
 
