@@ -7,7 +7,7 @@ public enum Activation
     Tanh,
     /// <summary>max(0, x) (SB3's default for off-policy algorithms).</summary>
     ReLU,
-    /// <summary>x·σ(1.702x)-free exact GELU.</summary>
+    /// <summary>GELU, x·Φ(x) (exact, erf-based).</summary>
     GELU,
     /// <summary>x·σ(x).</summary>
     SiLU,

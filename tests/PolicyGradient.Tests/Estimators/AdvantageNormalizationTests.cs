@@ -24,6 +24,13 @@ public class AdvantageNormalizationTests
     }
 
     [Fact]
+    public void Single_advantage_is_left_unchanged_instead_of_nan()
+    {
+        using var scope = torch.NewDisposeScope();
+        Close([2.5f], AdvantageNormalization.Normalize(T(2.5f)));
+    }
+
+    [Fact]
     public void Gradient_matches_formula_for_constant_shift()
     {
         using var scope = torch.NewDisposeScope();

@@ -118,7 +118,7 @@ public class FusedActorCriticTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(2);
-        var policy = ActorCriticPolicy.Create(new Box(-1, 1, 3), new Discrete(2), new PolicyNetworkOptions { NetArch = new NetArch([5, 4], [5, 4]) });
+        var policy = ActorCriticPolicy.Create(new Box(-1, 1, 3), new Discrete(2), new PolicyNetworkOptions { NetArch = new NetArch([5, 4], [5, 4]), FuseNetworks = true });
         var p = policy.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
         var w0 = p.Single(kv => kv.Key.EndsWith("input.weight")).Value;   // [10, 3]
         var b0 = p.Single(kv => kv.Key.EndsWith("input.bias")).Value;
@@ -145,7 +145,7 @@ public class FusedActorCriticTests
     public void Fused_blocks_are_orthogonal_per_network()
     {
         using var scope = torch.NewDisposeScope();
-        var policy = ActorCriticPolicy.Create(new Box(-1, 1, 4), new Discrete(2));
+        var policy = ActorCriticPolicy.Create(new Box(-1, 1, 4), new Discrete(2), new PolicyNetworkOptions { FuseNetworks = true });
         var w1 = policy.named_parameters().Single(kv => kv.name.EndsWith("weights.0")).parameter;
         foreach (int part in new[] { 0, 1 })
             Close(Values(torch.eye(64) * 2), w1[part].t().matmul(w1[part]), 1e-4);
@@ -156,7 +156,7 @@ public class FusedActorCriticTests
     {
         using var scope = torch.NewDisposeScope();
         var obs = new Box(-1, 1, 4);
-        long fused = ActorCriticPolicy.Create(obs, new Discrete(2)).parameters().Sum(p => p.numel());
+        long fused = ActorCriticPolicy.Create(obs, new Discrete(2), new PolicyNetworkOptions { FuseNetworks = true }).parameters().Sum(p => p.numel());
         long plain = ActorCriticPolicy.Create(obs, new Discrete(2), new PolicyNetworkOptions { FuseNetworks = false }).parameters().Sum(p => p.numel());
         Assert.Equal(plain, fused);
         Assert.Equal(9155, fused);
