@@ -1,8 +1,9 @@
 // Measurements quoted in docs/language.md (not a test, not a benchmark harness):
 //   dotnet run -c Release --project tools/LanguageMeasure -- kv
 //       KV-cache sampler vs recomputing the whole prefix at every step (32 prompts, 64 greedy tokens).
-//   dotnet run -c Release --project tools/LanguageMeasure -- add <digits> <sft steps> <grpo steps>
-//       SFT warm start then GRPO on Addition-v0, held-out greedy accuracy before and after.
+//   dotnet run -c Release --project tools/LanguageMeasure -- add <digits> <sft steps> <grpo steps> [grpo lr] [sft checkpoint dir]
+//       SFT warm start then GRPO on Addition-v0, held-out greedy accuracy before and after. With a checkpoint
+//       folder, SFT is loaded from it when present (HfCheckpoint) and saved to it otherwise.
 using System.Diagnostics;
 using PolicyGradient.Language.Generation;
 using PolicyGradient.Language.Model;
@@ -45,15 +46,22 @@ else
 {
     int digits = int.Parse(args[1]); int sftSteps = int.Parse(args[2]); int rlSteps = int.Parse(args[3]);
     var task = ArithmeticTask.Addition(digits);
+    double lr = args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 5e-5;
+    string? dir = args.Length > 5 ? args[5] : null;
     var model = new TransformerPolicy(new TransformerConfig { VocabularySize = tok.VocabularySize, Layers = 4, Width = 128, Heads = 4, MaxPositions = 32 }, 1);
     var heldOut = task.HeldOut(300);
     var sw = Stopwatch.StartNew();
-    SupervisedFineTuning.Train(model, task, tok, new SftOptions { Steps = sftSteps, BatchSize = 64, LearningRate = 1e-3 },
-        (s, l) => { if (s % 100 == 0) Console.WriteLine($"sft step {s} loss {l:F4} t={sw.Elapsed.TotalSeconds:F0}s"); });
+    if (dir is not null && File.Exists(Path.Combine(dir, "config.json"))) model = PolicyGradient.Language.Serialization.HfCheckpoint.Load(dir);
+    else
+    {
+        SupervisedFineTuning.Train(model, task, tok, new SftOptions { Steps = sftSteps, BatchSize = 64, LearningRate = 1e-3 },
+            (s, l) => { if (s % 100 == 0) Console.WriteLine($"sft step {s} loss {l:F4} t={sw.Elapsed.TotalSeconds:F0}s"); });
+        if (dir is not null) PolicyGradient.Language.Serialization.HfCheckpoint.Save(model, dir);
+    }
     double sftAcc = TaskEvaluation.GreedyAccuracy(model, task, tok, heldOut);
     Console.WriteLine($"params {model.ParameterCount}; after SFT ({sftSteps} steps, {sw.Elapsed.TotalSeconds:F0} s): held-out greedy accuracy {sftAcc:P1}");
     sw.Restart();
-    var trainer = new GroupTrainer(model, task, tok, new GroupTrainerOptions { PromptsPerStep = 16, GroupSize = 8, LearningRate = 5e-5, Seed = 2 });
+    var trainer = new GroupTrainer(model, task, tok, new GroupTrainerOptions { PromptsPerStep = 16, GroupSize = 8, LearningRate = lr, Seed = 2 });
     double gen = 0, train = 0; long toks = 0;
     for (int i = 0; i < rlSteps; i++)
     {
@@ -62,5 +70,5 @@ else
         if (i % 10 == 0) Console.WriteLine($"grpo step {i} reward {mt.RewardMean:F3} acc {mt.Accuracy:F3} zero-std {mt.ZeroStdGroupFraction:F2} clip {mt.ClipFraction:F3} gradnorm {mt.GradNorm:F3}");
     }
     double rlAcc = TaskEvaluation.GreedyAccuracy(model, task, tok, heldOut);
-    Console.WriteLine($"after GRPO ({rlSteps} steps, {sw.Elapsed.TotalSeconds:F0} s): held-out greedy accuracy {rlAcc:P1}; generation {toks / gen:F0} tok/s, training {toks / train:F0} tok/s");
+    Console.WriteLine($"after GRPO ({rlSteps} steps, lr {lr}, {sw.Elapsed.TotalSeconds:F0} s): held-out greedy accuracy {rlAcc:P1}; generation {toks / gen:F0} tok/s, training {toks / train:F0} tok/s");
 }

@@ -12,9 +12,6 @@ public abstract class VerifiableTask
     /// <summary>Registry id, e.g. "Addition-v0".</summary>
     public abstract string Id { get; }
 
-    /// <summary>Characters that prompts and answers use (the tokenizer must cover them).</summary>
-    public virtual string Alphabet => "0123456789+-*/=()[],:;<>|abcdefghijklmnopqrstuvwxyz";
-
     /// <summary>Longest correct completion in characters (sizes generation).</summary>
     public abstract int MaxCompletionLength { get; }
 
