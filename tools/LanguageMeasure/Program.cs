@@ -1,9 +1,10 @@
 // Measurements quoted in docs/language.md (not a test, not a benchmark harness):
 //   dotnet run -c Release --project tools/LanguageMeasure -- kv
 //       KV-cache sampler vs recomputing the whole prefix at every step (32 prompts, 64 greedy tokens).
-//   dotnet run -c Release --project tools/LanguageMeasure -- add <digits> <sft steps> <grpo steps> [grpo lr] [sft checkpoint dir]
+//   dotnet run -c Release --project tools/LanguageMeasure -- add <digits> <sft steps> <grpo steps> [grpo lr] [sft checkpoint dir] [random]
 //       SFT warm start then GRPO on Addition-v0, held-out greedy accuracy before and after. With a checkpoint
-//       folder, SFT is loaded from it when present (HfCheckpoint) and saved to it otherwise.
+//       folder, SFT is loaded from it when present (HfCheckpoint) and saved to it otherwise. "random" replaces the
+//       reward by a seeded uniform random number (negative control).
 using System.Diagnostics;
 using PolicyGradient.Language.Generation;
 using PolicyGradient.Language.Model;
@@ -51,7 +52,11 @@ else
     var model = new TransformerPolicy(new TransformerConfig { VocabularySize = tok.VocabularySize, Layers = 4, Width = 128, Heads = 4, MaxPositions = 32 }, 1);
     var heldOut = task.HeldOut(300);
     var sw = Stopwatch.StartNew();
-    if (dir is not null && File.Exists(Path.Combine(dir, "config.json"))) model = PolicyGradient.Language.Serialization.HfCheckpoint.Load(dir);
+    if (dir is not null && File.Exists(Path.Combine(dir, "config.json")))
+    {
+        model = PolicyGradient.Language.Serialization.HfCheckpoint.Load(dir);
+        Console.WriteLine($"loaded the SFT checkpoint {dir} (the next line's step count and time do not apply)");
+    }
     else
     {
         SupervisedFineTuning.Train(model, task, tok, new SftOptions { Steps = sftSteps, BatchSize = 64, LearningRate = 1e-3 },
@@ -61,7 +66,14 @@ else
     double sftAcc = TaskEvaluation.GreedyAccuracy(model, task, tok, heldOut);
     Console.WriteLine($"params {model.ParameterCount}; after SFT ({sftSteps} steps, {sw.Elapsed.TotalSeconds:F0} s): held-out greedy accuracy {sftAcc:P1}");
     sw.Restart();
-    var trainer = new GroupTrainer(model, task, tok, new GroupTrainerOptions { PromptsPerStep = 16, GroupSize = 8, LearningRate = lr, Seed = 2 });
+    bool random = args.Length > 6 && args[6] == "random";
+    var noise = new PolicyGradient.Environments.Rng(123);
+    var trainer = new GroupTrainer(model, task, tok, new GroupTrainerOptions
+    {
+        PromptsPerStep = 16, GroupSize = 8, LearningRate = lr, Seed = 2,
+        Reward = random ? (_, _, _) => (float)noise.NextDouble() : null,
+    });
+    Console.WriteLine($"params {model.ParameterCount}; start: held-out greedy accuracy {TaskEvaluation.GreedyAccuracy(model, task, tok, heldOut):P1}{(random ? " (random-reward control)" : "")}");
     double gen = 0, train = 0; long toks = 0;
     for (int i = 0; i < rlSteps; i++)
     {
