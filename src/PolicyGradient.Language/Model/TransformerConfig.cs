@@ -1,32 +1,5 @@
 namespace PolicyGradient.Language.Model;
 
-/// <summary>Normalization layer of the pre-norm blocks.</summary>
-public enum NormKind
-{
-    /// <summary>LayerNorm with bias (GPT-2).</summary>
-    LayerNorm,
-    /// <summary>RMSNorm, no bias or centring (Zhang and Sennrich 2019; Llama, Qwen).</summary>
-    RmsNorm,
-}
-
-/// <summary>How token positions enter the model.</summary>
-public enum PositionKind
-{
-    /// <summary>A learned absolute position embedding added to the token embedding (GPT-2).</summary>
-    Learned,
-    /// <summary>Rotary embeddings on queries and keys (Su et al. 2021, RoFormer; Llama's rotate-half layout).</summary>
-    Rotary,
-}
-
-/// <summary>Feed-forward block.</summary>
-public enum MlpKind
-{
-    /// <summary>Linear → GELU (tanh approximation, GPT-2's "gelu_new") → Linear.</summary>
-    Gelu,
-    /// <summary>SwiGLU: down(silu(gate(x)) ⊙ up(x)) (Shazeer 2020; Llama).</summary>
-    SwiGlu,
-}
-
 /// <summary>
 /// Shape of a decoder-only transformer policy. Defaults give a ≈0.8M-parameter GPT-2-style model
 /// suited to the built-in tasks on a CPU.
