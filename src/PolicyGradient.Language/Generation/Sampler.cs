@@ -1,0 +1,87 @@
+using TorchSharp;
+using PolicyGradient.Language.Model;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Language.Generation;
+
+/// <summary>
+/// Batched autoregressive generation with a KV cache: one forward pass over the prompts (prefill),
+/// then one single-token pass per step that reuses the cached keys and values, so a step costs O(t)
+/// attention instead of recomputing the whole prefix. Sampling: temperature, top-k, top-p, greedy;
+/// sequences stop after EOS. Randomness comes only from the generator passed in.
+/// </summary>
+public static class Sampler
+{
+    /// <summary>Generates completions for left-padded prompts [B, P] (see <see cref="PromptBatch"/>).</summary>
+    public static GenerationResult Generate(TransformerPolicy policy, Tensor promptTokens, Tensor promptMask, int eosId, int padId,
+        SamplingOptions options, Generator? generator = null)
+    {
+        options.Validate();
+        using var outer = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        long b = promptTokens.shape[0], p = promptTokens.shape[1];
+        int maxNew = options.MaxNewTokens;
+        var device = promptTokens.device;
+        var tokens = torch.full([b, maxNew], padId, ScalarType.Int64, device);
+        var mask = torch.zeros([b, maxNew], ScalarType.Float32, device);
+        var logProbs = torch.zeros([b, maxNew], ScalarType.Float32, device);
+        var attention = torch.zeros([b, p + maxNew], ScalarType.Int64, device);
+        attention.narrow(1, 0, p).copy_(promptMask.ne(0).to(ScalarType.Int64));
+        using var cache = policy.NewCache(b, (int)p + maxNew);
+        var finished = torch.zeros(b, ScalarType.Bool, device);
+
+        var lastLogits = policy.Forward(promptTokens, attention.narrow(1, 0, p), cache).Logits.select(1, -1);
+        for (int step = 0; step < maxNew; step++)
+        {
+            using var stepScope = torch.NewDisposeScope();
+            var (next, logp) = Pick(lastLogits, options, generator);
+            var alive = finished.logical_not();
+            next = torch.where(alive, next, torch.full_like(next, padId));
+            tokens.narrow(1, step, 1).copy_(next.unsqueeze(1));
+            mask.narrow(1, step, 1).copy_(alive.to(ScalarType.Float32).unsqueeze(1));
+            logProbs.narrow(1, step, 1).copy_((logp * alive.to(logp.dtype)).to(ScalarType.Float32).unsqueeze(1));
+            if (options.StopAtEos) finished.logical_or_(next.eq(eosId));
+            if (step == maxNew - 1 || (options.StopAtEos && finished.all().item<bool>())) break;
+            attention.narrow(1, p + step, 1).copy_(alive.to(ScalarType.Int64).unsqueeze(1));
+            lastLogits = policy.Forward(next.unsqueeze(1), attention.narrow(1, 0, p + step + 1), cache).Logits.select(1, -1)
+                .MoveToOuterDisposeScope();
+        }
+        return new GenerationResult(promptTokens, promptMask, tokens.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope(),
+            logProbs.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Picks the next token from logits [B, V]; returns it and its log-prob under the
+    /// temperature-scaled full distribution.
+    /// </summary>
+    internal static (Tensor Next, Tensor LogProb) Pick(Tensor logits, SamplingOptions options, Generator? generator)
+    {
+        var scaled = logits.to(ScalarType.Float32) / options.LogProbTemperature;
+        var logSoftmax = nn.functional.log_softmax(scaled, -1);
+        Tensor next;
+        if (options.Greedy) next = scaled.argmax(-1);
+        else
+        {
+            var filtered = scaled;
+            if (options.TopK > 0 && options.TopK < scaled.shape[^1])
+            {
+                var kth = scaled.topk(options.TopK, -1).values.narrow(-1, options.TopK - 1, 1);
+                filtered = filtered.masked_fill(filtered.lt(kth), float.NegativeInfinity);
+            }
+            if (options.TopP < 1) filtered = NucleusFilter(filtered, options.TopP);
+            next = torch.multinomial(nn.functional.softmax(filtered, -1), 1, generator: generator).squeeze(-1);
+        }
+        return (next, logSoftmax.gather(-1, next.unsqueeze(-1)).squeeze(-1));
+    }
+
+    /// <summary>Sets to −∞ every logit outside the smallest most-likely set whose probability reaches p (the top token always stays).</summary>
+    internal static Tensor NucleusFilter(Tensor logits, double p)
+    {
+        var (sorted, order) = logits.sort(-1, descending: true);
+        var probs = nn.functional.softmax(sorted, -1);
+        var before = probs.cumsum(-1) - probs;   // mass strictly above each token
+        var removed = before.ge(p);
+        var kept = sorted.masked_fill(removed, float.NegativeInfinity);
+        return torch.full_like(logits, float.NegativeInfinity).scatter(-1, order, kept);
+    }
+}

@@ -1,0 +1,51 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Language.Model;
+
+/// <summary>
+/// Multi-head causal self-attention (Vaswani et al. 2017) with separate q/k/v/o projections (Llama's
+/// layout; GPT-2's fused c_attn is split on load), optional rotary embeddings and a KV cache.
+/// </summary>
+internal sealed class CausalSelfAttention : nn.Module
+{
+    readonly Linear q_proj, k_proj, v_proj, o_proj;
+    readonly int _heads, _headSize;
+
+    public CausalSelfAttention(TransformerConfig c) : base(nameof(CausalSelfAttention))
+    {
+        _heads = c.Heads;
+        _headSize = c.Width / c.Heads;
+        q_proj = nn.Linear(c.Width, c.Width, hasBias: c.Bias);
+        k_proj = nn.Linear(c.Width, c.Width, hasBias: c.Bias);
+        v_proj = nn.Linear(c.Width, c.Width, hasBias: c.Bias);
+        o_proj = nn.Linear(c.Width, c.Width, hasBias: c.Bias);
+        RegisterComponents();
+    }
+
+    internal Linear OutputProjection => o_proj;
+
+    /// <summary>
+    /// x [B, T, C]; <paramref name="allowed"/> [B, 1, T, S] says which of the S = past + T keys each
+    /// query may attend to; <paramref name="rotary"/> holds cos/sin [B, 1, T, D] when rotary positions are on.
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor allowed, (Tensor Cos, Tensor Sin)? rotary, KvCache? cache, int layer)
+    {
+        long b = x.shape[0], t = x.shape[1];
+        Tensor Split(Tensor y) => y.view(b, t, _heads, _headSize).transpose(1, 2);
+        var q = Split(q_proj.forward(x));
+        var k = Split(k_proj.forward(x));
+        var v = Split(v_proj.forward(x));
+        if (rotary is var (cos, sin))
+        {
+            q = RotaryEmbedding.Apply(q, cos, sin);
+            k = RotaryEmbedding.Apply(k, cos, sin);
+        }
+        if (cache is not null) (k, v) = cache.Append(layer, k, v);
+        var scores = torch.matmul(q, k.transpose(-2, -1)) / Math.Sqrt(_headSize);
+        scores = scores.masked_fill(allowed.logical_not(), float.NegativeInfinity);
+        var y = torch.matmul(nn.functional.softmax(scores, -1), v);
+        return o_proj.forward(y.transpose(1, 2).contiguous().view(b, t, _heads * _headSize));
+    }
+}

@@ -1,0 +1,28 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Language.Model;
+
+/// <summary>
+/// Rotary position embedding (Su et al. 2021, RoFormer) in the "rotate half" layout used by Hugging
+/// Face Llama/Qwen2: frequency i pairs dimension i with dimension i + D/2, θ_i = base^(−2i/D).
+/// </summary>
+internal static class RotaryEmbedding
+{
+    /// <summary>cos and sin [B, 1, T, D] for integer positions [B, T].</summary>
+    public static (Tensor Cos, Tensor Sin) Tables(Tensor positions, int headSize, double theta, ScalarType dtype)
+    {
+        var inv = torch.pow(theta, -torch.arange(0, headSize, 2, ScalarType.Float64, positions.device) / headSize);
+        var angles = positions.to(ScalarType.Float64).unsqueeze(-1) * inv;   // [B, T, D/2]
+        var full = torch.cat([angles, angles], -1).unsqueeze(1);               // [B, 1, T, D]
+        return (full.cos().to(dtype), full.sin().to(dtype));
+    }
+
+    /// <summary>x·cos + rotate_half(x)·sin, with rotate_half(x) = [−x₂, x₁].</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        long half = x.shape[^1] / 2;
+        var rotated = torch.cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
+        return x * cos + rotated * sin;
+    }
+}
