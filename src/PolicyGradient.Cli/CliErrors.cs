@@ -30,7 +30,7 @@ public static class CliErrors
         {
             UsageException or UnknownEnvironmentException or CommandParseException or CommandRuntimeException
                 or ArgumentException or FormatException => ("error", ExitCodes.BadInput),
-            RunFailedException => ("run failed", ExitCodes.RunFailed),
+            RunFailedException or EnvContractException => ("run failed", ExitCodes.RunFailed),
             _ => ("internal error", ExitCodes.RunFailed),
         };
         Console.Error.WriteLine($"pg: {kind}: {ex.Message}");

@@ -1,3 +1,4 @@
+using PolicyGradient.Environments;
 using PolicyGradient.Training;
 using PolicyGradient.Training.Checkpoints;
 using PolicyGradient.Training.Configuration;
@@ -13,6 +14,7 @@ internal static class RunLayerErrors
         catch (ConfigurationException e) { throw new UsageException(e.Message); }
         catch (CheckpointException e) { throw new UsageException(e.Message); }
         catch (TrainingDivergedException e) { throw new RunFailedException(e.Message); }
+        catch (EnvContractException e) { throw new RunFailedException(e.Message + " (the run stopped; its last complete checkpoint is kept)"); }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException) { throw new RunFailedException(e.Message); }
         catch (FileNotFoundException e) { throw new UsageException(e.Message); }
     }

@@ -64,7 +64,9 @@ internal sealed class OnPolicyCore : IDisposable
 
     /// <summary>Builds N copies of a registered env, each recording episode statistics.</summary>
     public static IVectorEnv MakeVectorEnv(string envId, int numEnvs, IReadOnlyDictionary<string, object>? kwargs) =>
-        new SyncVectorEnv(_ => new RecordEpisodeStatistics(Envs.Make(envId, kwargs)), numEnvs);
+        new SyncVectorEnv(_ => new RecordEpisodeStatistics(new GuardedEnv(Envs.Make(envId, kwargs))), numEnvs);
+    // GuardedEnv: a NaN/Inf observation or reward, or an exception from a user env, stops the run at
+    // the step it happens with the env id, call, step and value (issue 5); ~10-20 ns per step.
 
     public IVectorEnv Env { get; }
     public Device Device { get; }
