@@ -1,7 +1,7 @@
 // Measurements quoted in docs/language.md (not a test, not a benchmark harness):
-//   dotnet run -c Release --project tools/LanguageMeasure -- kv
+//   dotnet run -c Release --project bench/LanguageMeasure -- kv
 //       KV-cache sampler vs recomputing the whole prefix at every step (32 prompts, 64 greedy tokens).
-//   dotnet run -c Release --project tools/LanguageMeasure -- add <digits> <sft steps> <grpo steps> [grpo lr] [sft checkpoint dir] [random]
+//   dotnet run -c Release --project bench/LanguageMeasure -- add <digits> <sft steps> <grpo steps> [grpo lr] [sft checkpoint dir] [random]
 //       SFT warm start then GRPO on Addition-v0, held-out greedy accuracy before and after. With a checkpoint
 //       folder, SFT is loaded from it when present (HfCheckpoint) and saved to it otherwise. "random" replaces the
 //       reward by a seeded uniform random number (negative control).
