@@ -172,4 +172,13 @@ public class ConfigBinderTests
         Assert.Equal(0.5, r.EnvKwargs["holding_cost"]);
         Assert.Equal(20_000, r.NTimesteps);
     }
+
+    [Fact]
+    public void Null_is_rejected_for_non_nullable_options_and_accepted_for_nullable_ones()
+    {
+        // Found by ConfigFuzzTests: learning_rate=null used to bind a null Schedule.
+        var problems = Problems(() => Bind(Set("learning_rate=null", "policy=null")));
+        Assert.Contains(problems, p => p.StartsWith("learning_rate: null is not allowed", StringComparison.Ordinal));
+        Assert.Null(Bind(Set("target_kl=0.01"), Set("target_kl=null")).TargetKl);
+    }
 }

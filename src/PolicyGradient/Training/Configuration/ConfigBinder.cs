@@ -73,6 +73,7 @@ public static class ConfigBinder
                 continue;
             }
             if (!ConfigValues.TryConvert(node, field.Type, out var value, out string error)) { problems.Add($"{key}: {error} (from {source})"); continue; }
+            if (value is null && !AcceptsNull(field.Property)) { problems.Add($"{key}: null is not allowed here, give a value (from {source})"); continue; }
             Set(instances[which], field, value);
         }
         foreach (var ((which, field), dict) in maps) Set(instances[which], field, dict);
@@ -191,4 +192,9 @@ public static class ConfigBinder
     /// <summary>Every key of <paramref name="instance"/>'s schema with its canonical value text, in declaration order.</summary>
     internal static List<KeyValuePair<string, string>> Describe(object instance) =>
         ConfigSchema.For(instance.GetType()).Fields.Select(f => new KeyValuePair<string, string>(f.Key, ConfigValues.Format(Get(instance, f)))).ToList();
+
+    /// <summary>True when the property is declared nullable (<c>Schedule?</c>, <c>double?</c>): only then may a config set it to null.</summary>
+    static bool AcceptsNull(System.Reflection.PropertyInfo property) =>
+        Nullable.GetUnderlyingType(property.PropertyType) is not null ||
+        (!property.PropertyType.IsValueType && new System.Reflection.NullabilityInfoContext().Create(property).WriteState != System.Reflection.NullabilityState.NotNull);
 }
