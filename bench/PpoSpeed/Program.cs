@@ -8,8 +8,9 @@ using TorchSharp;
 // PPO CartPole-v1 with the rl-baselines3-zoo preset: 8 envs, n_steps 32, batch 256, 20 epochs,
 // gamma 0.98, lambda 0.8, lr lin_1e-3, clip lin_0.2, 100k steps (= 7,800 minibatch updates).
 if (Environment.GetEnvironmentVariable("PG_REPRODUCIBLE_BLAS") is not null) PolicyGradient.Algorithms.ReproducibleBlas.Enable();
-if (args.Length > 1 && args[0] == "debug") { DebugDeterminism.Run(args[1]); return; }
-if (args.Length > 0 && args[0] == "micro") { torch.set_num_threads(1); Micro.Run(2000); return; }
+if (args.Length > 1 && args[0] == "debug") { DebugDeterminism.Run(args[1]); return 0; }
+if (args.Length > 2 && args[0] == "memory") return MemoryBench.Run(args[1], long.Parse(args[2]), args.Length > 3 ? int.Parse(args[3]) : 40);
+if (args.Length > 0 && args[0] == "micro") { torch.set_num_threads(1); Micro.Run(2000); return 0; }
 int seeds = args.Length > 0 ? int.Parse(args[0]) : 1;
 long steps = args.Length > 1 ? long.Parse(args[1]) : 100_000;
 string algo = args.Length > 2 ? args[2] : "ppo";
@@ -40,6 +41,7 @@ for (int seed = 0; seed < seeds; seed++)
     double eval = Evaluate(ppo, 10, 1000 + seed);
     Console.WriteLine($"{algo} seed {seed}: {total:F2} s wall, {cpu:F2} s CPU (rollout {timer.Rollout:F2} s, update {timer.Update:F2} s), {ppo.NumUpdates} updates, train ep-return(last100) {timer.LastReturn:F1}, eval mean {eval:F1}");
 }
+return 0;
 
 static double Evaluate(IAlgorithm algo, int episodes, long seed)
 {
