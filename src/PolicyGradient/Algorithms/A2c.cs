@@ -6,6 +6,7 @@ using PolicyGradient.Estimators;
 using PolicyGradient.Objectives;
 using PolicyGradient.Policies;
 using PolicyGradient.Training;
+using PolicyGradient.Training.Configuration;
 using PolicyGradient.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -45,13 +46,7 @@ public sealed class A2c : IAlgorithm
         else _adam = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
     }
 
-    static A2cOptions Checked(A2cOptions? options)
-    {
-        options ??= new A2cOptions();
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
-        return options;
-    }
+    static A2cOptions Checked(A2cOptions? options) => OptionsValidation.Checked(options);
 
     /// <summary>The options in use.</summary>
     public A2cOptions Options { get; }

@@ -6,6 +6,7 @@ using PolicyGradient.Estimators;
 using PolicyGradient.Objectives;
 using PolicyGradient.Policies;
 using PolicyGradient.Training;
+using PolicyGradient.Training.Configuration;
 using PolicyGradient.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,13 +45,7 @@ public sealed class Ppo : IAlgorithm
         _optimizer = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
     }
 
-    static PpoOptions Checked(PpoOptions? options)
-    {
-        options ??= new PpoOptions();
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
-        return options;
-    }
+    static PpoOptions Checked(PpoOptions? options) => OptionsValidation.Checked(options);
 
     /// <summary>The options in use.</summary>
     public PpoOptions Options { get; }

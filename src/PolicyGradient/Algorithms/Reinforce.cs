@@ -7,6 +7,7 @@ using PolicyGradient.Estimators;
 using PolicyGradient.Objectives;
 using PolicyGradient.Policies;
 using PolicyGradient.Training;
+using PolicyGradient.Training.Configuration;
 using PolicyGradient.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,13 +48,7 @@ public sealed class Reinforce : IAlgorithm
         _optimizer = new FlatAdam(_core.Net.Parameters);
     }
 
-    static ReinforceOptions Checked(ReinforceOptions? options)
-    {
-        options ??= new ReinforceOptions();
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
-        return options;
-    }
+    static ReinforceOptions Checked(ReinforceOptions? options) => OptionsValidation.Checked(options);
 
     /// <summary>The options in use.</summary>
     public ReinforceOptions Options { get; }

@@ -6,6 +6,7 @@ using PolicyGradient.Estimators;
 using PolicyGradient.Objectives;
 using PolicyGradient.Policies;
 using PolicyGradient.Training;
+using PolicyGradient.Training.Configuration;
 using PolicyGradient.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -46,13 +47,7 @@ public sealed class Trpo : IAlgorithm
         _valueOptimizer = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
     }
 
-    static TrpoOptions Checked(TrpoOptions? options)
-    {
-        options ??= new TrpoOptions();
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
-        return options;
-    }
+    static TrpoOptions Checked(TrpoOptions? options) => OptionsValidation.Checked(options);
 
     /// <summary>The options in use.</summary>
     public TrpoOptions Options { get; }
