@@ -44,7 +44,7 @@ public class ConfigBinderTests
             target_kl: 0.02
             policy:
               net_arch: [32, 16]
-              activation_fn: relu
+              activation: relu
               ortho_init: false
             """));
         Assert.Equal(32, o.NSteps);
@@ -56,16 +56,16 @@ public class ConfigBinderTests
         Assert.Equal(new Schedule(0.1), o.ClipRange);
         Assert.Equal(0.02, o.TargetKl);
         Assert.Equal([32, 16], o.Policy.NetArch);
-        Assert.Equal(FakeActivation.ReLU, o.Policy.ActivationFn);
+        Assert.Equal(FakeActivation.ReLU, o.Policy.Activation);
         Assert.False(o.Policy.OrthoInit);
     }
 
     [Fact]
     public void Set_flags_use_dotted_keys_and_yaml_values()
     {
-        var o = Bind(Set("policy.net_arch=[8,8,8]", "policy.activation_fn=leaky_relu", "n_epochs=3", "target_kl=null"));
+        var o = Bind(Set("policy.net_arch=[8,8,8]", "policy.activation=leaky_relu", "n_epochs=3", "target_kl=null"));
         Assert.Equal([8, 8, 8], o.Policy.NetArch);
-        Assert.Equal(FakeActivation.LeakyRelu, o.Policy.ActivationFn);
+        Assert.Equal(FakeActivation.LeakyRelu, o.Policy.Activation);
         Assert.Equal(3, o.NEpochs);
         Assert.Null(o.TargetKl);
     }
@@ -123,7 +123,7 @@ public class ConfigBinderTests
         Assert.StartsWith("gamma: expected a number, got 'high'", Assert.Single(Problems(() => Bind(Set("gamma=high")))));
         Assert.StartsWith("normalize_observations: expected true or false, got 'maybe'", Assert.Single(Problems(() => Bind(Set("normalize_observations=maybe")))));
         Assert.StartsWith("learning_rate: expected a number or a linear schedule like lin_1e-3, got 'fast'", Assert.Single(Problems(() => Bind(Set("learning_rate=fast")))));
-        Assert.StartsWith("policy.activation_fn: expected one of tanh, relu, leakyrelu, got 'gelu'", Assert.Single(Problems(() => Bind(Set("policy.activation_fn=gelu")))));
+        Assert.StartsWith("policy.activation: expected one of tanh, relu, leakyrelu, got 'gelu'", Assert.Single(Problems(() => Bind(Set("policy.activation=gelu")))));
         Assert.StartsWith("policy.net_arch: item 1: expected an integer, got 'x'", Assert.Single(Problems(() => Bind(Set("policy.net_arch=[1,x]")))));
         Assert.StartsWith("policy.net_arch: expected a list like [64, 64], got '64'", Assert.Single(Problems(() => Bind(Set("policy.net_arch=64")))));
         Assert.StartsWith("n_steps: expected an integer, got '3.5'", Assert.Single(Problems(() => Bind(Set("n_steps=3.5")))));

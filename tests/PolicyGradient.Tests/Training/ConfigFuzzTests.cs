@@ -12,7 +12,7 @@ public class ConfigFuzzTests
     static readonly string[] Keys =
     [
         "n_steps", "batch_size", "n_envs", "gamma", "gae_lambda", "learning_rate", "clip_range", "ent_coef", "target_kl",
-        "normalize_observations", "comment", "policy.net_arch", "policy.activation_fn", "policy.ortho_init",
+        "normalize_observations", "comment", "policy.net_arch", "policy.activation", "policy.ortho_init",
         "n_step", "gama", "policy.net", "learning-rate", "n_timesteps", "seed", "env_kwargs.lead_time",
     ];
 

@@ -20,7 +20,7 @@ public sealed record FakePolicyOptions
     [ConfigRange(1, 4096)] public int[] NetArch { get; init; } = [64, 64];
     public bool OrthoInit { get; init; } = true;
     public double LogStdInit { get; init; }
-    public FakeActivation ActivationFn { get; init; } = FakeActivation.Tanh;
+    public FakeActivation Activation { get; init; } = FakeActivation.Tanh;
     public FakeArch Arch { get; init; } = new([64, 64], [64, 64]);
 }
 
