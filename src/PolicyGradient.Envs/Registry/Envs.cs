@@ -22,6 +22,9 @@ public static class Envs
         Table[spec.Id] = spec;
     }
 
+    /// <summary>Removes a registration (e.g. a test's or a plugin's); true if it existed.</summary>
+    public static bool Unregister(string id) => Table.TryRemove(id, out _);
+
     /// <summary>All registered specs, ordered by id.</summary>
     public static IReadOnlyList<EnvSpec> Registered
     {

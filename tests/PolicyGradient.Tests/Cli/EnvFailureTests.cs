@@ -42,7 +42,11 @@ public class EnvFailureTests
             code = (int)entry.Invoke(null, [new[] { "train", "ppo", "TestNanEnv-v0", "--out", dir, "--timesteps", "2000",
                 "--set", "n_envs=1", "--set", "n_steps=64", "--set", "batch_size=32", "--quiet" }])!;
         }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+        finally
+        {
+            Console.SetOut(oldOut); Console.SetError(oldErr);
+            Envs.Unregister("TestNanEnv-v0");   // other tests check every registered env
+        }
 
         Assert.Equal(1, code);
         string err = e.ToString();
