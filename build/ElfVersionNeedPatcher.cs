@@ -12,6 +12,7 @@
 // This file is compiled twice: by MSBuild's RoslynCodeTaskFactory as the build task (see
 // Directory.Build.targets), and into the test project with PG_NO_MSBUILD defined so that the pure
 // logic below is unit-tested. Keep it to APIs available to netstandard2.0.
+#nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;

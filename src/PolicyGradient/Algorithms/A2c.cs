@@ -134,13 +134,8 @@ public sealed class A2c : IAlgorithm
     {
         var state = new TrainingState();
         _core.Capture(state);
-        if (_rmsProp is not null) state.Tensors["optimizer.square_avg"] = _rmsProp.SquareAvg.cpu().clone();
-        else
-        {
-            state.Tensors["optimizer.exp_avg"] = _adam!.ExpAvg.cpu().clone();
-            state.Tensors["optimizer.exp_avg_sq"] = _adam.ExpAvgSq.cpu().clone();
-            state.Values["optimizer.steps"] = _adam.Steps.ToString(CultureInfo.InvariantCulture);
-        }
+        if (_rmsProp is not null) _rmsProp.Capture(state);
+        else _adam!.Capture(state);
         return state;
     }
 
@@ -148,14 +143,8 @@ public sealed class A2c : IAlgorithm
     public void RestoreState(TrainingState state)
     {
         _core.Restore(state);
-        using var _ = torch.no_grad();
-        if (_rmsProp is not null) _rmsProp.SquareAvg.copy_(OnPolicyCore.Require(state, "optimizer.square_avg"));
-        else
-        {
-            _adam!.ExpAvg.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg"));
-            _adam.ExpAvgSq.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg_sq"));
-            _adam.Steps = long.Parse(OnPolicyCore.RequireValue(state, "optimizer.steps"), CultureInfo.InvariantCulture);
-        }
+        if (_rmsProp is not null) _rmsProp.Restore(state);
+        else _adam!.Restore(state);
     }
 
     /// <inheritdoc />

@@ -188,9 +188,7 @@ public sealed class Ppo : IAlgorithm
     {
         var state = new TrainingState();
         _core.Capture(state);
-        state.Tensors["optimizer.exp_avg"] = _optimizer.ExpAvg.cpu().clone();
-        state.Tensors["optimizer.exp_avg_sq"] = _optimizer.ExpAvgSq.cpu().clone();
-        state.Values["optimizer.steps"] = _optimizer.Steps.ToString(CultureInfo.InvariantCulture);
+        _optimizer.Capture(state);
         return state;
     }
 
@@ -199,9 +197,7 @@ public sealed class Ppo : IAlgorithm
     {
         _core.Restore(state);
         using var _ = torch.no_grad();
-        _optimizer.ExpAvg.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg"));
-        _optimizer.ExpAvgSq.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg_sq"));
-        _optimizer.Steps = long.Parse(OnPolicyCore.RequireValue(state, "optimizer.steps"), CultureInfo.InvariantCulture);
+        _optimizer.Restore(state);
     }
 
     /// <inheritdoc />

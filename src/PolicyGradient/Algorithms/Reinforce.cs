@@ -175,9 +175,7 @@ public sealed class Reinforce : IAlgorithm
     {
         var state = new TrainingState();
         _core.Capture(state);
-        state.Tensors["optimizer.exp_avg"] = _optimizer.ExpAvg.cpu().clone();
-        state.Tensors["optimizer.exp_avg_sq"] = _optimizer.ExpAvgSq.cpu().clone();
-        state.Values["optimizer.steps"] = _optimizer.Steps.ToString(CultureInfo.InvariantCulture);
+        _optimizer.Capture(state);
         state.Values["baseline.running_mean"] = _runningBaseline.ToString("R", CultureInfo.InvariantCulture);
         state.Values["baseline.started"] = _baselineStarted ? "true" : "false";
         return state;
@@ -188,9 +186,7 @@ public sealed class Reinforce : IAlgorithm
     {
         _core.Restore(state);
         using var _ = torch.no_grad();
-        _optimizer.ExpAvg.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg"));
-        _optimizer.ExpAvgSq.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg_sq"));
-        _optimizer.Steps = long.Parse(OnPolicyCore.RequireValue(state, "optimizer.steps"), CultureInfo.InvariantCulture);
+        _optimizer.Restore(state);
         _runningBaseline = double.Parse(OnPolicyCore.RequireValue(state, "baseline.running_mean"), CultureInfo.InvariantCulture);
         _baselineStarted = OnPolicyCore.RequireValue(state, "baseline.started") == "true";
     }

@@ -184,9 +184,7 @@ public sealed class Trpo : IAlgorithm
     {
         var state = new TrainingState();
         _core.Capture(state);
-        state.Tensors["optimizer.exp_avg"] = _valueOptimizer.ExpAvg.cpu().clone();
-        state.Tensors["optimizer.exp_avg_sq"] = _valueOptimizer.ExpAvgSq.cpu().clone();
-        state.Values["optimizer.steps"] = _valueOptimizer.Steps.ToString(CultureInfo.InvariantCulture);
+        _valueOptimizer.Capture(state);
         return state;
     }
 
@@ -195,9 +193,7 @@ public sealed class Trpo : IAlgorithm
     {
         _core.Restore(state);
         using var _ = torch.no_grad();
-        _valueOptimizer.ExpAvg.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg"));
-        _valueOptimizer.ExpAvgSq.copy_(OnPolicyCore.Require(state, "optimizer.exp_avg_sq"));
-        _valueOptimizer.Steps = long.Parse(OnPolicyCore.RequireValue(state, "optimizer.steps"), CultureInfo.InvariantCulture);
+        _valueOptimizer.Restore(state);
     }
 
     /// <inheritdoc />

@@ -19,6 +19,14 @@ public sealed class TrainingState : IDisposable
     /// <summary>Saved environment state (vector env and wrappers), or empty.</summary>
     public byte[] EnvironmentState { get; set; } = [];
 
+    /// <summary>The tensor named <paramref name="name"/>, or an <see cref="InvalidDataException"/> naming it.</summary>
+    public Tensor RequireTensor(string name) =>
+        Tensors.TryGetValue(name, out var t) ? t : throw new InvalidDataException($"the checkpoint has no tensor '{name}'");
+
+    /// <summary>The value named <paramref name="name"/>, or an <see cref="InvalidDataException"/> naming it.</summary>
+    public string RequireValue(string name) =>
+        Values.TryGetValue(name, out var v) ? v : throw new InvalidDataException($"the checkpoint has no value '{name}'");
+
     /// <inheritdoc />
     public void Dispose()
     {

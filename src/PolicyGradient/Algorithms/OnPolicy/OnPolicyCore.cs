@@ -261,12 +261,10 @@ internal sealed class OnPolicyCore : IDisposable
     }
 
     /// <summary>The tensor named <paramref name="name"/>, or a clear error.</summary>
-    public static Tensor Require(TrainingState state, string name) =>
-        state.Tensors.TryGetValue(name, out var t) ? t : throw new InvalidDataException($"the checkpoint has no tensor '{name}'");
+    public static Tensor Require(TrainingState state, string name) => state.RequireTensor(name);
 
     /// <summary>The value named <paramref name="name"/>, or a clear error.</summary>
-    public static string RequireValue(TrainingState state, string name) =>
-        state.Values.TryGetValue(name, out var v) ? v : throw new InvalidDataException($"the checkpoint has no value '{name}'");
+    public static string RequireValue(TrainingState state, string name) => state.RequireValue(name);
 
     public void Dispose()
     {

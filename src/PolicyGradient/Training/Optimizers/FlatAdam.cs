@@ -57,6 +57,23 @@ public sealed class FlatAdam : IDisposable
         _parameters.Data.addcdiv_(ExpAvg, denom, -learningRate / bc1);
     }
 
+    /// <summary>Stores the moment estimates and step count ("optimizer.*") in a checkpoint state.</summary>
+    public void Capture(TrainingState state)
+    {
+        state.Tensors["optimizer.exp_avg"] = ExpAvg.cpu().clone();
+        state.Tensors["optimizer.exp_avg_sq"] = ExpAvgSq.cpu().clone();
+        state.Values["optimizer.steps"] = Steps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Restores what <see cref="Capture"/> stored.</summary>
+    public void Restore(TrainingState state)
+    {
+        using var _ = torch.no_grad();
+        ExpAvg.copy_(state.RequireTensor("optimizer.exp_avg"));
+        ExpAvgSq.copy_(state.RequireTensor("optimizer.exp_avg_sq"));
+        Steps = long.Parse(state.RequireValue("optimizer.steps"), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -42,4 +42,14 @@ public sealed class FlatRmsProp : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => SquareAvg.Dispose();
+
+    /// <summary>Stores the squared-gradient average ("optimizer.square_avg") in a checkpoint state.</summary>
+    public void Capture(TrainingState state) => state.Tensors["optimizer.square_avg"] = SquareAvg.cpu().clone();
+
+    /// <summary>Restores what <see cref="Capture"/> stored.</summary>
+    public void Restore(TrainingState state)
+    {
+        using var _ = torch.no_grad();
+        SquareAvg.copy_(state.RequireTensor("optimizer.square_avg"));
+    }
 }
