@@ -1,0 +1,53 @@
+using PolicyGradient.Objectives;
+
+namespace PolicyGradient.Language.Training;
+
+/// <summary>
+/// The named algorithms of the GRPO family as compositions of the group trainer's options: which
+/// advantage estimator, policy loss, clip ranges and loss aggregation each one uses. These are the
+/// algorithm definitions; presets (per task) only change sizes, learning rates and step counts.
+/// </summary>
+public static class LanguageAlgorithms
+{
+    /// <summary>Names accepted by <see cref="Options"/> (and by <c>pg train &lt;algo&gt; &lt;task&gt;</c>), plus "sft".</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        ["grpo", "drgrpo", "dapo", "rloo", "remax", "reinforcepp", "gpg", "gspo", "cispo", "ppo-lm"];
+
+    /// <summary>True for the names of <see cref="Names"/> and "sft" (case-insensitive).</summary>
+    public static bool IsLanguageAlgorithm(string name) =>
+        string.Equals(name, "sft", StringComparison.OrdinalIgnoreCase) || Names.Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The trainer options that define <paramref name="name"/>, applied over <paramref name="baseOptions"/>
+    /// (sizes, learning rate and seed are kept from it).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
+    public static GroupTrainerOptions Options(string name, GroupTrainerOptions? baseOptions = null)
+    {
+        var o = baseOptions ?? new GroupTrainerOptions();
+        return name.ToLowerInvariant() switch
+        {
+            // GRPO (Shao et al. 2024, arXiv:2402.03300) as verl runs it: group z-score, PPO clip 0.2, token-mean.
+            "grpo" => o with { Estimator = "grpo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            // Dr. GRPO (Liu et al. 2025, arXiv:2503.20783): no std scaling, no length normalization.
+            "drgrpo" => o with { Estimator = "drgrpo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.SeqMeanTokenSumNorm },
+            // DAPO (Yu et al. 2025, arXiv:2503.14476): clip-higher (0.2 / 0.28), token-mean.
+            "dapo" => o with { Estimator = "grpo", Loss = PolicyLossKind.PpoClip, ClipLow = 0.2, ClipHigh = 0.28, Aggregation = LossAggregationMode.TokenMean },
+            // RLOO (Ahmadian et al. 2024, arXiv:2402.14740): leave-one-out baseline.
+            "rloo" => o with { Estimator = "rloo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            // ReMax (Li et al. 2023, arXiv:2310.10505): the greedy response's reward as baseline.
+            "remax" => o with { Estimator = "remax", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            // REINFORCE++ (Hu 2025, arXiv:2501.03262): batch-whitened returns, PPO clip.
+            "reinforcepp" => o with { Estimator = "reinforce_plus_plus", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            // GPG (Chu et al. 2025, arXiv:2504.02546): plain policy gradient with α = B / #nonzero.
+            "gpg" => o with { Estimator = "gpg", Loss = PolicyLossKind.Reinforce, Aggregation = LossAggregationMode.TokenMean },
+            // GSPO (Zheng et al. 2025, arXiv:2507.18071): sequence-level ratio, tiny clip ranges, seq-mean-token-mean.
+            "gspo" => o with { Estimator = "grpo", Loss = PolicyLossKind.Gspo, ClipLow = 3e-4, ClipHigh = 4e-4, Aggregation = LossAggregationMode.SeqMeanTokenMean },
+            // CISPO (MiniMax 2025, arXiv:2506.13585): clipped, stop-gradient IS weight; verl's bounds.
+            "cispo" => o with { Estimator = "grpo", Loss = PolicyLossKind.Cispo, Aggregation = LossAggregationMode.TokenMean },
+            // PPO for language models (Ouyang et al. 2022): token-level GAE with a critic (value head).
+            "ppo-lm" => o with { Estimator = "grpo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            _ => throw new ArgumentException($"unknown language algorithm '{name}'; known: sft, {string.Join(", ", Names)}", nameof(name)),
+        };
+    }
+}
