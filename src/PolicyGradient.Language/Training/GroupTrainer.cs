@@ -21,7 +21,7 @@ namespace PolicyGradient.Language.Training;
 /// norm and take an AdamW step. Old log-probs are the sampler's (the same numbers, tested), so the
 /// first epoch is exactly on-policy.
 /// </summary>
-public sealed class GroupTrainer
+public sealed partial class GroupTrainer
 {
     readonly TransformerPolicy _policy;
     readonly TransformerPolicy? _reference;
