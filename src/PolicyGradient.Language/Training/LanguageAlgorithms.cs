@@ -9,6 +9,10 @@ namespace PolicyGradient.Language.Training;
 /// </summary>
 public static class LanguageAlgorithms
 {
+    /// <summary>DAPO's overlong buffer L_cache (tokens) when the base options set none: the built-in tasks'
+    /// answers are a few tokens long, so 4 tokens of soft punishment past the expected length.</summary>
+    public const int DefaultOverlongBuffer = 4;
+
     /// <summary>Names accepted by <see cref="Options"/> (and by <c>pg train &lt;algo&gt; &lt;task&gt;</c>), plus "sft".</summary>
     public static IReadOnlyList<string> Names { get; } =
         ["grpo", "drgrpo", "dapo", "rloo", "remax", "reinforcepp", "gpg", "gspo", "cispo", "ppo-lm"];
@@ -31,8 +35,13 @@ public static class LanguageAlgorithms
             "grpo" => o with { Estimator = "grpo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
             // Dr. GRPO (Liu et al. 2025, arXiv:2503.20783): no std scaling, no length normalization.
             "drgrpo" => o with { Estimator = "drgrpo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.SeqMeanTokenSumNorm },
-            // DAPO (Yu et al. 2025, arXiv:2503.14476): clip-higher (0.2 / 0.28), token-mean.
-            "dapo" => o with { Estimator = "grpo", Loss = PolicyLossKind.PpoClip, ClipLow = 0.2, ClipHigh = 0.28, Aggregation = LossAggregationMode.TokenMean },
+            // DAPO (Yu et al. 2025, arXiv:2503.14476): clip-higher (0.2 / 0.28), token-mean, dynamic sampling,
+            // overlong reward shaping (buffer: the base options' or DefaultOverlongBuffer tokens), no KL.
+            "dapo" => o with
+            {
+                Estimator = "grpo", Loss = PolicyLossKind.PpoClip, ClipLow = 0.2, ClipHigh = 0.28, Aggregation = LossAggregationMode.TokenMean,
+                DynamicSampling = true, OverlongBufferLength = o.OverlongBufferLength > 0 ? o.OverlongBufferLength : DefaultOverlongBuffer,
+            },
             // RLOO (Ahmadian et al. 2024, arXiv:2402.14740): leave-one-out baseline.
             "rloo" => o with { Estimator = "rloo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
             // ReMax (Li et al. 2023, arXiv:2310.10505): the greedy response's reward as baseline.
@@ -45,8 +54,9 @@ public static class LanguageAlgorithms
             "gspo" => o with { Estimator = "grpo", Loss = PolicyLossKind.Gspo, ClipLow = 3e-4, ClipHigh = 4e-4, Aggregation = LossAggregationMode.SeqMeanTokenMean },
             // CISPO (MiniMax 2025, arXiv:2506.13585): clipped, stop-gradient IS weight; verl's bounds.
             "cispo" => o with { Estimator = "grpo", Loss = PolicyLossKind.Cispo, Aggregation = LossAggregationMode.TokenMean },
-            // PPO for language models (Ouyang et al. 2022): token-level GAE with a critic (value head).
-            "ppo-lm" => o with { Estimator = "grpo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            // PPO for language models (Ouyang et al. 2022; verl's PPO): a critic (policy copy with a value head),
+            // token-level GAE (γ, λ from the base options, verl 1 and 1), PPO clip with value clipping, token-mean.
+            "ppo-lm" => o with { Estimator = "gae", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
             _ => throw new ArgumentException($"unknown language algorithm '{name}'; known: sft, {string.Join(", ", Names)}", nameof(name)),
         };
     }

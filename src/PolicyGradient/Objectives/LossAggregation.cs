@@ -53,6 +53,27 @@ public static class LossAggregation
         }
     }
 
+    /// <summary>
+    /// The <c>globalNormalizer</c> of <paramref name="mode"/> for a whole mini-batch with mask
+    /// <paramref name="mask"/>: its valid-element count for TokenMean, its count of sequences with a
+    /// valid element for the Seq* modes, 1 for TokenSum (unused). Compute it once over the mini-batch
+    /// and pass it to every micro-batch's <see cref="Aggregate"/>; at least 1, so an empty batch gives 0.
+    /// </summary>
+    public static double GlobalNormalizer(Tensor mask, LossAggregationMode mode)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var m = mask.to_type(ScalarType.Float64);
+        if (m.dim() == 1) m = m.unsqueeze(-1);
+        double count = mode switch
+        {
+            LossAggregationMode.TokenMean => m.sum().item<double>(),
+            LossAggregationMode.TokenSum => 1,
+            _ => m.ne(0).sum(-1).gt(0).sum().item<long>(),
+        };
+        return Math.Max(1.0, count);
+    }
+
     /// <summary>Number of sequences with at least one valid element.</summary>
     static Tensor SequenceCount(Tensor mask) => mask.sum(-1).gt(0).sum().to_type(mask.dtype);
 
