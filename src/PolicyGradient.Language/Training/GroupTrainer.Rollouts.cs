@@ -14,7 +14,7 @@ public sealed partial class GroupTrainer
     /// they are dropped and more prompts are generated, batch by batch, until PromptsPerStep groups
     /// remain (the surplus is cut, as verl does); after MaxGenerationBatches batches the step fails.
     /// </summary>
-    RolloutBatch CollectRollouts(Device device)
+    internal RolloutBatch CollectRollouts(Device device)
     {
         int k = _options.GroupSize, n = _options.PromptsPerStep;
         int maxNew = GenerationLimit;

@@ -1,0 +1,203 @@
+using PolicyGradient.Language.Generation;
+using PolicyGradient.Language.Model;
+using PolicyGradient.Language.Tasks;
+using PolicyGradient.Language.Tokenizers;
+using PolicyGradient.Language.Training;
+using PolicyGradient.Objectives;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Tests.Language.Training;
+
+/// <summary>The group trainer's algorithm features on a tiny model (1 layer, width 16) and 1-digit addition.</summary>
+public class GroupTrainerAlgorithmTests
+{
+    static readonly CharTokenizer Tok = new("0123456789+=");
+    static readonly VerifiableTask Task = ArithmeticTask.Addition(1);
+
+    public GroupTrainerAlgorithmTests() => torch.set_num_threads(1);
+
+    static TransformerPolicy Tiny(long seed = 3) => new(new TransformerConfig
+    {
+        VocabularySize = Tok.VocabularySize, Layers = 1, Width = 16, Heads = 2, MaxPositions = 24,
+    }, seed);
+
+    /// <summary>A reward with variance in every group: the completion's length.</summary>
+    static float LengthReward(string prompt, string completion, TaskSample sample) => completion.Length;
+
+    static GroupTrainerOptions Small(GroupTrainerOptions? o = null) => (o ?? new GroupTrainerOptions()) with
+    {
+        PromptsPerStep = 4, GroupSize = 4, LearningRate = 1e-3, Seed = 7,
+    };
+
+    [Theory]
+    [InlineData(LossAggregationMode.TokenMean)]
+    [InlineData(LossAggregationMode.TokenSum)]
+    [InlineData(LossAggregationMode.SeqMeanTokenSum)]
+    [InlineData(LossAggregationMode.SeqMeanTokenMean)]
+    [InlineData(LossAggregationMode.SeqMeanTokenSumNorm)]
+    public void Micro_batching_does_not_change_the_gradient(LossAggregationMode mode)
+    {
+        using var scope = torch.NewDisposeScope();
+        GroupStepMetrics Run(int micro, out TransformerPolicy model)
+        {
+            model = Tiny();
+            var options = Small() with
+            {
+                Aggregation = mode, MicroBatchSize = micro, Reward = LengthReward, KlCoefficient = 0.05, KlEstimator = "k3+",
+                EntropyCoefficient = 0.01, EntropyTopFraction = 0.5, Epochs = 2,
+            };
+            var trainer = new GroupTrainer(model, Task, Tok, options);
+            return trainer.Step();
+        }
+        var whole = Run(0, out var a);
+        var split = Run(5, out var b);   // 16 responses in micro-batches of 5, 5, 5, 1
+        Assert.True(whole.GradNorm > 0);
+        Assert.Equal(whole.GradNorm, split.GradNorm, 4);
+        Assert.Equal(whole.Loss, split.Loss, 4);
+        Assert.Equal(whole.TrainedTokenFraction, split.TrainedTokenFraction, 6);
+        foreach (var ((name, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
+            Assert.True(torch.allclose(pa, pb, rtol: 1e-4, atol: 1e-6), $"parameter {name} differs");
+    }
+
+    [Fact]
+    public void Mini_batches_take_several_optimizer_steps_per_epoch()
+    {
+        using var scope = torch.NewDisposeScope();
+        var model = Tiny();
+        var before = model.parameters().Select(p => p.detach().clone()).ToArray();
+        var m = new GroupTrainer(model, Task, Tok, Small() with { MiniBatchSize = 8, MicroBatchSize = 3, Reward = LengthReward }).Step();
+        Assert.True(double.IsFinite(m.Loss) && m.GradNorm > 0);
+        Assert.Contains(model.parameters().Zip(before), t => !torch.allclose(t.First, t.Second, rtol: 0, atol: 0));
+    }
+
+    [Fact]
+    public void Dynamic_sampling_drops_groups_without_reward_variance_and_refills()
+    {
+        using var scope = torch.NewDisposeScope();
+        int calls = 0;
+        // Prompts whose first operand is even always score 1 (no signal); the others alternate 0, 1 within the group.
+        RewardFunction reward = (prompt, _, _) => (prompt[0] - '0') % 2 == 0 ? 1f : calls++ % 2;
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { DynamicSampling = true, MaxGenerationBatches = 20, Reward = reward });
+        var batch = trainer.CollectRollouts(torch.CPU);
+        Assert.Equal(16, batch.Samples.Length);
+        Assert.All(batch.Samples, s => Assert.True((s.Prompt[0] - '0') % 2 == 1, s.Prompt));
+        for (int g = 0; g < 4; g++)
+        {
+            Assert.All(batch.Samples.Skip(4 * g).Take(4), s => Assert.Equal(batch.Samples[4 * g].Prompt, s.Prompt));
+            Assert.Equal(2, batch.Scores.Skip(4 * g).Take(4).Distinct().Count());
+        }
+        Assert.Equal(16, batch.Tokens.shape[0]);
+        Assert.True(batch.Stats.GenerationBatches >= 2, $"{batch.Stats.GenerationBatches} batches");
+        Assert.InRange(batch.Stats.ZeroStdGroupFraction, 0.01, 0.99);
+        // the kept rows are the sampler's: recomputed log-probs match the stored ones
+        var (logProbs, _, _) = SequenceLogProbs.Compute(Tiny(), batch.Prompt, batch.PromptMask, batch.Tokens, batch.Mask);
+        Assert.Equal(batch.Tokens.shape, logProbs.shape);
+    }
+
+    [Fact]
+    public void Dynamic_sampling_fails_clearly_when_no_group_has_reward_variance()
+    {
+        using var scope = torch.NewDisposeScope();
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { DynamicSampling = true, MaxGenerationBatches = 3, Reward = (_, _, _) => 1f });
+        var e = Assert.Throws<InvalidOperationException>(() => trainer.Step());
+        Assert.Contains("0 of 4 prompts", e.Message);
+        Assert.Contains("after 3 generation batches", e.Message);
+        Assert.Contains("max_generation_batches", e.Message);
+        Assert.Contains("dynamic_sampling", e.Message);
+    }
+
+    [Fact]
+    public void Overlong_shaping_extends_generation_by_the_buffer_and_penalizes_long_answers()
+    {
+        using var scope = torch.NewDisposeScope();
+        // Expected length: 1-digit addition's longest answer (2) + EOS = 3; buffer 2 → generation up to 5 tokens.
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { OverlongBufferLength = 2, Reward = (_, _, _) => 0f });
+        var batch = trainer.CollectRollouts(torch.CPU);
+        Assert.Equal(5, batch.Tokens.shape[1]);
+        var lengths = batch.Mask.sum(1).data<float>().ToArray();
+        for (int i = 0; i < lengths.Length; i++)
+            Assert.Equal(OverlongRewardShaping.Penalty((int)lengths[i], 5, 2), batch.Scores[i], 6);
+        Assert.Contains(batch.Scores, s => s < 0);   // an untrained model often runs past 3 tokens
+    }
+
+    [Fact]
+    public void Remax_runs_end_to_end_with_greedy_baselines()
+    {
+        using var scope = torch.NewDisposeScope();
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, LanguageAlgorithms.Options("remax", Small() with { Reward = LengthReward }));
+        var batch = trainer.CollectRollouts(torch.CPU);
+        Assert.NotNull(batch.BaselineScores);
+        for (int g = 0; g < 4; g++) Assert.Single(batch.BaselineScores!.Skip(4 * g).Take(4).Distinct());
+        var m1 = trainer.Step();
+        var m2 = trainer.Step();
+        Assert.True(double.IsFinite(m2.Loss) && m2.GradNorm > 0, $"loss {m2.Loss}, grad norm {m2.GradNorm}");
+        Assert.Equal(1, m2.Step);
+        Assert.True(m1.GenerationTokensPerSecond > 0 && m1.TrainingTokensPerSecond > 0);
+    }
+
+    [Fact]
+    public void Ppo_lm_runs_end_to_end_with_a_critic_and_reports_value_metrics()
+    {
+        using var scope = torch.NewDisposeScope();
+        var options = LanguageAlgorithms.Options("ppo-lm", Small() with { Reward = LengthReward, Epochs = 2, MiniBatchSize = 8, KlCoefficient = 0.01, KlInReward = true });
+        Assert.Equal("gae", options.Estimator);
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, options);
+        var first = trainer.Step();
+        GroupStepMetrics last = first;
+        for (int i = 0; i < 5; i++) last = trainer.Step();
+        Assert.True(double.IsFinite(first.ValueLoss) && first.ValueLoss > 0, $"value loss {first.ValueLoss}");
+        Assert.True(double.IsFinite(last.ExplainedVariance), $"explained variance {last.ExplainedVariance}");
+        Assert.True(last.ValueLoss < first.ValueLoss, $"value loss {first.ValueLoss} → {last.ValueLoss}");
+        Assert.True(double.IsFinite(last.Loss) && last.Kl >= 0);
+    }
+
+    [Fact]
+    public void Adaptive_kl_coefficient_moves_by_the_controller_rule()
+    {
+        using var scope = torch.NewDisposeScope();
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with
+        {
+            Reward = LengthReward, KlCoefficient = 0.05, KlInReward = true, AdaptiveKl = true, KlTarget = 0.1, KlHorizon = 10000,
+        });
+        var m1 = trainer.Step();
+        var m2 = trainer.Step();
+        Assert.Equal(0.05, m1.KlCoefficient);
+        // At step 0 the policy is the reference (KL ≈ 0): error −1 clipped to −0.2, n = 16 sequences.
+        Assert.Equal(0.05 * (1 - 0.2 * 16 / 10000.0), m2.KlCoefficient, 9);
+    }
+
+    [Fact]
+    public void Clip_metrics_are_fractions_and_dapo_composition_turns_on_its_pieces()
+    {
+        using var scope = torch.NewDisposeScope();
+        var dapo = LanguageAlgorithms.Options("dapo", Small() with { Reward = LengthReward, Epochs = 3, LearningRate = 1e-2 });
+        Assert.True(dapo.DynamicSampling);
+        Assert.Equal(LanguageAlgorithms.DefaultOverlongBuffer, dapo.OverlongBufferLength);
+        Assert.Equal(0.28, dapo.ClipHigh);
+        var m = new GroupTrainer(Tiny(), Task, Tok, dapo).Step();
+        Assert.InRange(m.ClipFractionLow, 0, 1);
+        Assert.InRange(m.ClipFractionHigh, 0, 1);
+        // the three sides are disjoint and together are the tokens where a clip bound the loss
+        Assert.Equal(m.ClipFraction, m.ClipFractionLow + m.ClipFractionHigh + m.DualClipFraction, 5);
+        Assert.True(m.ClipFraction > 0, "three epochs at a high learning rate should move the ratio past the clip");
+    }
+
+    [Theory]
+    [InlineData("k4")]
+    [InlineData("dual")]
+    [InlineData("rho")]
+    [InlineData("adaptive")]
+    public void Bad_options_are_rejected_with_the_option_name(string what)
+    {
+        var o = what switch
+        {
+            "k4" => new GroupTrainerOptions { KlEstimator = "k4" },
+            "dual" => new GroupTrainerOptions { DualClip = 1.0 },
+            "rho" => new GroupTrainerOptions { EntropyTopFraction = 0 },
+            _ => new GroupTrainerOptions { AdaptiveKl = true },
+        };
+        var e = Assert.Throws<ArgumentException>(o.Validate);
+        Assert.Matches(what switch { "k4" => "k4", "dual" => "DualClip", "rho" => "EntropyTopFraction", _ => "AdaptiveKl" }, e.Message);
+    }
+}
