@@ -94,7 +94,7 @@ public sealed partial class GroupTrainer
     /// <summary>Most tokens generated per response: the expected length plus the overlong buffer.</summary>
     int GenerationLimit => (_options.MaxNewTokens ?? _task.MaxCompletionLength + 1) + _options.OverlongBufferLength;
 
-    bool IsRemax => string.Equals(_options.Estimator.Trim(), "remax", StringComparison.OrdinalIgnoreCase);
+    bool IsRemax => _options.EstimatorKey == "remax";
 
     /// <summary>The reward of one response (NaN when the reward throws) plus DAPO's overlong penalty.</summary>
     float Score(TaskSample sample, string text, int length)

@@ -14,8 +14,7 @@ public sealed partial class GroupTrainer
         double ClipLow, double ClipHigh, double DualClip, double ValueLoss, double ExplainedVariance, double TrainedTokenFraction);
 
     /// <summary>Estimators that read per-token rewards; the others see the KL-in-reward as a sum added to the score (verl sums token-level rewards into the outcome score).</summary>
-    static readonly HashSet<string> TokenLevelEstimators = new(StringComparer.OrdinalIgnoreCase)
-        { "remax", "reinforce_plus_plus", "reinforce-plus-plus", "reinforceplusplus", "reinforce_plus_plus_baseline", "reinforceplusplusbaseline" };
+    static readonly HashSet<string> TokenLevelEstimators = ["remax", "reinforceplusplus", "reinforceplusplusbaseline"];
 
     UpdateStats Update(RolloutBatch batch)
     {
@@ -55,7 +54,7 @@ public sealed partial class GroupTrainer
         }
         else
         {
-            if (tokenRewards is not null && !TokenLevelEstimators.Contains(o.Estimator.Trim()))
+            if (tokenRewards is not null && !TokenLevelEstimators.Contains(o.EstimatorKey))
             {
                 scores = scores + tokenRewards.sum(-1);
                 tokenRewards = null;

@@ -83,7 +83,8 @@ public sealed record GroupTrainerOptions
     public double ValueCoefficient { get; init; } = 0.5;
     /// <summary>Sampling temperature (also used by the recompute).</summary>
     public double Temperature { get; init; } = 1.0;
-    /// <summary>Most new tokens per response (default: the task's longest answer + 1 for EOS).</summary>
+    /// <summary>Expected longest response in tokens (default: the task's longest answer + 1 for EOS); generation
+    /// stops there, or <see cref="OverlongBufferLength"/> tokens later with overlong shaping.</summary>
     public int? MaxNewTokens { get; init; }
     /// <summary>Passes over each batch (μ); with 1 the ratio is 1 and the update is on-policy.</summary>
     public int Epochs { get; init; } = 1;
@@ -95,7 +96,10 @@ public sealed record GroupTrainerOptions
     public RewardFunction? Reward { get; init; }
 
     /// <summary>Whether <see cref="Estimator"/> is token-level GAE with a critic.</summary>
-    internal bool UsesCritic => string.Equals(Estimator.Replace("-", "").Replace("_", ""), "gae", StringComparison.OrdinalIgnoreCase);
+    internal bool UsesCritic => EstimatorKey == "gae";
+
+    /// <summary><see cref="Estimator"/> as the registry compares names: lower case without '-', '_', '.' or spaces.</summary>
+    internal string EstimatorKey => new(Estimator.Trim().ToLowerInvariant().Where(c => c is not ('-' or '_' or '.' or ' ')).ToArray());
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public void Validate()
