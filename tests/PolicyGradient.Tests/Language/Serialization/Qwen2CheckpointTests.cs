@@ -83,6 +83,64 @@ public sealed class Qwen2CheckpointTests : IDisposable
         Assert.True(logits.isfinite().all().item<bool>());
     }
 
+    /// <summary>
+    /// Qwen2's forward pass for one unpadded sequence written out from the formulas, per head, in float64,
+    /// straight from the file's tensors: RMSNorm x/√(mean x² + ε)·g; q/k/v with biases; rotary
+    /// (rotate-half, θ_i = rope_theta^(−2i/D)); query head h reads key/value head h / (H / KV); causal
+    /// softmax(q·kᵀ/√D)·v; o_proj without bias; SwiGLU MLP; final norm; logits = x·embed_tokensᵀ (tied).
+    /// </summary>
+    static Tensor ReferenceLogits(Dictionary<string, Tensor> w, long[] ids)
+    {
+        Tensor W(string name) => w[name].to(ScalarType.Float64);
+        Tensor Rms(Tensor x, Tensor g) => x / (x.square().mean([-1L], keepdim: true) + 1e-6).sqrt() * g;
+        int t = ids.Length;
+        var x = W("model.embed_tokens.weight").index_select(0, torch.tensor(ids));
+        var inv = torch.pow(1e6, -torch.arange(0, HeadDim, 2, ScalarType.Float64) / HeadDim);
+        var angles = torch.arange(t, ScalarType.Float64).unsqueeze(1) * inv;
+        var (cos, sin) = (torch.cat([angles, angles], 1).cos(), torch.cat([angles, angles], 1).sin());   // [T, D]
+        Tensor Rope(Tensor v) => v * cos + torch.cat([-v.narrow(1, HeadDim / 2, HeadDim / 2), v.narrow(1, 0, HeadDim / 2)], 1) * sin;
+        var causal = torch.ones(t, t).tril().eq(0);
+        for (int i = 0; i < Layers; i++)
+        {
+            string p = $"model.layers.{i}.";
+            var h = Rms(x, W(p + "input_layernorm.weight"));
+            var q = torch.matmul(h, W(p + "self_attn.q_proj.weight").t()) + W(p + "self_attn.q_proj.bias");
+            var k = torch.matmul(h, W(p + "self_attn.k_proj.weight").t()) + W(p + "self_attn.k_proj.bias");
+            var v = torch.matmul(h, W(p + "self_attn.v_proj.weight").t()) + W(p + "self_attn.v_proj.bias");
+            var heads = new List<Tensor>();
+            for (int head = 0; head < Heads; head++)
+            {
+                int kvHead = head / (Heads / KvHeads);
+                var qh = Rope(q.narrow(1, head * HeadDim, HeadDim));
+                var kh = Rope(k.narrow(1, kvHead * HeadDim, HeadDim));
+                var scores = (torch.matmul(qh, kh.t()) / Math.Sqrt(HeadDim)).masked_fill(causal, double.NegativeInfinity);
+                heads.Add(torch.matmul(scores.softmax(1), v.narrow(1, kvHead * HeadDim, HeadDim)));
+            }
+            x = x + torch.matmul(torch.cat(heads, 1), W(p + "self_attn.o_proj.weight").t());
+            var m = Rms(x, W(p + "post_attention_layernorm.weight"));
+            var gate = torch.matmul(m, W(p + "mlp.gate_proj.weight").t());
+            var up = torch.matmul(m, W(p + "mlp.up_proj.weight").t());
+            x = x + torch.matmul(gate * gate.sigmoid() * up, W(p + "mlp.down_proj.weight").t());
+        }
+        return torch.matmul(Rms(x, W("model.norm.weight")), W("model.embed_tokens.weight").t());
+    }
+
+    [Fact]
+    public void Loaded_logits_equal_the_qwen2_formulas_computed_from_the_file()
+    {
+        using var scope = torch.NewDisposeScope();
+        WriteQwen2(withLmHead: false);
+        var model = HfCheckpoint.Load(_dir);
+        long[] ids = [11, 3, 4, 5, 9, 1, 7];
+        var expected = ReferenceLogits(Qwen2Tensors(false), ids);
+        // Left-padded in a batch with a longer row, as the sampler would run it.
+        var (tokens, mask) = PromptBatch.LeftPad([ids.Select(i => (int)i).ToArray(), [11, 3, 4, 5, 9, 1, 7, 8, 2]], 0);
+        using var _ = torch.no_grad();
+        var logits = model.Forward(tokens, mask).Logits[0].narrow(0, 2, ids.Length).to(ScalarType.Float64);
+        var diff = (logits - expected).abs().max().item<double>();
+        Assert.True(diff < 1e-4, $"loaded model and reference Qwen2 logits differ by {diff}");
+    }
+
     [Fact]
     public void Save_then_load_reproduces_the_logits_exactly_and_keeps_the_qwen2_layout()
     {
