@@ -1,5 +1,6 @@
 using TorchSharp;
 using PolicyGradient.Language.Model;
+using PolicyGradient.Language.Tokenizers;
 using static TorchSharp.torch;
 
 namespace PolicyGradient.Language.Generation;
@@ -8,15 +9,21 @@ namespace PolicyGradient.Language.Generation;
 /// Batched autoregressive generation with a KV cache: one forward pass over the prompts (prefill),
 /// then one single-token pass per step that reuses the cached keys and values, so a step costs O(t)
 /// attention instead of recomputing the whole prefix. Sampling: temperature, top-k, top-p, greedy;
-/// sequences stop after EOS. Randomness comes only from the generator passed in.
+/// sequences stop after EOS or once their decoded text contains a stop string (the stopping token is
+/// kept, later ones are padding with mask 0). Randomness comes only from the generator passed in.
 /// </summary>
 public static class Sampler
 {
-    /// <summary>Generates completions for left-padded prompts [B, P] (see <see cref="PromptBatch"/>).</summary>
+    /// <summary>Generates completions for left-padded prompts [B, P] (see <see cref="PromptBatch"/>).
+    /// <paramref name="tokenizer"/> decodes completions for <see cref="SamplingOptions.StopStrings"/> (required when any are set).</summary>
     public static GenerationResult Generate(TransformerPolicy policy, Tensor promptTokens, Tensor promptMask, int eosId, int padId,
-        SamplingOptions options, Generator? generator = null)
+        SamplingOptions options, Generator? generator = null, ITokenizer? tokenizer = null)
     {
         options.Validate();
+        var stops = options.StopStrings.Count == 0 ? null
+            : new StopStringMatcher(options.StopStrings, tokenizer ?? throw new ArgumentException("SamplingOptions.StopStrings needs the tokenizer: pass it to Sampler.Generate"),
+                (int)promptTokens.shape[0], options.MaxNewTokens);
+        bool stopping = options.StopAtEos || stops is not null;
         using var outer = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         long b = promptTokens.shape[0], p = promptTokens.shape[1];
@@ -41,7 +48,8 @@ public static class Sampler
             mask.narrow(1, step, 1).copy_(alive.to(ScalarType.Float32).unsqueeze(1));
             logProbs.narrow(1, step, 1).copy_((logp * alive.to(logp.dtype)).to(ScalarType.Float32).unsqueeze(1));
             if (options.StopAtEos) finished.logical_or_(next.eq(eosId));
-            if (step == maxNew - 1 || (options.StopAtEos && finished.all().item<bool>())) break;
+            if (stops is not null) finished.logical_or_(stops.Append(next, alive));
+            if (step == maxNew - 1 || (stopping && finished.all().item<bool>())) break;
             attention.narrow(1, p + step, 1).copy_(alive.to(ScalarType.Int64).unsqueeze(1));
             lastLogits = policy.Forward(next.unsqueeze(1), attention.narrow(1, 0, p + step + 1), cache).Logits.select(1, -1)
                 .MoveToOuterDisposeScope();

@@ -15,6 +15,15 @@ public sealed record SamplingOptions
     public bool Greedy { get; init; }
     /// <summary>Stop a sequence after it emits EOS (later positions are padding with mask 0).</summary>
     public bool StopAtEos { get; init; } = true;
+    /// <summary>
+    /// Stop a sequence once its decoded completion contains any of these strings (matched on text, so a
+    /// stop string may span several tokens; needs the tokenizer passed to <see cref="Sampler.Generate"/>).
+    /// The tokens that produced the stop string stay in the completion with mask 1, so their log-probs
+    /// are sampled, recomputed and trained like any other; later positions are padding with mask 0, as
+    /// after EOS. <see cref="StopStringMatcher.Truncate"/> cuts the decoded text before the stop string (the
+    /// default of Hugging Face and vLLM, whose include_stop_str_in_output is off). Empty = off.
+    /// </summary>
+    public IReadOnlyList<string> StopStrings { get; init; } = [];
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public void Validate()
@@ -23,6 +32,7 @@ public sealed record SamplingOptions
         if (!Greedy && !(Temperature > 0)) throw new ArgumentException($"Temperature must be > 0 (use Greedy for argmax), got {Temperature}");
         if (TopK < 0) throw new ArgumentException($"TopK must be ≥ 0 (0 = off), got {TopK}");
         if (!(TopP > 0 && TopP <= 1)) throw new ArgumentException($"TopP must be in (0, 1], got {TopP}");
+        if (StopStrings.Any(string.IsNullOrEmpty)) throw new ArgumentException("StopStrings must not contain an empty string");
     }
 
     /// <summary>The temperature the reported (and recomputed) log-probs use.</summary>

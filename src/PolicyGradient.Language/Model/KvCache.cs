@@ -5,7 +5,7 @@ namespace PolicyGradient.Language.Model;
 
 /// <summary>
 /// Keys and values of every layer for the positions processed so far, preallocated to
-/// [B, heads, capacity, head size] so each decoding step writes in place (no reallocation). Owns its
+/// [B, key/value heads, capacity, head size] so each decoding step writes in place (no reallocation). Owns its
 /// tensors: dispose it when generation ends.
 /// </summary>
 public sealed class KvCache : IDisposable

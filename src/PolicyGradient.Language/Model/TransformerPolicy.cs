@@ -67,7 +67,7 @@ public sealed class TransformerPolicy : nn.Module
     public KvCache NewCache(long batch, int capacity)
     {
         var w = embed_tokens.weight!;
-        return new KvCache(Config.Layers, batch, Config.Heads, Config.Width / Config.Heads, capacity, w.dtype, w.device);
+        return new KvCache(Config.Layers, batch, Config.ResolvedKeyValueHeads, Config.HeadSize, capacity, w.dtype, w.device);
     }
 
     /// <summary>

@@ -16,8 +16,14 @@ namespace PolicyGradient.Language.Serialization;
 /// "transformer." prefix is optional on load. Needs LayerNorm, learned positions, GELU, biases, tied embeddings.</item>
 /// <item>Llama (<c>model_type: llama</c>): model.embed_tokens, model.layers.i.{input_layernorm,
 /// self_attn.{q,k,v,o}_proj, post_attention_layernorm, mlp.{gate,up,down}_proj}, model.norm, lm_head.
-/// Needs RMSNorm, rotary positions (rotate-half), SwiGLU. Grouped-query attention is not supported.</item>
+/// Needs RMSNorm, rotary positions (rotate-half), SwiGLU; grouped-query attention through
+/// num_key_value_heads (k_proj/v_proj are [kv_heads·head_dim, hidden]); attention_bias and mlp_bias must agree.</item>
+/// <item>Qwen2 (<c>model_type: qwen2</c>): the Llama names and shapes, with biases on q_proj, k_proj and
+/// v_proj only (<see cref="TransformerConfig.QkvBias"/> true, <see cref="TransformerConfig.Bias"/> false);
+/// rope_theta, rms_norm_eps, tie_word_embeddings from config.json. Sliding-window attention is refused.</item>
 /// </list>
+/// With tied embeddings a stored lm_head.weight (some exporters write the shared matrix twice) is ignored;
+/// rotary_emb.inv_freq buffers of older Llama exports are ignored too. rope_scaling is refused.
 /// Other shapes save in the Llama naming with <c>model_type: policygradient</c> and the full
 /// <see cref="TransformerConfig"/>. A value head is stored as value_head.weight / value_head.bias.
 /// </summary>
@@ -28,14 +34,14 @@ public static class HfCheckpoint
     {
         Directory.CreateDirectory(directory);
         var c = policy.Config;
-        string type = IsGpt2(c) ? "gpt2" : IsLlama(c) ? "llama" : "policygradient";
+        string type = IsGpt2(c) ? "gpt2" : IsLlama(c) ? "llama" : IsQwen2(c) ? "qwen2" : "policygradient";
         var state = policy.state_dict();
         var tensors = type == "gpt2" ? ToGpt2(state, c) : state.ToDictionary(kv => ToLlamaName(kv.Key), kv => kv.Value);
         SafeTensorsFile.Save(Path.Combine(directory, "model.safetensors"), tensors, new Dictionary<string, string> { ["format"] = "pt" });
         AtomicFile.WriteAllText(Path.Combine(directory, "config.json"), ConfigJson(c, type).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    /// <summary>Reads a checkpoint folder written by this library or by Hugging Face transformers (GPT-2 or Llama layout).</summary>
+    /// <summary>Reads a checkpoint folder written by this library or by Hugging Face transformers (GPT-2, Llama or Qwen2 layout).</summary>
     /// <exception cref="InvalidDataException">Unsupported model type, or tensors missing, extra or misshapen; the message says which.</exception>
     public static TransformerPolicy Load(string directory)
     {
@@ -46,12 +52,16 @@ public static class HfCheckpoint
         var config = type switch
         {
             "gpt2" => Gpt2Config(json),
-            "llama" => LlamaConfig(json),
+            "llama" => LlamaConfig(json, qwen2: false),
+            "qwen2" => LlamaConfig(json, qwen2: true),
             "policygradient" => json["policygradient"].Deserialize<TransformerConfig>() ?? throw new InvalidDataException("config.json lacks the policygradient section"),
-            _ => throw new InvalidDataException($"model_type '{type}' is not supported; supported: gpt2, llama, policygradient"),
+            _ => throw new InvalidDataException($"model_type '{type}' is not supported; supported: gpt2, llama, qwen2, policygradient"),
         };
         var (file, _) = SafeTensorsFile.Load(Path.Combine(directory, "model.safetensors"));
-        var mapped = type == "gpt2" ? FromGpt2(file, config) : file.ToDictionary(kv => FromLlamaName(kv.Key), kv => kv.Value);
+        var mapped = type == "gpt2" ? FromGpt2(file, config) : file
+            .Where(kv => !kv.Key.EndsWith("rotary_emb.inv_freq", StringComparison.Ordinal))
+            .Where(kv => !(config.TieEmbeddings && kv.Key == "lm_head.weight"))
+            .ToDictionary(kv => FromLlamaName(kv.Key), kv => kv.Value);
         var policy = new TransformerPolicy(config);
         using var _ = torch.no_grad();
         var missing = new List<string>();
@@ -70,9 +80,14 @@ public static class HfCheckpoint
     }
 
     static bool IsGpt2(TransformerConfig c) =>
-        c.Norm == NormKind.LayerNorm && c.Positions == PositionKind.Learned && c.Mlp == MlpKind.Gelu && c.Bias && c.TieEmbeddings;
+        c.Norm == NormKind.LayerNorm && c.Positions == PositionKind.Learned && c.Mlp == MlpKind.Gelu && c.Bias && c.TieEmbeddings
+        && c.ResolvedQkvBias && c.ResolvedKeyValueHeads == c.Heads;
 
-    static bool IsLlama(TransformerConfig c) => c.Norm == NormKind.RmsNorm && c.Positions == PositionKind.Rotary && c.Mlp == MlpKind.SwiGlu;
+    static bool IsLlamaFamily(TransformerConfig c) => c.Norm == NormKind.RmsNorm && c.Positions == PositionKind.Rotary && c.Mlp == MlpKind.SwiGlu;
+
+    static bool IsLlama(TransformerConfig c) => IsLlamaFamily(c) && c.ResolvedQkvBias == c.Bias;
+
+    static bool IsQwen2(TransformerConfig c) => IsLlamaFamily(c) && c.ResolvedQkvBias && !c.Bias;
 
     static string ToLlamaName(string name) => name.StartsWith("lm_head", StringComparison.Ordinal) || name.StartsWith("value_head", StringComparison.Ordinal)
         ? name : "model." + name;
@@ -89,13 +104,15 @@ public static class HfCheckpoint
             o["n_ctx"] = c.MaxPositions; o["n_inner"] = c.ResolvedMlpWidth; o["layer_norm_epsilon"] = c.NormEpsilon;
             o["activation_function"] = "gelu_new";
         }
-        else if (type == "llama")
+        else if (type is "llama" or "qwen2")
         {
-            o["architectures"] = new JsonArray("LlamaForCausalLM");
+            o["architectures"] = new JsonArray(type == "llama" ? "LlamaForCausalLM" : "Qwen2ForCausalLM");
             o["hidden_size"] = c.Width; o["num_hidden_layers"] = c.Layers; o["num_attention_heads"] = c.Heads;
-            o["num_key_value_heads"] = c.Heads; o["intermediate_size"] = c.ResolvedMlpWidth;
+            o["num_key_value_heads"] = c.ResolvedKeyValueHeads; o["intermediate_size"] = c.ResolvedMlpWidth;
             o["max_position_embeddings"] = c.MaxPositions; o["rms_norm_eps"] = c.NormEpsilon; o["rope_theta"] = c.RopeTheta;
-            o["hidden_act"] = "silu"; o["attention_bias"] = c.Bias; o["mlp_bias"] = c.Bias;
+            o["hidden_act"] = "silu";
+            if (type == "llama") { o["attention_bias"] = c.Bias; o["mlp_bias"] = c.Bias; }
+            else { o["use_sliding_window"] = false; o["sliding_window"] = c.MaxPositions; o["max_window_layers"] = c.Layers; }
         }
         o["policygradient"] = JsonSerializer.SerializeToNode(c);
         return o;
@@ -127,20 +144,33 @@ public static class HfCheckpoint
         };
     }
 
-    static TransformerConfig LlamaConfig(JsonObject o)
+    /// <summary>Llama and Qwen2 share names and shapes; they differ in biases (Qwen2: q/k/v only) and defaults.</summary>
+    static TransformerConfig LlamaConfig(JsonObject o, bool qwen2)
     {
-        int heads = Int(o, "num_attention_heads");
-        if (o["num_key_value_heads"] is JsonValue kv && kv.GetValue<int>() != heads)
-            throw new InvalidDataException("grouped-query attention (num_key_value_heads ≠ num_attention_heads) is not supported yet");
-        bool attentionBias = Flag(o, "attention_bias", false), mlpBias = Flag(o, "mlp_bias", false);
-        if (attentionBias != mlpBias) throw new InvalidDataException("attention_bias and mlp_bias must agree (one Bias switch here)");
+        int heads = Int(o, "num_attention_heads"), width = Int(o, "hidden_size");
+        int kvHeads = o["num_key_value_heads"] is JsonValue kv && kv.TryGetValue<int>(out int k) ? k : heads;
+        if (o["head_dim"] is JsonValue hd && hd.TryGetValue<int>(out int headDim) && headDim != width / heads)
+            throw new InvalidDataException($"head_dim {headDim} ≠ hidden_size / num_attention_heads = {width / heads} is not supported");
+        if (o["rope_scaling"] is JsonObject scaling)
+            throw new InvalidDataException($"rope_scaling ({scaling.ToJsonString()}) is not supported; only plain rotary positions with rope_theta");
+        if (qwen2 && Flag(o, "use_sliding_window", false))
+            throw new InvalidDataException("Qwen2 sliding-window attention (use_sliding_window = true) is not supported");
+        bool qkvBias, bias;
+        if (qwen2) (qkvBias, bias) = (true, false);
+        else
+        {
+            bool attentionBias = Flag(o, "attention_bias", false), mlpBias = Flag(o, "mlp_bias", false);
+            if (attentionBias != mlpBias) throw new InvalidDataException("attention_bias and mlp_bias must agree (one Bias switch here)");
+            (qkvBias, bias) = (attentionBias, attentionBias);
+        }
         return new TransformerConfig
         {
-            VocabularySize = Int(o, "vocab_size"), Width = Int(o, "hidden_size"), Layers = Int(o, "num_hidden_layers"), Heads = heads,
+            VocabularySize = Int(o, "vocab_size"), Width = width, Layers = Int(o, "num_hidden_layers"), Heads = heads,
+            KeyValueHeads = kvHeads == heads ? null : kvHeads,
             MlpWidth = Int(o, "intermediate_size"), MaxPositions = Int(o, "max_position_embeddings"),
             NormEpsilon = Real(o, "rms_norm_eps", 1e-6), RopeTheta = Real(o, "rope_theta", 10000),
             Norm = NormKind.RmsNorm, Positions = PositionKind.Rotary, Mlp = MlpKind.SwiGlu,
-            Bias = attentionBias, TieEmbeddings = Flag(o, "tie_word_embeddings", false),
+            Bias = bias, QkvBias = qkvBias == bias ? null : qkvBias, TieEmbeddings = Flag(o, "tie_word_embeddings", false),
             ValueHead = o["policygradient"]?["ValueHead"]?.GetValue<bool>() ?? false,
         };
     }

@@ -13,15 +13,21 @@ public class TransformerPolicyTests
     // Tiny models: one intra-op thread is fastest and avoids oversubscribing a shared machine.
     public TransformerPolicyTests() => torch.set_num_threads(1);
 
-    public static TheoryData<string> Variants => new() { "gpt2", "llama" };
+    public static TheoryData<string> Variants => new() { "gpt2", "llama", "qwen2" };
 
-    static TransformerPolicy Make(string variant, long seed = 1) => new(variant == "gpt2"
-        ? new TransformerConfig { VocabularySize = Vocab, Layers = 2, Width = 32, Heads = 4, MaxPositions = 64 }
-        : new TransformerConfig
-        {
-            VocabularySize = Vocab, Layers = 2, Width = 32, Heads = 4, MaxPositions = 64, Norm = NormKind.RmsNorm,
-            Positions = PositionKind.Rotary, Mlp = MlpKind.SwiGlu, TieEmbeddings = false, Bias = false, ValueHead = true,
-        }, seed);
+    static readonly TransformerConfig LlamaShape = new()
+    {
+        VocabularySize = Vocab, Layers = 2, Width = 32, Heads = 4, MaxPositions = 64, Norm = NormKind.RmsNorm,
+        Positions = PositionKind.Rotary, Mlp = MlpKind.SwiGlu, TieEmbeddings = false, Bias = false, ValueHead = true,
+    };
+
+    static TransformerPolicy Make(string variant, long seed = 1) => new(variant switch
+    {
+        "gpt2" => new TransformerConfig { VocabularySize = Vocab, Layers = 2, Width = 32, Heads = 4, MaxPositions = 64 },
+        "llama" => LlamaShape,
+        // Qwen2's shape: grouped-query attention (2 key/value heads for 4 query heads), biases on q/k/v only.
+        _ => LlamaShape with { KeyValueHeads = 2, QkvBias = true, TieEmbeddings = true, ValueHead = false, RopeTheta = 1e6, NormEpsilon = 1e-6 },
+    }, seed);
 
     static (Tensor, Tensor) Prompts() => PromptBatch.LeftPad([[1, 5, 6, 7], [1, 8], [1, 3, 4]], Pad);
 
