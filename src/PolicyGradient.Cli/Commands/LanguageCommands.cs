@@ -33,7 +33,7 @@ internal static class LanguageCommands
         if (s.Init is not null) overrides.Set("init", new YamlDotNet.RepresentationModel.YamlScalarNode(shorthands.Last(kv => kv.Key == "init").Value) { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted });
         var config = LanguageRunConfig.Resolve(s.Algorithm, task, s.Config, s.Set, overrides, initModel);
         string runDir = RunFolder.Create(s.Out ?? Path.Combine(RunFolder.DefaultRoot, RunFolder.DefaultName(config.Algorithm, config.TaskId, config.Seed, DateTime.Now)), s.Force);
-        Console.Error.WriteLine($"pg: training {config.Algorithm} on {config.TaskId} for {config.Steps:N0} steps into {runDir}" + (config.Run.Init is string i ? $" from {i}" : ""));
+        Console.Error.WriteLine($"pg: training {config.Algorithm} on {config.TaskId} for {config.Steps:N0} steps into {runDir}" + (config.Run.Init is { Length: > 0 } i ? $" from {i}" : ""));
         var result = Progress($"{config.Algorithm} {config.TaskId}", config.Steps, s.Quiet, s.LogEvery,
             onStep => LanguageRunner.Train(config, runDir, Session(device, onStep)));
         Report(result);

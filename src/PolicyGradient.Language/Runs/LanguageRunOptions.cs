@@ -33,6 +33,6 @@ public sealed record LanguageRunOptions
     [ConfigRange(1, 1_000_000)]
     public int KeepCheckpoints { get; init; } = 3;
 
-    /// <summary>Starting weights (a run, checkpoint or Hugging Face folder; set by --init); null = fresh weights from the seed.</summary>
-    public string? Init { get; init; }
+    /// <summary>Starting weights (a run, checkpoint or Hugging Face folder; set by --init); empty = fresh weights from the seed.</summary>
+    public string Init { get; init; } = "";
 }

@@ -35,7 +35,7 @@ public static class LanguageRunner
         AtomicFile.WriteAllText(Path.Combine(runDir, ConfigFile), config.ToYaml());
         var task = LanguageTasks.Create(config.TaskId, config.Run.Task);
         TransformerPolicy policy;
-        if (config.Run.Init is string init)
+        if (config.Run.Init is { Length: > 0 } init)
         {
             var warnings = new List<string>();
             policy = LanguageCheckpoint.LoadPolicy(LanguageCheckpoint.Locate(init, warnings));
