@@ -84,6 +84,16 @@ public class LanguageCommandsTests
         Assert.Contains("done: 3 steps", resume.Out);
         Assert.Equal(4, File.ReadAllLines(Path.Combine(grpo, "progress.csv")).Length);
 
+        string bare = Path.Combine(root, "bare");   // a plain Hugging Face folder: no run configuration, so --task is needed
+        Directory.CreateDirectory(bare);
+        foreach (string f in new[] { "config.json", "model.safetensors" }) File.Copy(Path.Combine(sft, "checkpoints", "final", f), Path.Combine(bare, f));
+        var noTask = Pg("eval", bare);
+        Assert.Equal(2, noTask.Code);
+        Assert.Contains("--task", noTask.Err);
+        var withTask = Pg("eval", bare, "--task", "Addition-v0", "--problems", "3", "--json");
+        Assert.Equal(0, withTask.Code);
+        Assert.Contains("\"problems\":3}", withTask.Out);
+
         string empty = Path.Combine(root, "empty");
         Directory.CreateDirectory(empty);
         Assert.Equal(2, Pg("train", "grpo", "Addition-v0", "--init", empty).Code);
