@@ -30,8 +30,28 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         public long? Seed { get; init; }
 
         /// <summary>JSON output.</summary>
-        [CommandOption("--json")][Description("Print exactly {\"mean_return\":..,\"std_return\":..,\"episodes\":N}.")]
+        [CommandOption("--json")][Description("Print exactly {\"mean_return\":..,\"std_return\":..,\"episodes\":N}; for language models {\"accuracy\":a,\"pass_at_k\":p,\"k\":K,\"problems\":N}.")]
         public bool Json { get; init; }
+
+        /// <summary>Language-model eval: split.</summary>
+        [CommandOption("--split <SPLIT>")][Description("Language-model runs: heldout (default) or train.")]
+        public string Split { get; init; } = "heldout";
+
+        /// <summary>Language-model eval: problems.</summary>
+        [CommandOption("--problems <N>")][Description("Language-model runs: problems to evaluate (default 500; fewer when the split is smaller).")]
+        public int Problems { get; init; } = 500;
+
+        /// <summary>Language-model eval: samples per problem for pass@k.</summary>
+        [CommandOption("--samples <K>")][Description("Language-model runs: also sample K completions per problem and report pass@K.")]
+        public int? Samples { get; init; }
+
+        /// <summary>Language-model eval: sampling temperature.</summary>
+        [CommandOption("--temperature <T>")][Description("Language-model runs: temperature of the --samples completions (default 1).")]
+        public double Temperature { get; init; } = 1.0;
+
+        /// <summary>Language-model eval: task of a bare Hugging Face folder.</summary>
+        [CommandOption("--task <TASK-ID>")][Description("Language-model runs: the task (needed for a Hugging Face folder; default: the run's task).")]
+        public string? Task { get; init; }
 
         /// <summary>Device.</summary>
         [CommandOption("--device <DEVICE>")][Description("cpu or cuda (default cpu).")]
@@ -41,6 +61,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
+        if (Language.Runs.LanguageCheckpoint.IsLanguagePath(s.Path)) return LanguageCommands.Eval(s);
         if (s.Episodes < 1) throw new UsageException($"--episodes must be at least 1, got {s.Episodes}");
         var device = TorchSetup.Apply(1, false, s.Device);
         var (algorithm, config, checkpoint) = RunLoader.Load(s.Path, device, w => Console.Error.WriteLine($"pg: warning: {w}"));

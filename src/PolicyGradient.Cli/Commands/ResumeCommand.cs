@@ -19,6 +19,10 @@ public sealed class ResumeCommand : Command<ResumeCommand.Settings>
         [CommandOption("--timesteps <N>")][Description("Train up to N total steps (default: the run's n_timesteps).")]
         public long? Timesteps { get; init; }
 
+        /// <summary>New total steps of a language-model run.</summary>
+        [CommandOption("--steps <N>")][Description("Language-model runs: train up to N total steps (default: the run's steps).")]
+        public int? Steps { get; init; }
+
         /// <summary>libtorch threads.</summary>
         [CommandOption("--threads <T>")][Description("libtorch intra-op threads (default 1).")]
         public int Threads { get; init; } = 1;
@@ -43,6 +47,7 @@ public sealed class ResumeCommand : Command<ResumeCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
+        if (Language.Runs.LanguageRunConfig.ReadIdentity(Path.Combine(s.Run, Trainer.ConfigFile)) is not null) return LanguageCommands.Resume(s);
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
         var config = ConfigResolver.FromRunConfig(Path.Combine(s.Run, Trainer.ConfigFile));
         long total = s.Timesteps ?? config.Run.NTimesteps;

@@ -64,6 +64,14 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--deterministic")][Description("One thread and deterministic kernels: same seed, same result.")]
         public bool Deterministic { get; init; }
 
+        /// <summary>Steps of a language-model run.</summary>
+        [CommandOption("--steps <N>")][Description("Language-model runs: trainer steps (overrides steps).")]
+        public int? Steps { get; init; }
+
+        /// <summary>Starting checkpoint of a language-model run.</summary>
+        [CommandOption("--init <RUN-OR-CHECKPOINT>")][Description("Language-model runs: start from a run's final checkpoint, a checkpoint folder or a Hugging Face folder.")]
+        public string? Init { get; init; }
+
         /// <summary>Replace an existing run folder.</summary>
         [CommandOption("--force")][Description("Replace an existing non-empty --out folder.")]
         public bool Force { get; init; }
@@ -72,6 +80,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
+        // Language-model algorithms (sft, grpo, ...) take a task id, not an env id.
+        if (Language.Training.LanguageAlgorithms.IsLanguageAlgorithm(s.Algorithm)) return LanguageCommands.Train(s);
+        if (s.Steps is not null || s.Init is not null)
+            throw new UsageException($"--steps and --init are for language-model runs (sft, {string.Join(", ", Language.Training.LanguageAlgorithms.Names)}); use --timesteps for {s.Algorithm}");
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
         var shorthands = new List<KeyValuePair<string, string>>();
         if (s.Timesteps is long t) shorthands.Add(new("n_timesteps", t.ToString(CultureInfo.InvariantCulture)));

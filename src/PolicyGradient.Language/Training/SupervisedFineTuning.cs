@@ -19,24 +19,11 @@ public static class SupervisedFineTuning
     public static IReadOnlyList<float> Train(TransformerPolicy policy, VerifiableTask task, ITokenizer tokenizer, SftOptions options,
         Action<int, float>? onStep = null)
     {
-        var rng = new Rng(options.Seed);
-        var device = policy.parameters().First().device;
-        var optimizer = optim.AdamW(policy.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
-        policy.train();
+        var trainer = new SftTrainer(policy, task, tokenizer, options);
         var losses = new List<float>(options.Steps);
         for (int step = 0; step < options.Steps; step++)
         {
-            using var scope = torch.NewDisposeScope();
-            var samples = task.SampleTrain(rng, options.BatchSize);
-            var (prompt, promptMask) = TaskBatch.Prompts(samples, tokenizer, device);
-            var (target, targetMask) = TaskBatch.References(samples, tokenizer, device);
-            var (logProbs, _, _) = SequenceLogProbs.Compute(policy, prompt, promptMask, target, targetMask);
-            var loss = -logProbs.sum() / targetMask.sum();
-            optimizer.zero_grad();
-            loss.backward();
-            nn.utils.clip_grad_norm_(policy.parameters(), options.MaxGradNorm);
-            optimizer.step();
-            float value = loss.item<float>();
+            float value = (float)trainer.Step().Loss;
             losses.Add(value);
             onStep?.Invoke(step, value);
         }

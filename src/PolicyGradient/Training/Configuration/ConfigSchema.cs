@@ -33,6 +33,8 @@ internal sealed class ConfigSchema
         foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (p.SetMethod is not { IsPublic: true } || p.GetIndexParameters().Length > 0) continue;
+            // Delegates (e.g. a custom reward function) are code, not configuration: no key for them.
+            if (typeof(Delegate).IsAssignableFrom(p.PropertyType)) continue;
             string key = prefix + ConfigNaming.ToSnakeCase(p.Name);
             PropertyInfo[] here = [.. path, p];
             if (IsNestedRecord(p.PropertyType)) Collect(p.PropertyType, key + ".", here, fields, depth + 1);

@@ -76,7 +76,8 @@ public sealed class ResolvedConfig
         return sb.ToString();
     }
 
-    static void AppendNested(StringBuilder sb, List<KeyValuePair<string, string>> entries)
+    /// <summary>Writes dotted keys as nested YAML maps (shared with the language-model run config).</summary>
+    internal static void AppendNested(StringBuilder sb, List<KeyValuePair<string, string>> entries)
     {
         string[] open = [];
         foreach (var (key, value) in entries)

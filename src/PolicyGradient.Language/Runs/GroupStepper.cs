@@ -1,0 +1,34 @@
+using PolicyGradient.Language.Model;
+using PolicyGradient.Language.Training;
+
+namespace PolicyGradient.Language.Runs;
+
+/// <summary>
+/// The group trainer as a run stepper: every <see cref="GroupStepMetrics"/> field but the step (found
+/// by reflection, so new fields become columns), then tokens per second of generation and training.
+/// </summary>
+internal sealed class GroupStepper(TransformerPolicy policy, GroupTrainer trainer, GroupTrainerOptions options) : ILanguageStepper
+{
+    static readonly System.Reflection.PropertyInfo[] Fields =
+        typeof(GroupStepMetrics).GetProperties().Where(p => p.Name != nameof(GroupStepMetrics.Step) && IsNumber(p.PropertyType)).ToArray();
+
+    public TransformerPolicy Policy => policy;
+    public int StepsDone => trainer.StepsDone;
+    public IReadOnlyList<string> MetricNames { get; } =
+        [.. Fields.Select(f => PolicyGradient.Training.Configuration.ConfigNaming.ToSnakeCase(f.Name)), "learning_rate", "generation_tokens_per_second", "training_tokens_per_second"];
+
+    public double[] Step()
+    {
+        var m = trainer.Step();
+        var values = Fields.Select(f => Convert.ToDouble(f.GetValue(m), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        values.Add(options.LearningRate);
+        values.Add(m.GeneratedTokens / Math.Max(m.GenerationSeconds, 1e-9));
+        values.Add(m.GeneratedTokens / Math.Max(m.TrainingSeconds, 1e-9));
+        return [.. values];
+    }
+
+    static bool IsNumber(Type t) => t == typeof(double) || t == typeof(float) || t == typeof(int) || t == typeof(long);
+
+    public byte[] SaveState(string dir) => trainer.SaveState(dir).StreamState;
+    public void LoadState(string dir, byte[] streamState, int step) => trainer.LoadState(dir, streamState, step);
+}

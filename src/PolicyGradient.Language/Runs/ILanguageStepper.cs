@@ -1,0 +1,26 @@
+using PolicyGradient.Language.Model;
+using PolicyGradient.Language.Training;
+
+namespace PolicyGradient.Language.Runs;
+
+/// <summary>One trainer behind a run (SFT or the group trainer), seen by the run loop: a step gives named metrics; the state saves and restores.</summary>
+internal interface ILanguageStepper
+{
+    /// <summary>The policy being trained.</summary>
+    TransformerPolicy Policy { get; }
+
+    /// <summary>Steps done so far.</summary>
+    int StepsDone { get; }
+
+    /// <summary>Metric names in column order (fixed for the run).</summary>
+    IReadOnlyList<string> MetricNames { get; }
+
+    /// <summary>One step; values in <see cref="MetricNames"/> order.</summary>
+    double[] Step();
+
+    /// <summary>Writes state files into a checkpoint folder; returns the problem stream's state (env-state.bin).</summary>
+    byte[] SaveState(string dir);
+
+    /// <summary>Restores from a checkpoint folder.</summary>
+    void LoadState(string dir, byte[] streamState, int step);
+}

@@ -1,0 +1,38 @@
+using PolicyGradient.Language.Model;
+using PolicyGradient.Language.Tokenizers;
+using PolicyGradient.Training.Configuration;
+
+namespace PolicyGradient.Language.Runs;
+
+/// <summary>
+/// Run-level keys of a language-model run (<c>pg train sft|grpo|... &lt;task&gt;</c>), bound from the
+/// same YAML/--set namespace as the trainer's options (<see cref="Training.SftOptions"/> or
+/// <see cref="Training.GroupTrainerOptions"/>, whose <c>steps</c> and <c>seed</c> are the run's).
+/// </summary>
+public sealed record LanguageRunOptions
+{
+    /// <summary>The policy's shape (<c>model.layers</c>, <c>model.width</c>, ...); the vocabulary comes from the tokenizer.</summary>
+    public TransformerConfig Model { get; init; } = new() { VocabularySize = new CharTokenizer().VocabularySize };
+
+    /// <summary>Task keyword arguments, e.g. <c>task.digits: 3</c> for Addition-v0.</summary>
+    public Dictionary<string, object> Task { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Held-out greedy accuracy every this many steps (and always after the last); 0 = only after the last.</summary>
+    [ConfigRange(0, int.MaxValue)]
+    public int EvalEvery { get; init; }
+
+    /// <summary>Held-out problems per evaluation.</summary>
+    [ConfigRange(1, 100_000)]
+    public int EvalProblems { get; init; } = 200;
+
+    /// <summary>Checkpoint period in steps; 0 = about every 10% of the run.</summary>
+    [ConfigRange(0, int.MaxValue)]
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Periodic checkpoints (step-N folders) kept; <c>final</c> is always kept.</summary>
+    [ConfigRange(1, 1_000_000)]
+    public int KeepCheckpoints { get; init; } = 3;
+
+    /// <summary>Starting weights (a run, checkpoint or Hugging Face folder; set by --init); empty = fresh weights from the seed.</summary>
+    public string Init { get; init; } = "";
+}

@@ -1,0 +1,16 @@
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Language.Runs;
+
+/// <summary>How a language run is driven: device, a per-step observer, where warnings go.</summary>
+public sealed record LanguageRunSession
+{
+    /// <summary>Device for the policy (default CPU).</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>Called after every step (progress bars, logs).</summary>
+    public Action<LanguageStepRecord>? OnStep { get; init; }
+
+    /// <summary>Receives warnings (e.g. skipped corrupt checkpoints).</summary>
+    public Action<string>? Warn { get; init; }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using PolicyGradient.Environments;
+using PolicyGradient.Language.Tasks;
+
+namespace PolicyGradient.Language.Runs;
+
+/// <summary>
+/// Task ids and keyword arguments (<c>task.*</c> config keys) for runs: the built-in tasks with
+/// their constructor arguments, an unknown id answered with the closest registered ids.
+/// </summary>
+public static class LanguageTasks
+{
+    static readonly Dictionary<string, string[]> Kwargs = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Addition-v0"] = ["digits"],
+        ["Multiplication-v0"] = ["max_left", "max_right"],
+        ["Reverse-v0"] = ["min_length", "max_length"],
+        ["Sort-v0"] = ["min_length", "max_length"],
+        ["Countdown-v0"] = ["count", "max_number", "max_target"],
+    };
+
+    /// <summary>The registered spelling of <paramref name="id"/> (ids compare case-insensitively).</summary>
+    /// <exception cref="ArgumentException">Unknown id; the message names the closest ids.</exception>
+    public static string Canonical(string id, TaskRegistry? registry = null)
+    {
+        var ids = (registry ?? TaskRegistry.CreateDefault()).Ids;
+        var match = ids.FirstOrDefault(i => string.Equals(i, id, StringComparison.OrdinalIgnoreCase));
+        if (match is not null) return match;
+        var closest = Envs.Closest(id, ids, 3);
+        throw new ArgumentException($"unknown task '{id}'" + (closest.Count > 0 ? $"; did you mean {string.Join(" or ", closest.Select(c => $"'{c}'"))}?" : "")
+            + $" (tasks: {string.Join(", ", ids)})");
+    }
+
+    /// <summary>A new instance of task <paramref name="id"/> built with <paramref name="kwargs"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown id, unknown keyword or a value that is not a whole number.</exception>
+    public static VerifiableTask Create(string id, IReadOnlyDictionary<string, object>? kwargs = null, TaskRegistry? registry = null)
+    {
+        string name = Canonical(id, registry);
+        kwargs ??= new Dictionary<string, object>();
+        var known = Kwargs.GetValueOrDefault(name, []);
+        foreach (string k in kwargs.Keys)
+            if (!known.Contains(k))
+                throw new ArgumentException($"task.{k}: {name} takes no such argument; " + (known.Length > 0 ? $"known: {string.Join(", ", known.Select(x => "task." + x))}" : "it takes none"));
+        int Int(string key, int fallback)
+        {
+            if (!kwargs.TryGetValue(key, out var v)) return fallback;
+            try { return Convert.ToInt32(v, CultureInfo.InvariantCulture); }
+            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+            { throw new ArgumentException($"task.{key}: expected a whole number, got '{v}'"); }
+        }
+        if (registry is not null && !Kwargs.ContainsKey(name)) return registry.Create(name);
+        return name switch
+        {
+            "Addition-v0" => ArithmeticTask.Addition(Int("digits", 3)),
+            "Multiplication-v0" => ArithmeticTask.Multiplication(Int("max_left", 99), Int("max_right", 9)),
+            "Reverse-v0" => SequenceTask.Reverse(Int("min_length", 3), Int("max_length", 8)),
+            "Sort-v0" => SequenceTask.Sort(Int("min_length", 3), Int("max_length", 8)),
+            "Countdown-v0" => new CountdownTask(Int("count", 3), Int("max_number", 30), Int("max_target", 200)),
+            _ => (registry ?? TaskRegistry.CreateDefault()).Create(name),
+        };
+    }
+}

@@ -1,0 +1,21 @@
+using PolicyGradient.Language.Model;
+using PolicyGradient.Language.Training;
+
+namespace PolicyGradient.Language.Runs;
+
+/// <summary>SFT as a run stepper: loss, learning rate, gradient norm, completion tokens per second.</summary>
+internal sealed class SftStepper(TransformerPolicy policy, SftTrainer trainer, SftOptions options) : ILanguageStepper
+{
+    public TransformerPolicy Policy => policy;
+    public int StepsDone => trainer.StepsDone;
+    public IReadOnlyList<string> MetricNames { get; } = ["loss", "learning_rate", "grad_norm", "tokens", "tokens_per_second"];
+
+    public double[] Step()
+    {
+        var m = trainer.Step();
+        return [m.Loss, options.LearningRate, m.GradNorm, m.Tokens, m.Tokens / Math.Max(m.Seconds, 1e-9)];
+    }
+
+    public byte[] SaveState(string dir) => trainer.SaveState(dir).StreamState;
+    public void LoadState(string dir, byte[] streamState, int step) => trainer.LoadState(dir, streamState, step);
+}

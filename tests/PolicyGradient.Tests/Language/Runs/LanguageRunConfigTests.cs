@@ -1,0 +1,100 @@
+using PolicyGradient.Language.Model;
+using PolicyGradient.Language.Runs;
+using PolicyGradient.Language.Training;
+using PolicyGradient.Objectives;
+using PolicyGradient.Tests.Training;
+using PolicyGradient.Training.Configuration;
+
+namespace PolicyGradient.Tests.Language.Runs;
+
+public class LanguageRunConfigTests
+{
+    [Fact]
+    public void Model_trainer_run_and_task_keys_bind_by_their_snake_case_names()
+    {
+        var c = LanguageRunConfig.Resolve("grpo", "addition-v0", null,
+            ["model.width=32", "model.heads=4", "model.layers=2", "group_size=4", "prompts_per_step=3", "clip_high=0.3", "task.digits=2", "eval_every=5", "steps=7", "seed=9"]);
+        var o = Assert.IsType<GroupTrainerOptions>(c.Options);
+        Assert.Equal("Addition-v0", c.TaskId);
+        Assert.Equal((32, 4, 2), (c.Run.Model.Width, c.Run.Model.Heads, c.Run.Model.Layers));
+        Assert.Equal((4, 3, 0.3), (o.GroupSize, o.PromptsPerStep, o.ClipHigh));
+        Assert.Equal(2L, c.Run.Task["digits"]);
+        Assert.Equal((5, 7, 9L), (c.Run.EvalEvery, c.Steps, c.Seed));
+    }
+
+    [Fact]
+    public void The_algorithm_name_fixes_estimator_loss_and_aggregation_and_set_may_override_them()
+    {
+        var dapo = (GroupTrainerOptions)LanguageRunConfig.Resolve("dapo", "Addition-v0", null, []).Options;
+        Assert.Equal((0.2, 0.28), (dapo.ClipLow, dapo.ClipHigh));
+        var gspo = (GroupTrainerOptions)LanguageRunConfig.Resolve("gspo", "Addition-v0", null, []).Options;
+        Assert.Equal((PolicyLossKind.Gspo, LossAggregationMode.SeqMeanTokenMean), (gspo.Loss, gspo.Aggregation));
+        var rloo = (GroupTrainerOptions)LanguageRunConfig.Resolve("rloo", "Addition-v0", null, []).Options;
+        Assert.Equal("rloo", rloo.Estimator);
+        var overridden = (GroupTrainerOptions)LanguageRunConfig.Resolve("grpo", "Addition-v0", null, ["estimator=rloo", "aggregation=seq_mean_token_sum_norm"]).Options;
+        Assert.Equal(("rloo", LossAggregationMode.SeqMeanTokenSumNorm), (overridden.Estimator, overridden.Aggregation));
+    }
+
+    [Fact]
+    public void Presets_apply_any_task_defaults_then_the_task_entry()
+    {
+        var sft = LanguageRunConfig.Resolve("sft", "Addition-v0", null, []);
+        var o = Assert.IsType<SftOptions>(sft.Options);
+        Assert.Equal((1200, 64, 1e-3), (o.Steps, o.BatchSize, o.LearningRate));
+        Assert.Equal((4, 128, 4, 32), (sft.Run.Model.Layers, sft.Run.Model.Width, sft.Run.Model.Heads, sft.Run.Model.MaxPositions));
+        Assert.Equal(3L, sft.Run.Task["digits"]);
+        var grpo = (GroupTrainerOptions)LanguageRunConfig.Resolve("grpo", "Addition-v0", null, []).Options;
+        Assert.Equal((16, 8, 5e-5), (grpo.PromptsPerStep, grpo.GroupSize, grpo.LearningRate));
+        foreach (string algo in LanguageAlgorithms.Names.Prepend("sft"))
+            foreach (string task in new[] { "Addition-v0", "Countdown-v0", "Reverse-v0" })
+                _ = LanguageRunConfig.Resolve(algo, task, null, []);   // every preset binds and validates
+    }
+
+    [Fact]
+    public void Unknown_keys_name_the_closest_key_and_every_problem_is_listed()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => LanguageRunConfig.Resolve("grpo", "Addition-v0", null, ["group_sise=4", "model.widht=8", "batch_size=3"]));
+        Assert.Contains("group_sise: unknown key (from --set); did you mean 'group_size'?", e.Message);
+        Assert.Contains("did you mean 'model.width'?", e.Message);
+        Assert.Contains("batch_size: unknown key", e.Message);   // an SFT key is not a GRPO key
+    }
+
+    [Fact]
+    public void Inconsistent_values_are_reported_in_config_terms()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => LanguageRunConfig.Resolve("sft", "Addition-v0", null, ["model.width=30", "model.heads=4", "task.digitz=2", "eval_problems=0"]));
+        Assert.Contains("model: Heads (4) must divide Width (30)", e.Message);
+        Assert.Contains("task.digitz: Addition-v0 takes no such argument; known: task.digits", e.Message);
+        Assert.Contains("eval_problems: 0 is out of range", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_task_suggests_the_closest_ids()
+    {
+        var e = Assert.Throws<ArgumentException>(() => LanguageRunConfig.Resolve("grpo", "Additon-v0", null, []));
+        Assert.Contains("unknown task 'Additon-v0'; did you mean 'Addition-v0'", e.Message);
+    }
+
+    [Fact]
+    public void Config_yaml_reads_back_to_the_same_configuration()
+    {
+        var c = LanguageRunConfig.Resolve("cispo", "Countdown-v0", null, ["model.width=64", "temperature=0.7", "max_new_tokens=12"]);
+        string path = Path.Combine(TestRuns.TempDir(), "config.yaml");
+        File.WriteAllText(path, c.ToYaml());
+        var back = LanguageRunConfig.FromRunConfig(path);
+        Assert.Equal(c.Entries, back.Entries);
+        Assert.Equal(c.Hash, back.Hash);
+        Assert.Equal(("cispo", "Countdown-v0"), LanguageRunConfig.ReadIdentity(path));
+        Assert.DoesNotContain(c.Entries, e => e.Key == "reward");   // a delegate is code, not a key
+    }
+
+    [Fact]
+    public void The_init_checkpoint_model_replaces_the_preset_and_a_conflicting_set_is_an_error()
+    {
+        var init = new TransformerConfig { VocabularySize = 55, Layers = 1, Width = 16, Heads = 2, MaxPositions = 32 };
+        var c = LanguageRunConfig.Resolve("grpo", "Addition-v0", null, [], initModel: init);
+        Assert.Equal(init, c.Run.Model);
+        var e = Assert.Throws<ConfigurationException>(() => LanguageRunConfig.Resolve("grpo", "Addition-v0", null, ["model.width=32"], initModel: init));
+        Assert.Contains("model.width: 32 (from --set) differs from the --init checkpoint's 16", e.Message);
+    }
+}
