@@ -18,7 +18,7 @@ public sealed partial class GroupTrainer
     {
         int k = _options.GroupSize, n = _options.PromptsPerStep;
         int maxNew = GenerationLimit;
-        var sampling = new SamplingOptions { Temperature = _options.Temperature, MaxNewTokens = maxNew };
+        var sampling = new SamplingOptions { Temperature = _options.Temperature, MaxNewTokens = maxNew, StopStrings = _options.StopStrings };
         var keptSamples = new List<TaskSample>();
         var keptScores = new List<float>();
         var keptBaselines = new List<float>();
@@ -34,7 +34,7 @@ public sealed partial class GroupTrainer
             var prompts = _task.SampleTrain(_rng, n);
             var samples = prompts.SelectMany(p => Enumerable.Repeat(p, k)).ToArray();
             var (prompt, promptMask) = TaskBatch.Prompts(samples, _tokenizer, device);
-            var rollout = Sampler.Generate(_policy, prompt, promptMask, _tokenizer.EosId, _tokenizer.PadId, sampling, _generator);
+            var rollout = Sampler.Generate(_policy, prompt, promptMask, _tokenizer.EosId, _tokenizer.PadId, sampling, _generator, _tokenizer);
             var texts = TaskBatch.Decode(rollout.Tokens, _tokenizer);
             var lengths = rollout.Mask.sum(1).to(ScalarType.Int32).cpu().data<int>().ToArray();
             sampledTokens += lengths.Sum();

@@ -83,6 +83,9 @@ public sealed record GroupTrainerOptions
     public double ValueCoefficient { get; init; } = 0.5;
     /// <summary>Sampling temperature (also used by the recompute).</summary>
     public double Temperature { get; init; } = 1.0;
+    /// <summary>Stop strings: a response ends at the token that completes one of them (kept, trained on), like
+    /// at EOS (<see cref="Generation.SamplingOptions.StopStrings"/>). Empty = only EOS and the length limit.</summary>
+    public string[] StopStrings { get; init; } = [];
     /// <summary>Expected longest response in tokens (default: the task's longest answer + 1 for EOS); generation
     /// stops there, or <see cref="OverlongBufferLength"/> tokens later with overlong shaping.</summary>
     public int? MaxNewTokens { get; init; }
@@ -104,6 +107,7 @@ public sealed record GroupTrainerOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public void Validate()
     {
+        if (StopStrings.Any(string.IsNullOrEmpty)) throw new ArgumentException("StopStrings must not contain empty strings");
         if (Steps < 1 || PromptsPerStep < 1 || GroupSize < 1 || Epochs < 1)
             throw new ArgumentException("Steps, PromptsPerStep, GroupSize and Epochs must be ≥ 1");
         if (MaxNewTokens is int mnt && mnt < 1) throw new ArgumentException($"MaxNewTokens must be ≥ 1, got {mnt}");

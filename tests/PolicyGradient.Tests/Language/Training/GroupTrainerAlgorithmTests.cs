@@ -122,6 +122,31 @@ public class GroupTrainerAlgorithmTests
     }
 
     [Fact]
+    public void Stop_strings_end_each_response_at_the_token_that_completes_one()
+    {
+        using var scope = torch.NewDisposeScope();
+        // Every digit is a stop string, so a response ends right after its first digit.
+        var stops = Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { StopStrings = stops, MaxNewTokens = 8, Reward = LengthReward });
+        var batch = trainer.CollectRollouts(torch.CPU);
+        var tokens = batch.Tokens.data<long>().ToArray();
+        var mask = batch.Mask.data<float>().ToArray();
+        int width = (int)batch.Tokens.shape[1], stopped = 0;
+        for (int row = 0; row < batch.Samples.Length; row++)
+        {
+            int length = (int)Enumerable.Range(0, width).Sum(j => mask[row * width + j]);
+            var text = Tok.Decode(Enumerable.Range(0, length).Select(j => (int)tokens[row * width + j]).ToArray());
+            int firstDigit = text.IndexOfAny("0123456789".ToCharArray());
+            if (firstDigit < 0) continue;
+            stopped++;
+            Assert.Equal(text.Length - 1, firstDigit);                // nothing after the first digit
+            Assert.Equal(text.Length, batch.Scores[row]);            // the reward saw the stopped text
+        }
+        Assert.True(stopped > 0, "no response contained a digit");
+        Assert.Throws<ArgumentException>(() => (Small() with { StopStrings = [""] }).Validate());
+    }
+
+    [Fact]
     public void Remax_runs_end_to_end_with_greedy_baselines()
     {
         using var scope = torch.NewDisposeScope();
