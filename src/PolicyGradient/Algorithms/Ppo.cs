@@ -54,7 +54,9 @@ public sealed class Ppo : IAlgorithm
         var layout = _core.Device.type == DeviceType.CPU ? _core.Net.NativeLayout() : null;
         if (layout is null && backend == PpoBackend.Native)
             throw new ArgumentException($"backend=native needs the CPU and an MLP actor-critic with tanh or relu, Box observations and Discrete or Box actions (got device {_core.Device.type}, activation {Options.Policy.Activation}, {_core.Env.SingleObservationSpace} -> {_core.Env.SingleActionSpace}); set backend=auto or backend=libtorch");
-        return layout is null ? null : new NativePpoUpdate(_core, _optimizer, Options, layout);
+        if (layout is null) return null;
+        _core.NativeRollout = new NativeRolloutPolicy(_core.Net, layout, _core.Env.NumEnvs);
+        return new NativePpoUpdate(_core, _optimizer, Options, layout);
     }
 
     /// <summary>The compute path in use: Native or LibTorch (Auto resolved).</summary>
