@@ -23,6 +23,7 @@ internal sealed class NativeActorCritic
 
     readonly float[][] _shared, _pi, _vf, _wt;
     readonly float[] _head, _value, _dA, _dB, _dTrunk, _dWt;
+    bool _refresh = true;
 
     /// <summary>Scratch for batches of up to <paramref name="maxBatch"/> rows.</summary>
     public NativeActorCritic(NativeLayout layout, int maxBatch)
@@ -51,9 +52,14 @@ internal sealed class NativeActorCritic
     /// <summary>V(s) of the last forward, [batch].</summary>
     public ReadOnlySpan<float> Value(int batch) => _value.AsSpan(0, batch);
 
-    /// <summary>Runs the network on observations <paramref name="x"/> [batch, in], caching every activation for <see cref="Backward"/>.</summary>
-    public void Forward(ReadOnlySpan<float> theta, ReadOnlySpan<float> x, int batch)
+    /// <summary>
+    /// Runs the network on observations <paramref name="x"/> [batch, in], caching every activation for
+    /// <see cref="Backward"/>. <paramref name="weightsChanged"/> false reuses the transposed weight
+    /// copies of the previous call (θ unchanged since, as during a rollout).
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> theta, ReadOnlySpan<float> x, int batch, bool weightsChanged = true)
     {
+        _refresh = weightsChanged;
         if (batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"the scratch holds {MaxBatch} rows");
         var L = Layout;
         int t = 0; // index into the transposed-weight scratch
@@ -81,8 +87,9 @@ internal sealed class NativeActorCritic
         if (n >= WideLayer && wt is not null)
         {
             // Wᵀ [in, out] so the product vectorizes over the outputs (4 KB per 64×64 layer, refreshed every call).
-            for (int o = 0; o < n; o++)
-                for (int i = 0; i < k; i++) wt[i * n + o] = w[o * k + i];
+            if (_refresh)
+                for (int o = 0; o < n; o++)
+                    for (int i = 0; i < k; i++) wt[i * n + o] = w[o * k + i];
             Gemm.Multiply(input, k, 1, wt, n, output, n, batch, n, k, false);
         }
         else Gemm.MultiplyTransposed(input, k, w, k, output, n, batch, n, k, false);

@@ -6,10 +6,11 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 
 /// <summary>
 /// Rollout inference for the N env copies through <see cref="NativeActorCritic"/>: one forward, then
-/// the action drawn by inverse transform from noise of the run's torch generator — one torch call
-/// per step instead of the ~20 ops of the tensor forward, distribution, sample and log-prob. The
-/// generator's state stays the checkpointed "rng.torch", so a resumed run draws what the
-/// uninterrupted one draws (the stream differs from the tensor path's torch.multinomial draws).
+/// the action drawn by inverse transform from noise of the run's torch generator, drawn for the whole
+/// rollout in one torch call (<see cref="BeginRollout"/>) instead of the ~20 ops per step of the
+/// tensor forward, distribution, sample and log-prob. The generator's state stays the checkpointed
+/// "rng.torch" and checkpoints fall between rollouts, so a resumed run draws what the uninterrupted
+/// one draws (the stream differs from the tensor path's torch.multinomial draws).
 /// <para>Categorical: u ~ U[0, 1), a = min{j : u &lt; Σ_{i≤j} p_i} (the last class when rounding leaves
 /// the sum below u); log π(a) = z_a − log Σ e^z. DiagGaussian: ε ~ N(0, I), a = μ + σ ⊙ ε,
 /// log π(a) = Σ_j (−½ε_j² − log σ_j − ½ log 2π).</para>
@@ -20,6 +21,9 @@ internal sealed class NativeRolloutPolicy
     readonly NativeActorCritic _net;
     readonly FusedActorCritic _fused;
     readonly int _k;
+    float[] _noise = [];
+    int _next;
+    bool _weightsSeen; // θ is fixed during a rollout: transpose the weights once per rollout
 
     /// <summary>For up to <paramref name="maxRows"/> observations per call.</summary>
     public NativeRolloutPolicy(FusedActorCritic fused, NativeLayout layout, int maxRows)
@@ -31,18 +35,33 @@ internal sealed class NativeRolloutPolicy
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
+    /// <summary>Draws the sampling noise of a rollout of <paramref name="steps"/> × <paramref name="rows"/> actions: U[0, 1) per categorical action, N(0, 1) per Gaussian component.</summary>
+    public void BeginRollout(torch.Generator generator, int steps, int rows)
+    {
+        using var scope = torch.NewDisposeScope();
+        var noise = _net.Layout.Gaussian ? torch.randn(steps * rows * _k, generator: generator) : torch.rand(steps * rows, generator: generator);
+        if (_noise.Length != noise.numel()) _noise = new float[noise.numel()];
+        Floats(noise).CopyTo(_noise);
+        _next = 0;
+        _weightsSeen = false;
+    }
+
     /// <summary>Samples actions [rows, k] (a Discrete action as its index) with their log-probabilities and values.</summary>
-    public void Act(ReadOnlySpan<float> observations, int rows, torch.Generator generator, Span<float> actions, Span<float> logProbs, Span<float> values)
+    public void Act(ReadOnlySpan<float> observations, int rows, Span<float> actions, Span<float> logProbs, Span<float> values)
     {
         var theta = Floats(_fused.Parameters.Data);
-        _net.Forward(theta, observations, rows);
+        _net.Forward(theta, observations, rows, weightsChanged: !_weightsSeen);
+        _weightsSeen = true;
         var head = _net.Head(rows);
         _net.Value(rows).CopyTo(values);
         var layout = _net.Layout;
-        using var scope = torch.NewDisposeScope();
+        int draws = layout.Gaussian ? rows * _k : rows;
+        if (_next + draws > _noise.Length) throw new InvalidOperationException("the rollout's sampling noise is used up; call BeginRollout first");
+        var noise = _noise.AsSpan(_next, draws);
+        _next += draws;
         if (!layout.Gaussian)
         {
-            var u = Floats(torch.rand(rows, generator: generator));
+            var u = noise;
             for (int i = 0; i < rows; i++)
             {
                 var z = head.Slice(i * _k, _k);
@@ -63,7 +82,7 @@ internal sealed class NativeRolloutPolicy
         }
         else
         {
-            var eps = Floats(torch.randn(rows, _k, generator: generator));
+            var eps = noise;
             var logStd = theta.Slice(layout.LogStdOffset, _k);
             for (int i = 0; i < rows; i++)
             {
@@ -82,7 +101,8 @@ internal sealed class NativeRolloutPolicy
     /// <summary>V(s) for <paramref name="rows"/> observations.</summary>
     public void Values(ReadOnlySpan<float> observations, int rows, Span<float> values)
     {
-        _net.Forward(Floats(_fused.Parameters.Data), observations, rows);
+        _net.Forward(Floats(_fused.Parameters.Data), observations, rows, weightsChanged: !_weightsSeen);
+        _weightsSeen = true;
         _net.Value(rows).CopyTo(values);
     }
 }

@@ -97,13 +97,14 @@ internal sealed class OnPolicyCore : IDisposable
         using var noGrad = torch.no_grad();
         var weights = Net.Weights(); // views of the flat buffer, valid for the whole rollout
         var observations = buffer.Observations;
+        NativeRollout?.BeginRollout(Generator, buffer.NumSteps, n);
         while (!buffer.Full)
         {
             using var stepScope = torch.NewDisposeScope();
             int t = buffer.Position;
             var row = buffer.NextObservationRow();
             Normalization.NormalizeObservations(Env.Observations, row);
-            if (NativeRollout is not null) NativeRollout.Act(row, n, Generator, _actions, _logProbs, _values);
+            if (NativeRollout is not null) NativeRollout.Act(row, n, _actions, _logProbs, _values);
             else
             {
                 var obs = observations[t];
