@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -12,6 +13,7 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 internal static class NativeAdam
 {
     /// <summary>One Adam step number <paramref name="step"/> (t ≥ 1) in place on θ, m and v.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Step(Span<float> theta, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, long step,
         double beta1, double beta2, double epsilon, double learningRate)
     {
@@ -47,6 +49,7 @@ internal static class NativeAdam
     }
 
     /// <summary>Scales g to norm ≤ <paramref name="maxNorm"/>; returns ‖g‖₂ before clipping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float ClipGradNorm(Span<float> grad, double maxNorm)
     {
         double sq = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace PolicyGradient.Algorithms.OnPolicy;
 
 /// <summary>
@@ -32,6 +33,7 @@ internal static class NativePpoLoss
     /// into <paramref name="dValue"/> and, for a Gaussian, ∂L/∂logσ [k] into <paramref name="dLogStd"/>.
     /// <paramref name="actions"/> is [B, actionSize] (a Discrete action is its index as a float).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Terms Compute(
         ReadOnlySpan<float> head, int headSize, bool gaussian, ReadOnlySpan<float> logStd,
         ReadOnlySpan<float> values, ReadOnlySpan<float> actions, ReadOnlySpan<float> oldLogProbs,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PolicyGradient.Buffers;
 using PolicyGradient.Training.Optimizers;
@@ -47,6 +48,7 @@ internal sealed class NativePpoUpdate
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
     /// <summary>Runs the epochs; returns the summed diagnostics per minibatch (policy, value, entropy, KL, clip fraction, grad norm).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PpoUpdateStatistics Run(double learningRate, double clipRange)
     {
         var buffer = _core.Buffer;
@@ -98,6 +100,7 @@ internal sealed class NativePpoUpdate
         return new PpoUpdateStatistics(sums, minibatches, epochs, earlyStop);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Gather(int start, int size)
     {
         for (int r = 0; r < size; r++)
@@ -110,6 +113,7 @@ internal sealed class NativePpoUpdate
     }
 
     /// <summary>(A − mean)/(std + 1e-8) with the unbiased std, as <see cref="Estimators.AdvantageNormalization"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Normalize(Span<float> a)
     {
         double mean = 0;

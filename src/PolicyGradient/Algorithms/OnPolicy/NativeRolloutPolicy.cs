@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,6 +48,7 @@ internal sealed class NativeRolloutPolicy
     }
 
     /// <summary>Samples actions [rows, k] (a Discrete action as its index) with their log-probabilities and values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Act(ReadOnlySpan<float> observations, int rows, Span<float> actions, Span<float> logProbs, Span<float> values)
     {
         var theta = Floats(_fused.Parameters.Data);
@@ -99,6 +101,7 @@ internal sealed class NativeRolloutPolicy
     }
 
     /// <summary>V(s) for <paramref name="rows"/> observations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Values(ReadOnlySpan<float> observations, int rows, Span<float> values)
     {
         _net.Forward(Floats(_fused.Parameters.Data), observations, rows, weightsChanged: !_weightsSeen);

@@ -20,6 +20,7 @@ namespace PolicyGradient.Algorithms.OnPolicy.Simd;
 internal static class Gemm
 {
     /// <summary>C[m, n] (+)= Σ_k A(m, k)·B[k, n] with A(i, k) = a[i·aRow + k·aCol], B and C row-major (ldb, ldc).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(ReadOnlySpan<float> a, int aRow, int aCol, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, int m, int n, int k, bool accumulate)
     {
@@ -57,6 +58,7 @@ internal static class Gemm
     }
 
     /// <summary>C[i, j] (+)= Σ_k A[i, k]·W[j, k], all row-major (lda, ldw, ldc): y = x·Wᵀ for a narrow layer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposed(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> w, int ldw,
         Span<float> c, int ldc, int m, int n, int k, bool accumulate)
     {
@@ -75,6 +77,7 @@ internal static class Gemm
     }
 
     /// <summary>Σ x[i]·y[i], vectorized.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         int len = Math.Min(x.Length, y.Length), i = 0;
@@ -149,6 +152,7 @@ internal static class Gemm
     }
 
     // Row i, columns j..j+16·vectors−1, one zmm accumulator per 16 columns (vectors ≤ 4).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Strip16(ref float a0, int aRow, int aCol, ref float b0, int ldb, ref float c0, int ldc, int i, int j, int k, int vectors, bool accumulate)
     {
         for (int v = 0; v < vectors; v++)
@@ -164,6 +168,7 @@ internal static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Strip8(ref float a0, int aRow, int aCol, ref float b0, int ldb, ref float c0, int ldc, int i, int j, int k, bool accumulate)
     {
         var acc = Vector256<float>.Zero;
