@@ -34,10 +34,11 @@ public class NativeActorCriticTests
         { "discrete", true, "relu" },    // shared trunk
         { "box", false, "relu" },
         { "box", true, "tanh" },
+        { "discrete21", false, "tanh" }, // InventoryLostSales-sized head: 21 logits, wider than one AVX-512 vector
     };
 
     static (Space Action, PolicyNetworkOptions Options) Setup(string action, bool shared, string activation) =>
-        (action == "box" ? new Box(-1f, 1f, 2) : new Discrete(3),
+        (action == "box" ? new Box(-1f, 1f, 2) : new Discrete(action == "discrete21" ? 21 : 3),
          new PolicyNetworkOptions { ShareTrunk = shared, Activation = activation == "tanh" ? Activation.Tanh : Activation.ReLU });
 
     [Theory]
