@@ -44,7 +44,8 @@ public sealed class Ppo : IAlgorithm
             Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
         // Detail 3: Adam with ε = 1e-5 (not PyTorch's 1e-8), on one flat parameter buffer.
         _optimizer = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
-        _native = NativeBackend(Options.Backend);
+        try { _native = NativeBackend(Options.Backend); }
+        catch { _optimizer.Dispose(); _core.Dispose(); throw; } // backend=native on an unsupported setup
     }
 
     // The native C# SIMD update (OnPolicy/NativePpoUpdate.cs) where it applies; null selects libtorch.
