@@ -9,11 +9,7 @@ namespace PolicyGradient.Tests.Algorithms.OnPolicy;
 [Collection("TorchGlobalState")]
 public class NativePpoBackendTests
 {
-    static PpoOptions Zoo => new()
-    {
-        NEnvs = 8, NSteps = 32, BatchSize = 256, NEpochs = 20, Gamma = 0.98, GaeLambda = 0.8,
-        LearningRate = Schedule.Parse("lin_1e-3"), ClipRange = Schedule.Parse("lin_0.2"),
-    };
+    static PpoOptions Zoo => PpoTests.Zoo; // rl-baselines3-zoo's CartPole-v1 preset
 
     [Fact]
     public void Auto_picks_native_for_a_cpu_mlp_and_libtorch_for_other_activations()
