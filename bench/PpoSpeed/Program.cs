@@ -10,6 +10,7 @@ using TorchSharp;
 if (Environment.GetEnvironmentVariable("PG_REPRODUCIBLE_BLAS") is not null) PolicyGradient.Algorithms.ReproducibleBlas.Enable();
 if (args.Length > 1 && args[0] == "debug") { DebugDeterminism.Run(args[1]); return 0; }
 if (args.Length > 2 && args[0] == "memory") return MemoryBench.Run(args[1], long.Parse(args[2]), args.Length > 3 ? int.Parse(args[3]) : 40);
+if (args.Length > 0 && args[0] == "breakdown") { Breakdown.Run(); return 0; }
 if (args.Length > 0 && args[0] == "micro") { torch.set_num_threads(1); Micro.Run(2000); return 0; }
 int seeds = args.Length > 0 ? int.Parse(args[0]) : 1;
 long steps = args.Length > 1 ? long.Parse(args[1]) : 100_000;
@@ -30,6 +31,7 @@ for (int seed = 0; seed < seeds; seed++)
         "reinforce" => new Reinforce("CartPole-v1", new ReinforceOptions(), seed), // defaults: 2 envs × 1000 steps, Adam 2e-3, value baseline
         "reinforce-short" => new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 4, NSteps = 256, LearningRate = 3e-3 }, seed),
         "reinforce3" => new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 8, NSteps = 500, LearningRate = 5e-3, MaxGradNorm = 1.0 }, seed),
+        "ppo-libtorch" => new Ppo("CartPole-v1", options with { Backend = PpoBackend.LibTorch }, seed),
         _ => new Ppo("CartPole-v1", options, seed),
     };
     var timer = new PhaseTimer();

@@ -23,6 +23,7 @@ public sealed class Ppo : IAlgorithm
 {
     readonly OnPolicyCore _core;
     readonly FlatAdam _optimizer;
+    readonly NativePpoUpdate? _native;
 
     /// <summary>PPO on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
     public Ppo(string envId, PpoOptions? options = null, long seed = 0, Device? device = null)
@@ -43,7 +44,24 @@ public sealed class Ppo : IAlgorithm
             Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
         // Detail 3: Adam with ε = 1e-5 (not PyTorch's 1e-8), on one flat parameter buffer.
         _optimizer = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
+        try { _native = NativeBackend(Options.Backend); }
+        catch { _optimizer.Dispose(); _core.Dispose(); throw; } // backend=native on an unsupported setup
     }
+
+    // The native C# SIMD update (OnPolicy/NativePpoUpdate.cs) where it applies; null selects libtorch.
+    NativePpoUpdate? NativeBackend(PpoBackend backend)
+    {
+        if (backend == PpoBackend.LibTorch) return null;
+        var layout = _core.Device.type == DeviceType.CPU ? _core.Net.NativeLayout() : null;
+        if (layout is null && backend == PpoBackend.Native)
+            throw new ArgumentException($"backend=native needs the CPU and an MLP actor-critic with tanh or relu, Box observations and Discrete or Box actions (got device {_core.Device.type}, activation {Options.Policy.Activation}, {_core.Env.SingleObservationSpace} -> {_core.Env.SingleActionSpace}); set backend=auto or backend=libtorch");
+        if (layout is null) return null;
+        _core.NativeRollout = new NativeRolloutPolicy(_core.Net, layout, _core.Env.NumEnvs);
+        return new NativePpoUpdate(_core, _optimizer, Options, layout);
+    }
+
+    /// <summary>The compute path in use: Native or LibTorch (Auto resolved).</summary>
+    public PpoBackend Backend => _native is null ? PpoBackend.LibTorch : PpoBackend.Native;
 
     static PpoOptions Checked(PpoOptions? options) => OptionsValidation.Checked(options);
 
@@ -93,8 +111,28 @@ public sealed class Ppo : IAlgorithm
 
     Dictionary<string, double> Update(double learningRate, double clipRange)
     {
-        using var scope = torch.NewDisposeScope();
+        // The same update on either backend; the tensor composition below is the definition.
+        var stats = _native?.Run(learningRate, clipRange) ?? UpdateLibTorch(learningRate, clipRange);
         var metrics = new Dictionary<string, double>();
+        var s = stats.Sums;
+        double d = Math.Max(stats.Minibatches, 1);
+        metrics["policy_loss"] = s[0] / d;
+        metrics["value_loss"] = s[1] / d;
+        metrics["entropy"] = s[2] / d;
+        metrics["approx_kl"] = s[3] / d;
+        metrics["clip_fraction"] = s[4] / d;
+        metrics["grad_norm"] = s[5] / d;
+        if (stats.EarlyStopEpoch is int stop) metrics["early_stop_epoch"] = stop;
+        metrics["explained_variance"] = ExplainedVariance.Compute(_core.Buffer.Values, _core.Buffer.Returns);
+        metrics["learning_rate"] = learningRate;
+        metrics["clip_range"] = clipRange;
+        metrics["n_epochs_done"] = stats.Epochs;
+        return metrics;
+    }
+
+    PpoUpdateStatistics UpdateLibTorch(double learningRate, double clipRange)
+    {
+        using var scope = torch.NewDisposeScope();
         var buffer = _core.Buffer;
         int total = buffer.NumSteps * buffer.NumEnvs, obsSize = buffer.ObservationSize, actSize = buffer.ActionSize;
         // Flatten [T, N, …] to [T·N, …] and pack every per-sample column side by side, so one
@@ -107,6 +145,7 @@ public sealed class Ppo : IAlgorithm
         // Sums over minibatches of: policy loss, value loss, entropy, approx KL, clip fraction, grad norm.
         var sums = torch.zeros(6, device: _core.Device);
         int minibatches = 0, epochs = 0;
+        int? earlyStop = null;
         bool continueTraining = true;
         for (int epoch = 0; epoch < Options.NEpochs && continueTraining; epoch++, epochs++)
         {
@@ -149,7 +188,7 @@ public sealed class Ppo : IAlgorithm
                 if (Options.TargetKl is double targetKl && approxKl.item<float>() > 1.5 * targetKl)
                 {
                     continueTraining = false;
-                    metrics["early_stop_epoch"] = epoch;
+                    earlyStop = epoch;
                     break;
                 }
 
@@ -166,18 +205,7 @@ public sealed class Ppo : IAlgorithm
         }
 
         var s = sums.cpu().data<float>().ToArray();
-        double d = Math.Max(minibatches, 1);
-        metrics["policy_loss"] = s[0] / d;
-        metrics["value_loss"] = s[1] / d;
-        metrics["entropy"] = s[2] / d;
-        metrics["approx_kl"] = s[3] / d;
-        metrics["clip_fraction"] = s[4] / d;
-        metrics["grad_norm"] = s[5] / d;
-        metrics["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns);
-        metrics["learning_rate"] = learningRate;
-        metrics["clip_range"] = clipRange;
-        metrics["n_epochs_done"] = epochs;
-        return metrics;
+        return new PpoUpdateStatistics(s.Select(v => (double)v).ToArray(), minibatches, epochs, earlyStop);
     }
 
     /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace PolicyGradient.Tests.Algorithms;
 [Collection("TorchGlobalState")]
 public class PpoTests
 {
-    static PpoOptions Zoo => new()
+    internal static PpoOptions Zoo => new()
     {
         NEnvs = 8, NSteps = 32, BatchSize = 256, NEpochs = 20, Gamma = 0.98, GaeLambda = 0.8,
         LearningRate = Schedule.Parse("lin_1e-3"), ClipRange = Schedule.Parse("lin_0.2"),

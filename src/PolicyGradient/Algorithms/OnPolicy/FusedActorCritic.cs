@@ -156,6 +156,33 @@ internal sealed class FusedActorCritic : IDisposable
         _ => new DiagGaussian(head, weights[_logStd]),
     };
 
+    /// <summary>
+    /// Where every dense layer lives in the flat buffer, for <see cref="NativeActorCritic"/>; null
+    /// when the native path cannot compute this network (activation other than tanh/ReLU, one-hot
+    /// features, MultiDiscrete or MultiBinary actions).
+    /// </summary>
+    public NativeLayout? NativeLayout()
+    {
+        var activation = Policy.Options.Activation;
+        if (activation is not (Activation.Tanh or Activation.ReLU) || _actionKind is 1 or 2
+            || Policy.FeatureSize != Policy.ObservationSpace.FlatSize || Policy.ObservationSpace is not Environments.Spaces.Box)
+            return null;
+        var offsets = new int[_groups.Count];
+        for (int g = 1; g < offsets.Length; g++) offsets[g] = offsets[g - 1] + (int)_groups[g - 1].Size;
+        DenseLayer One(int w, int b) => new(offsets[w], offsets[b], (int)_groups[w].Shape[^1], (int)_groups[w].Shape[^2]);
+        // A stacked group [2, out, in] holds the actor's block first, then the critic's.
+        DenseLayer Second(int w, int b) { var l = One(w, b); return l with { WeightOffset = l.WeightOffset + l.Inputs * l.Outputs, BiasOffset = l.BiasOffset + l.Outputs }; }
+        DenseLayer[] Chain(int[] w, int[] b) => w.Select((wi, i) => One(wi, b[i])).ToArray();
+        return new NativeLayout(
+            Shared: Chain(_sharedW, _sharedB),
+            Pi: Chain(_piW, _piB),
+            Vf: Stacked ? _piW.Select((wi, i) => Second(wi, _piB[i])).ToArray() : Chain(_vfW, _vfB),
+            Head: One(_headW, _headB), Value: One(_valueW, _valueB),
+            LogStdOffset: _logStd >= 0 ? offsets[_logStd] : -1,
+            Activation: activation, Gaussian: _actionKind == 3, InputSize: Policy.FeatureSize,
+            ParameterCount: (int)Parameters.Count);
+    }
+
     /// <summary>Copies the flat buffer's values into the policy module's own parameters.</summary>
     public void SyncToPolicy()
     {

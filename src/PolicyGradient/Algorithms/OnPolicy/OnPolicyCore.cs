@@ -79,6 +79,9 @@ internal sealed class OnPolicyCore : IDisposable
     public VecNormalization Normalization { get; }
     public RolloutBuffer Buffer { get; }
     public long NumTimesteps { get; set; }
+
+    /// <summary>Native rollout inference (set by an algorithm on its native backend); null: the tensor forward.</summary>
+    public NativeRolloutPolicy? NativeRollout { get; set; }
     public int NumUpdates { get; set; }
 
     /// <summary>
@@ -94,20 +97,26 @@ internal sealed class OnPolicyCore : IDisposable
         using var noGrad = torch.no_grad();
         var weights = Net.Weights(); // views of the flat buffer, valid for the whole rollout
         var observations = buffer.Observations;
+        NativeRollout?.BeginRollout(Generator, buffer.NumSteps, n);
         while (!buffer.Full)
         {
             using var stepScope = torch.NewDisposeScope();
             int t = buffer.Position;
-            Normalization.NormalizeObservations(Env.Observations, buffer.NextObservationRow());
-            var obs = observations[t];
-            if (Device.type != DeviceType.CPU) obs = obs.to(Device);
-            var (head, value) = Net.Forward(obs, weights);
-            var dist = Net.Distribution(head, weights);
-            var action = dist.Sample(Generator);
-            var logProb = dist.LogProb(action);
-            Read(action.reshape(n * ActionSize), _actions);
-            Read(logProb, _logProbs);
-            Read(value, _values);
+            var row = buffer.NextObservationRow();
+            Normalization.NormalizeObservations(Env.Observations, row);
+            if (NativeRollout is not null) NativeRollout.Act(row, n, _actions, _logProbs, _values);
+            else
+            {
+                var obs = observations[t];
+                if (Device.type != DeviceType.CPU) obs = obs.to(Device);
+                var (head, value) = Net.Forward(obs, weights);
+                var dist = Net.Distribution(head, weights);
+                var action = dist.Sample(Generator);
+                var logProb = dist.LogProb(action);
+                Read(action.reshape(n * ActionSize), _actions);
+                Read(logProb, _logProbs);
+                Read(value, _values);
+            }
 
             // Box actions: clip to the bounds when stepping; the buffer keeps the unclipped sample.
             _actions.CopyTo(_envActions, 0);
@@ -127,8 +136,8 @@ internal sealed class OnPolicyCore : IDisposable
         {
             var last = new float[n * ObservationSize];
             Normalization.NormalizeObservations(Env.Observations, last);
-            var (_, value) = Net.Forward(torch.tensor(last, [n, ObservationSize], device: Device), weights);
-            Read(value, _values);
+            if (NativeRollout is not null) NativeRollout.Values(last, n, _values);
+            else Read(Net.Forward(torch.tensor(last, [n, ObservationSize], device: Device), weights).Value, _values);
             buffer.Finish(_values);
         }
         return true;
@@ -152,9 +161,9 @@ internal sealed class OnPolicyCore : IDisposable
             Normalization.NormalizeObservations(Env.FinalObservations.AsSpan(i * ObservationSize, ObservationSize), rows.AsSpan(k * ObservationSize, ObservationSize));
             which[k++] = i;
         }
-        var (_, values) = Net.Forward(torch.tensor(rows, [count, ObservationSize], device: Device), weights);
         var v = new float[count];
-        Read(values, v);
+        if (NativeRollout is not null) NativeRollout.Values(rows, count, v);
+        else Read(Net.Forward(torch.tensor(rows, [count, ObservationSize], device: Device), weights).Value, v);
         for (int k = 0; k < count; k++) Buffer.SetNextValue(which[k], v[k]);
     }
 
