@@ -50,9 +50,10 @@ public sealed partial class GroupTrainer
         options.Validate();
         _policy = policy; _task = task; _tokenizer = tokenizer; _options = options;
         if (!options.UsesCritic) _estimator = (estimators ?? AdvantageEstimatorRegistry.CreateDefault()).Get(options.Estimator);
-        _reward = options.Reward ?? task.RewardFunction;
         _optimizer = optim.AdamW(policy.parameters(), options.LearningRate, weight_decay: 0.0);
         _rng = new Rng(options.Seed);
+        // Negative control: a seeded uniform reward that ignores the response, drawn from the checkpointed prompt stream.
+        _reward = options.RandomRewardControl ? (_, _, _) => (float)_rng.NextDouble() : options.Reward ?? task.RewardFunction;
         _generator = new Generator((ulong)options.Seed + 1);
         _klKind = KlPenaltyKind.Parse(options.KlEstimator);
         _klCoefficient = options.KlCoefficient;

@@ -97,6 +97,9 @@ public sealed record GroupTrainerOptions
     public long Seed { get; init; }
     /// <summary>Reward function (default: the task's reward).</summary>
     public RewardFunction? Reward { get; init; }
+    /// <summary>Negative control: replace the reward by a seeded uniform number in [0, 1) that ignores the
+    /// response, so any accuracy gain must come from the reward signal, not from the training loop itself.</summary>
+    public bool RandomRewardControl { get; init; }
 
     /// <summary>Whether <see cref="Estimator"/> is token-level GAE with a critic.</summary>
     internal bool UsesCritic => EstimatorKey == "gae";
@@ -107,6 +110,7 @@ public sealed record GroupTrainerOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public void Validate()
     {
+        if (RandomRewardControl && Reward is not null) throw new ArgumentException("RandomRewardControl replaces the reward: do not set Reward as well");
         if (StopStrings.Any(string.IsNullOrEmpty)) throw new ArgumentException("StopStrings must not contain empty strings");
         if (Steps < 1 || PromptsPerStep < 1 || GroupSize < 1 || Epochs < 1)
             throw new ArgumentException("Steps, PromptsPerStep, GroupSize and Epochs must be ≥ 1");

@@ -147,6 +147,18 @@ public class GroupTrainerAlgorithmTests
     }
 
     [Fact]
+    public void The_random_reward_control_ignores_the_response_and_is_reproducible()
+    {
+        using var scope = torch.NewDisposeScope();
+        float[] Scores() => new GroupTrainer(Tiny(), Task, Tok, Small() with { RandomRewardControl = true }).CollectRollouts(torch.CPU).Scores;
+        var a = Scores();
+        Assert.All(a, s => Assert.InRange(s, 0f, 0.99999994f));
+        Assert.Contains(a, s => s is > 0f and < 1f);              // not the task's 0/1 exact-match reward
+        Assert.Equal(a, Scores());                                // seeded
+        Assert.Throws<ArgumentException>(() => (Small() with { RandomRewardControl = true, Reward = LengthReward }).Validate());
+    }
+
+    [Fact]
     public void Remax_runs_end_to_end_with_greedy_baselines()
     {
         using var scope = torch.NewDisposeScope();
