@@ -5,7 +5,7 @@ namespace PolicyGradient.Language.Runs;
 
 /// <summary>
 /// The group trainer as a run stepper: every <see cref="GroupStepMetrics"/> field but the step (found
-/// by reflection, so new fields become columns), then tokens per second of generation and training.
+/// by reflection, so new fields become columns, tokens per second included), then the learning rate.
 /// </summary>
 internal sealed class GroupStepper(TransformerPolicy policy, GroupTrainer trainer, GroupTrainerOptions options) : ILanguageStepper
 {
@@ -15,15 +15,13 @@ internal sealed class GroupStepper(TransformerPolicy policy, GroupTrainer traine
     public TransformerPolicy Policy => policy;
     public int StepsDone => trainer.StepsDone;
     public IReadOnlyList<string> MetricNames { get; } =
-        [.. Fields.Select(f => PolicyGradient.Training.Configuration.ConfigNaming.ToSnakeCase(f.Name)), "learning_rate", "generation_tokens_per_second", "training_tokens_per_second"];
+        [.. Fields.Select(f => PolicyGradient.Training.Configuration.ConfigNaming.ToSnakeCase(f.Name)), "learning_rate"];
 
     public double[] Step()
     {
         var m = trainer.Step();
         var values = Fields.Select(f => Convert.ToDouble(f.GetValue(m), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         values.Add(options.LearningRate);
-        values.Add(m.GeneratedTokens / Math.Max(m.GenerationSeconds, 1e-9));
-        values.Add(m.GeneratedTokens / Math.Max(m.TrainingSeconds, 1e-9));
         return [.. values];
     }
 

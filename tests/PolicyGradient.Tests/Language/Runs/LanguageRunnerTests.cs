@@ -97,6 +97,7 @@ public class LanguageRunnerTests
     {
         var lines = File.ReadAllLines(csv);
         var header = lines[0].Split(',');
+        Assert.Equal(header.Length, header.Distinct().Count());   // every column once
         var keep = Enumerable.Range(0, header.Length).Where(i => !header[i].Contains("seconds") && !header[i].Contains("per_second")).ToArray();
         return lines.Select(l => string.Join(',', keep.Select(i => l.Split(',')[i]))).ToList();
     }
