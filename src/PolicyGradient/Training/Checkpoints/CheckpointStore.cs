@@ -71,15 +71,7 @@ public static class CheckpointStore
             };
             // The manifest goes last: a folder with a valid manifest has all its data.
             WriteDurably(Path.Combine(tmp, ManifestFile), System.Text.Encoding.UTF8.GetBytes(ManifestJson.Write(manifest)), afterFile);
-            if (Directory.Exists(target))
-            {
-                string old = Path.Combine(checkpointsDir, $"{OldPrefix}{name}-{Guid.NewGuid():N}");
-                Directory.Move(target, old);
-                Directory.Move(tmp, target);
-                Directory.Delete(old, recursive: true);
-            }
-            else Directory.Move(tmp, target);
-            return target;
+            return MoveIntoPlace(checkpointsDir, name, tmp, target);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -117,21 +109,27 @@ public static class CheckpointStore
             }
             var complete = manifest with { LibraryVersion = LibraryVersion, Files = files };
             WriteDurably(Path.Combine(tmp, ManifestFile), System.Text.Encoding.UTF8.GetBytes(ManifestJson.Write(complete)), null);
-            if (Directory.Exists(target))
-            {
-                string old = Path.Combine(checkpointsDir, $"{OldPrefix}{name}-{Guid.NewGuid():N}");
-                Directory.Move(target, old);
-                Directory.Move(tmp, target);
-                Directory.Delete(old, recursive: true);
-            }
-            else Directory.Move(tmp, target);
-            return target;
+            return MoveIntoPlace(checkpointsDir, name, tmp, target);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(tmp);
             throw new IOException($"could not write checkpoint {target}: {e.Message} (earlier checkpoints are intact)", e);
         }
+    }
+
+    /// <summary>Renames the complete temporary folder to its name; an existing folder of that name is replaced.</summary>
+    static string MoveIntoPlace(string checkpointsDir, string name, string tmp, string target)
+    {
+        if (Directory.Exists(target))
+        {
+            string old = Path.Combine(checkpointsDir, $"{OldPrefix}{name}-{Guid.NewGuid():N}");
+            Directory.Move(target, old);
+            Directory.Move(tmp, target);
+            Directory.Delete(old, recursive: true);
+        }
+        else Directory.Move(tmp, target);
+        return target;
     }
 
     static long ReadCounter(TrainingState state, string key) =>
