@@ -40,11 +40,19 @@ public class LanguageRunConfigTests
     {
         var sft = LanguageRunConfig.Resolve("sft", "Addition-v0", null, []);
         var o = Assert.IsType<SftOptions>(sft.Options);
-        Assert.Equal((1200, 64, 1e-3), (o.Steps, o.BatchSize, o.LearningRate));
-        Assert.Equal((4, 128, 4, 32), (sft.Run.Model.Layers, sft.Run.Model.Width, sft.Run.Model.Heads, sft.Run.Model.MaxPositions));
+        Assert.Equal((600, 64, 1e-3), (o.Steps, o.BatchSize, o.LearningRate));          // Addition-v0 entry over "*" (1200 steps)
+        Assert.Equal((4, 128, 4, 48), (sft.Run.Model.Layers, sft.Run.Model.Width, sft.Run.Model.Heads, sft.Run.Model.MaxPositions));
         Assert.Equal(3L, sft.Run.Task["digits"]);
-        var grpo = (GroupTrainerOptions)LanguageRunConfig.Resolve("grpo", "Addition-v0", null, []).Options;
-        Assert.Equal((16, 8, 5e-5), (grpo.PromptsPerStep, grpo.GroupSize, grpo.LearningRate));
+        Assert.Equal(1200, ((SftOptions)LanguageRunConfig.Resolve("sft", "Reverse-v0", null, []).Options).Steps);
+        // Every RL algorithm gets the shared "rl" entries; the algorithm's definition still comes from code.
+        foreach (string algo in new[] { "grpo", "gspo" })
+        {
+            var rl = (GroupTrainerOptions)LanguageRunConfig.Resolve(algo, "Addition-v0", null, []).Options;
+            Assert.Equal((250, 64, 8, 2e-4), (rl.Steps, rl.PromptsPerStep, rl.GroupSize, rl.LearningRate));
+        }
+        Assert.Equal(PolicyLossKind.Gspo, ((GroupTrainerOptions)LanguageRunConfig.Resolve("gspo", "Addition-v0", null, []).Options).Loss);
+        var countdown = (GroupTrainerOptions)LanguageRunConfig.Resolve("rloo", "Countdown-v0", null, []).Options;
+        Assert.Equal((100, 32, 1e-4), (countdown.Steps, countdown.PromptsPerStep, countdown.LearningRate));
         foreach (string algo in LanguageAlgorithms.Names.Prepend("sft"))
             foreach (string task in new[] { "Addition-v0", "Countdown-v0", "Reverse-v0" })
                 _ = LanguageRunConfig.Resolve(algo, task, null, []);   // every preset binds and validates
