@@ -17,7 +17,12 @@ public static class Sampler
     /// <summary>Generates completions for left-padded prompts [B, P] (see <see cref="PromptBatch"/>).
     /// <paramref name="tokenizer"/> decodes completions for <see cref="SamplingOptions.StopStrings"/> (required when any are set).</summary>
     public static GenerationResult Generate(TransformerPolicy policy, Tensor promptTokens, Tensor promptMask, int eosId, int padId,
-        SamplingOptions options, Generator? generator = null, ITokenizer? tokenizer = null)
+        SamplingOptions options, Generator? generator = null, ITokenizer? tokenizer = null) =>
+        // Many implicit Scalars per token: keep the GC (and so their finalizers) off meanwhile.
+        Interop.ScalarLifetimeGuard.Run(() => GenerateUnguarded(policy, promptTokens, promptMask, eosId, padId, options, generator, tokenizer));
+
+    static GenerationResult GenerateUnguarded(TransformerPolicy policy, Tensor promptTokens, Tensor promptMask, int eosId, int padId,
+        SamplingOptions options, Generator? generator, ITokenizer? tokenizer)
     {
         options.Validate();
         var stops = options.StopStrings.Count == 0 ? null

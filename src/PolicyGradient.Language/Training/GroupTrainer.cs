@@ -82,7 +82,9 @@ public sealed partial class GroupTrainer
     }
 
     /// <summary>One sample → score → advantage → update cycle.</summary>
-    public GroupStepMetrics Step()
+    public GroupStepMetrics Step() => Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+
+    GroupStepMetrics StepUnguarded()
     {
         using var scope = torch.NewDisposeScope();
         var device = _policy.parameters().First().device;

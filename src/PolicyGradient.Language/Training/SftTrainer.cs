@@ -39,7 +39,9 @@ public sealed class SftTrainer
     public int StepsDone => _step;
 
     /// <summary>One batch of reference completions → cross-entropy → clipped AdamW step.</summary>
-    public SftStepMetrics Step()
+    public SftStepMetrics Step() => Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+
+    SftStepMetrics StepUnguarded()
     {
         using var scope = torch.NewDisposeScope();
         var clock = Stopwatch.StartNew();
