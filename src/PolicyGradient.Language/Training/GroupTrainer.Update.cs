@@ -65,6 +65,7 @@ public sealed partial class GroupTrainer
 
         int mini = o.MiniBatchSize > 0 ? Math.Min(o.MiniBatchSize, b) : b;
         micro = Math.Min(micro, mini);
+        var active = ActiveRows(advantages, lossMask, refLogProbs is not null, mini == b);
         double? maxLength = o.Aggregation == LossAggregationMode.SeqMeanTokenSumNorm ? mask.shape[1] : null;
         double? dualClip = o.DualClip > 0 ? o.DualClip : null;
         double lossSum = 0, gradNormSum = 0, valueLossSum = 0;
@@ -87,13 +88,14 @@ public sealed partial class GroupTrainer
                 double fullNorm = LossAggregation.GlobalNormalizer(miniMask, o.Aggregation);
                 _optimizer.zero_grad();
                 _criticOptimizer?.zero_grad();
-                for (int ms = start; ms < start + len; ms += micro)
+                int rows = active is null ? len : (int)active.shape[0];
+                for (int ms = start; ms < start + rows; ms += micro)
                 {
                     using var microScope = torch.NewDisposeScope();
-                    int ml = Math.Min(micro, start + len - ms);
-                    Tensor Rows(Tensor x) => x.narrow(0, ms, ml);
+                    int ml = Math.Min(micro, start + rows - ms);
+                    Tensor Rows(Tensor x) => active is null ? x.narrow(0, ms, ml) : x.index_select(0, active.narrow(0, ms, ml));
                     var m = Rows(lossMask);
-                    var tm = trainMask.narrow(0, ms - start, ml);
+                    var tm = active is null ? trainMask.narrow(0, ms - start, ml) : trainMask.index_select(0, active.narrow(0, ms, ml));
                     var (logProbs, entropy, _) = SequenceLogProbs.Compute(_policy, Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(mask), o.Temperature);
                     var old = Rows(batch.OldLogProbs);
                     var adv = Rows(advantages);
@@ -145,6 +147,23 @@ public sealed partial class GroupTrainer
         return new UpdateStats(lossSum / optimizerSteps, gradNormSum / optimizerSteps, Mean(entropySum), klMean,
             o.KlInReward ? rewardKl : klMean, Mean(clipped), Mean(clipLow), Mean(clipHigh), Mean(dual),
             _critic is null ? double.NaN : valueLossSum / optimizerSteps, explainedVariance, tokens > 0 ? trained / tokens : 0);
+    }
+
+    /// <summary>
+    /// The rows whose forward/backward can change the gradient, or null for all rows. A response whose
+    /// advantage is 0 on every token adds exactly 0 to the policy-loss gradient of every loss here
+    /// (PPO clip, CISPO, GSPO and REINFORCE all scale by A), so when the loss has no other per-token term
+    /// (no KL in the loss, no entropy bonus, no critic) its rows are skipped; the loss normalizers still
+    /// count them, so the gradient is the same as the full batch's. At 64 × 8 on Addition-v0, 25–45 % of
+    /// the groups have equal rewards (advantage 0): that share of the update's cost. Only with one
+    /// mini-batch per epoch (mini-batches are contiguous row ranges).
+    /// </summary>
+    Tensor? ActiveRows(Tensor advantages, Tensor lossMask, bool klInLoss, bool oneMiniBatch)
+    {
+        var o = _options;
+        if (!o.SkipZeroAdvantageRows || !oneMiniBatch || _critic is not null || o.EntropyCoefficient > 0 || (klInLoss && !o.KlInReward)) return null;
+        var active = (advantages * lossMask).abs().sum(-1).gt(0).nonzero().view(-1);
+        return active.shape[0] == advantages.shape[0] ? null : active;
     }
 
     /// <summary>Log-probs (or values) of the batch's responses under a frozen model, in micro-batches, without gradient.</summary>

@@ -97,6 +97,10 @@ public sealed record GroupTrainerOptions
     public long Seed { get; init; }
     /// <summary>Reward function (default: the task's reward).</summary>
     public RewardFunction? Reward { get; init; }
+    /// <summary>Skip the forward/backward of responses whose advantage is 0 on every token when that cannot change
+    /// the gradient (no KL in the loss, no entropy bonus, no critic, one mini-batch per epoch); the loss still
+    /// normalizes by the whole batch. Only speed changes (and the entropy/clip metrics then cover the trained rows).</summary>
+    public bool SkipZeroAdvantageRows { get; init; } = true;
     /// <summary>Negative control: replace the reward by a seeded uniform number in [0, 1) that ignores the
     /// response, so any accuracy gain must come from the reward signal, not from the training loop itself.</summary>
     public bool RandomRewardControl { get; init; }

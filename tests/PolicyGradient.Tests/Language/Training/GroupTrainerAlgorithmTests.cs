@@ -121,6 +121,37 @@ public class GroupTrainerAlgorithmTests
         Assert.Contains(batch.Scores, s => s < 0);   // an untrained model often runs past 3 tokens
     }
 
+    [Theory]
+    [InlineData("grpo")]
+    [InlineData("cispo")]
+    [InlineData("gspo")]
+    [InlineData("gpg")]
+    public void Skipping_zero_advantage_rows_leaves_the_update_unchanged(string algorithm)
+    {
+        using var scope = torch.NewDisposeScope();
+        // Groups of prompts whose first operand is even get a constant reward (advantage 0 everywhere);
+        // the others are scored by length, so the batch mixes flat and informative groups.
+        static float Reward(string prompt, string completion, TaskSample sample) => prompt[0] % 2 == 0 ? 1f : completion.Length;
+        (GroupStepMetrics Metrics, TransformerPolicy Model) Run(bool skip)
+        {
+            var model = Tiny();
+            var trainer = new GroupTrainer(model, Task, Tok, LanguageAlgorithms.Options(algorithm, Small() with
+            {
+                PromptsPerStep = 8, Reward = Reward, SkipZeroAdvantageRows = skip, MicroBatchSize = 5, Epochs = 2,
+            }));
+            GroupStepMetrics m = trainer.Step();
+            m = trainer.Step();
+            return (m, model);
+        }
+        var (skipped, a) = Run(skip: true);
+        var (full, b) = Run(skip: false);
+        Assert.True(skipped.ZeroStdGroupFraction is > 0 and < 1, $"zero-std fraction {skipped.ZeroStdGroupFraction}: the test needs a mixed batch");
+        Assert.Equal(full.Loss, skipped.Loss, 5);
+        Assert.Equal(full.GradNorm, skipped.GradNorm, 5);
+        foreach (var ((name, x), (_, y)) in a.named_parameters().Zip(b.named_parameters()))
+            Assert.True(x.allclose(y, rtol: 1e-4, atol: 1e-6), $"{name} differs when zero-advantage rows are skipped");
+    }
+
     [Fact]
     public void Stop_strings_end_each_response_at_the_token_that_completes_one()
     {
