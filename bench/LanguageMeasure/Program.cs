@@ -33,7 +33,7 @@ var kv = args.Skip(1).Where(a => a.Contains('=')).Select(a => a.Split('=', 2)).T
 string S(string key, string d) => kv.TryGetValue(key, out var v) ? v : d;
 int I(string key, int d) => kv.TryGetValue(key, out var v) ? int.Parse(v, inv) : d;
 double D(string key, double d) => kv.TryGetValue(key, out var v) ? double.Parse(v, inv) : d;
-string Load() => File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Aggregate((a, b) => a + " " + b);
+string Load() => File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Aggregate((a, b) => a + " " + b) + $", process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s";
 VerifiableTask MakeTask() => S("task", "add") switch
 {
     "add" => ArithmeticTask.Addition(I("digits", 3)),
