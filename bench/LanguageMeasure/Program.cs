@@ -11,6 +11,8 @@
 //       keys: task=add|countdown digits=3 algo=grpo|drgrpo|dapo|rloo|reinforcepp|gspo|... steps=100 prompts=16 group=8
 //             lr=1e-4 temp=1.0 epochs=1 kl=0 clip_low=<algo> clip_high=<algo> grad=1.0 seed=2 eval=25 heldout=300
 //             random=1 (uniform random reward: the negative control) out=<dir to save the final policy>
+//   dotnet run -c Release --project bench/LanguageMeasure -- eval init=<dir>[,<dir>...] task=add heldout=1000
+//       Held-out greedy accuracy of saved checkpoints.
 //   dotnet run -c Release --project bench/LanguageMeasure -- add <digits> <sft steps> <grpo steps> [grpo lr] [sft checkpoint dir] [random]
 //       The first measurement (docs/language.md): SFT warm start then GRPO on Addition-v0.
 // Every run prints the machine's load average at start and end (the 2-core machine is shared).
@@ -44,6 +46,7 @@ VerifiableTask MakeTask() => S("task", "add") switch
 if (mode == "kv") Kv();
 else if (mode == "sft") Sft();
 else if (mode == "rl") Rl();
+else if (mode == "eval") Eval();
 else Add();
 
 void Sft()
@@ -143,6 +146,18 @@ void Rl()
     Console.WriteLine($"RL done ({options.Estimator}/{options.Loss}/{options.Aggregation}): {options.Steps} steps, rl time {rlTime:F0} s (gen {gen:F0} s, train {train:F0} s), " +
         $"held-out greedy {start:P1} -> {final:P1}, reward first step {reward0:F3} last-10 mean {recent.Average():F3}; generation {toks / gen:F0} tok/s, training {toks / train:F0} tok/s " +
         $"(completion tokens); load {Load()}");
+}
+
+void Eval()
+{
+    var task = MakeTask();
+    foreach (var dir in S("init", "/tmp/pg-sft").Split(','))
+    {
+        var sw = Stopwatch.StartNew();
+        var n = I("heldout", 1000);
+        double acc = TaskEvaluation.GreedyAccuracy(HfCheckpoint.Load(dir), task, tok, task.HeldOut(n));
+        Console.WriteLine($"{dir}: held-out greedy {acc:P1} on {n} problems ({sw.Elapsed.TotalSeconds:F1} s)");
+    }
 }
 
 void Kv()
