@@ -33,6 +33,10 @@ public sealed record LanguageRunOptions
     [ConfigRange(1, 1_000_000)]
     public int KeepCheckpoints { get; init; } = 3;
 
+    /// <summary>Seed of the fresh initial weights; -1 = the run's seed. Kept apart from the data/sampling seed because a
+    /// small model's SFT curve depends strongly on its initial weights (docs/results-language.md), so a recipe can pin them.</summary>
+    [ConfigRange(-1, long.MaxValue)]
+    public long ModelSeed { get; init; } = -1;
     /// <summary>Starting weights (a run, checkpoint or Hugging Face folder; set by --init); empty = fresh weights from the seed.</summary>
     public string Init { get; init; } = "";
 }

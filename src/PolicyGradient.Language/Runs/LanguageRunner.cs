@@ -41,7 +41,7 @@ public static class LanguageRunner
             policy = LanguageCheckpoint.LoadPolicy(LanguageCheckpoint.Locate(init, warnings));
             foreach (string w in warnings) session.Warn?.Invoke(w);
         }
-        else policy = new TransformerPolicy(config.Run.Model, config.Seed);
+        else policy = new TransformerPolicy(config.Run.Model, config.Run.ModelSeed >= 0 ? config.Run.ModelSeed : config.Seed);
         policy.to(session.Device ?? CPU);
         var stepper = MakeStepper(config, policy, task);
         return Loop(config, runDir, stepper, task, session, 0);

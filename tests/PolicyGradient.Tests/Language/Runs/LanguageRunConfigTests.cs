@@ -40,7 +40,8 @@ public class LanguageRunConfigTests
     {
         var sft = LanguageRunConfig.Resolve("sft", "Addition-v0", null, []);
         var o = Assert.IsType<SftOptions>(sft.Options);
-        Assert.Equal((800, 64, 1e-3), (o.Steps, o.BatchSize, o.LearningRate));          // Addition-v0 entry over "*" (1200 steps)
+        Assert.Equal((600, 64, 1e-3), (o.Steps, o.BatchSize, o.LearningRate));          // Addition-v0 entry over "*" (1200 steps)
+        Assert.Equal((1L, 0L), (sft.Run.ModelSeed, o.Seed));                              // pinned initial weights, run seed for the data
         Assert.Equal((4, 128, 4, 48), (sft.Run.Model.Layers, sft.Run.Model.Width, sft.Run.Model.Heads, sft.Run.Model.MaxPositions));
         Assert.Equal(3L, sft.Run.Task["digits"]);
         Assert.Equal(1200, ((SftOptions)LanguageRunConfig.Resolve("sft", "Reverse-v0", null, []).Options).Steps);
