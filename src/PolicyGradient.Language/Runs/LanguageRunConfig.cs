@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using PolicyGradient.Language.Model;
 using PolicyGradient.Language.Tokenizers;
@@ -54,13 +53,7 @@ public sealed class LanguageRunConfig
     /// <summary>SHA-256 of everything that shapes the trained state (not steps, eval or checkpoint cadence).</summary>
     public string Hash
     {
-        get
-        {
-            var sb = new StringBuilder().Append("algorithm=").Append(Algorithm).Append("\ntask_id=").Append(TaskId).Append('\n');
-            foreach (var (k, v) in Entries.Where(e => !HashExcluded.Contains(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
-                sb.Append(k).Append('=').Append(v).Append('\n');
-            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
-        }
+        get => ResolvedConfig.HashOf([new("algorithm", Algorithm), new("task_id", TaskId)], Entries, HashExcluded);
     }
 
     /// <summary>The configuration as YAML (every key, defaults included); read back with --config it gives the same run.</summary>

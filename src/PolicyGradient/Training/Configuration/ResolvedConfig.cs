@@ -51,14 +51,20 @@ public sealed class ResolvedConfig
     /// </summary>
     public string Hash
     {
-        get
-        {
-            var sb = new StringBuilder();
-            sb.Append("algorithm=").Append(Algorithm).Append('\n').Append("env_id=").Append(EnvId).Append('\n');
-            foreach (var (k, v) in Entries.Where(e => !HashExcluded.Contains(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
-                sb.Append(k).Append('=').Append(v).Append('\n');
-            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
-        }
+        get => HashOf([new("algorithm", Algorithm), new("env_id", EnvId)], Entries, HashExcluded);
+    }
+
+    /// <summary>
+    /// SHA-256 (hex) of the identity lines, then every entry not in <paramref name="excluded"/> sorted by key,
+    /// each as <c>key=value\n</c> (shared with the language-model run config).
+    /// </summary>
+    internal static string HashOf(IEnumerable<KeyValuePair<string, string>> identity, IEnumerable<KeyValuePair<string, string>> entries, IReadOnlySet<string> excluded)
+    {
+        var sb = new StringBuilder();
+        foreach (var (k, v) in identity) sb.Append(k).Append('=').Append(v).Append('\n');
+        foreach (var (k, v) in entries.Where(e => !excluded.Contains(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
+            sb.Append(k).Append('=').Append(v).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
     /// <summary>The configuration as YAML: algorithm, env_id, run keys, then the algorithm's keys (nested records as nested maps).</summary>
