@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using PolicyGradient.Algorithms.OnPolicy;
 using PolicyGradient.Environments.Vector;
@@ -81,33 +80,18 @@ public sealed class Ppo : IAlgorithm
     public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
 
     /// <inheritdoc />
-    public void Learn(long totalTimesteps, ITrainingCallback? callback = null)
-    {
-        callback ??= NoCallback.Instance;
-        var clock = Stopwatch.StartNew();
-        long startSteps = _core.NumTimesteps;
-        callback.OnTrainingStart(this);
-        while (_core.NumTimesteps < totalTimesteps)
+    public void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
+        // Detail 1: each update follows a fixed-length rollout of n_steps from each of the n_envs
+        // vectorised copies (OnPolicyCore.Learn collects it and reports the metrics).
+        _core.Learn(this, totalTimesteps, callback, progressRemaining =>
         {
-            // Detail 1: a fixed-length rollout of n_steps from each of the n_envs vectorised copies.
-            if (!_core.CollectRollout(this, callback)) break;
-            callback.OnRolloutEnd(this);
-
             // Detail 4: learning-rate and clip-range annealing, on the fraction of training left (SB3).
-            double progressRemaining = 1.0 - (double)_core.NumTimesteps / totalTimesteps;
             double learningRate = Options.LearningRate.Value(progressRemaining);
             double clipRange = Options.ClipRange.Value(progressRemaining);
-
             // Detail 5: GAE, bootstrapping from V(final observation) on truncation, 0 on termination.
             _core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
-            var values = Update(learningRate, clipRange);
-            _core.NumUpdates++;
-            var metrics = _core.NewMetrics(clock.Elapsed.TotalSeconds, startSteps);
-            foreach (var (key, value) in values) metrics.Values[key] = value;
-            if (!callback.OnUpdateEnd(this, metrics)) break;
-        }
-        callback.OnTrainingEnd(this);
-    }
+            return Update(learningRate, clipRange);
+        });
 
     Dictionary<string, double> Update(double learningRate, double clipRange)
     {

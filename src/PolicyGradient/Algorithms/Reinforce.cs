@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using PolicyGradient.Algorithms.OnPolicy;
@@ -66,25 +65,8 @@ public sealed class Reinforce : IAlgorithm
     public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
 
     /// <inheritdoc />
-    public void Learn(long totalTimesteps, ITrainingCallback? callback = null)
-    {
-        callback ??= NoCallback.Instance;
-        var clock = Stopwatch.StartNew();
-        long startSteps = _core.NumTimesteps;
-        callback.OnTrainingStart(this);
-        while (_core.NumTimesteps < totalTimesteps)
-        {
-            if (!_core.CollectRollout(this, callback)) break;
-            callback.OnRolloutEnd(this);
-            double learningRate = Options.LearningRate.Value(1.0 - (double)_core.NumTimesteps / totalTimesteps);
-            var values = Update(learningRate);
-            _core.NumUpdates++;
-            var metrics = _core.NewMetrics(clock.Elapsed.TotalSeconds, startSteps);
-            foreach (var (key, value) in values) metrics.Values[key] = value;
-            if (!callback.OnUpdateEnd(this, metrics)) break;
-        }
-        callback.OnTrainingEnd(this);
-    }
+    public void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
+        _core.Learn(this, totalTimesteps, callback, progressRemaining => Update(Options.LearningRate.Value(progressRemaining)));
 
     /// <summary>1 for steps whose episode ended inside the rollout (so G_t is a true Monte-Carlo return), else 0; [T, N].</summary>
     internal static Tensor CompletedEpisodeMask(Tensor dones)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using PolicyGradient.Algorithms.OnPolicy;
 using PolicyGradient.Environments.Vector;
@@ -65,26 +64,13 @@ public sealed class Trpo : IAlgorithm
     public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
 
     /// <inheritdoc />
-    public void Learn(long totalTimesteps, ITrainingCallback? callback = null)
-    {
-        callback ??= NoCallback.Instance;
-        var clock = Stopwatch.StartNew();
-        long startSteps = _core.NumTimesteps;
-        callback.OnTrainingStart(this);
-        while (_core.NumTimesteps < totalTimesteps)
+    public void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
+        _core.Learn(this, totalTimesteps, callback, progressRemaining =>
         {
-            if (!_core.CollectRollout(this, callback)) break;
-            callback.OnRolloutEnd(this);
-            double learningRate = Options.LearningRate.Value(1.0 - (double)_core.NumTimesteps / totalTimesteps);
+            double learningRate = Options.LearningRate.Value(progressRemaining);
             _core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
-            var values = Update(learningRate);
-            _core.NumUpdates++;
-            var metrics = _core.NewMetrics(clock.Elapsed.TotalSeconds, startSteps);
-            foreach (var (key, value) in values) metrics.Values[key] = value;
-            if (!callback.OnUpdateEnd(this, metrics)) break;
-        }
-        callback.OnTrainingEnd(this);
-    }
+            return Update(learningRate);
+        });
 
     Dictionary<string, double> Update(double learningRate)
     {

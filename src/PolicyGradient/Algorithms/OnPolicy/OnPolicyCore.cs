@@ -191,6 +191,30 @@ internal sealed class OnPolicyCore : IDisposable
         MemoryMarshal.Cast<byte, float>(c.bytes).CopyTo(destination);
     }
 
+    /// <summary>
+    /// The on-policy training loop every algorithm here shares: collect a fixed-length rollout, then
+    /// <paramref name="update"/> (given the fraction of training left, SB3's progress_remaining, for
+    /// annealing) and report its metrics, until <paramref name="totalTimesteps"/> or a callback stops it.
+    /// </summary>
+    public void Learn(IAlgorithm owner, long totalTimesteps, ITrainingCallback? callback, Func<double, Dictionary<string, double>> update)
+    {
+        callback ??= NoCallback.Instance;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long startSteps = NumTimesteps;
+        callback.OnTrainingStart(owner);
+        while (NumTimesteps < totalTimesteps)
+        {
+            if (!CollectRollout(owner, callback)) break;
+            callback.OnRolloutEnd(owner);
+            var values = update(1.0 - (double)NumTimesteps / totalTimesteps);
+            NumUpdates++;
+            var metrics = NewMetrics(clock.Elapsed.TotalSeconds, startSteps);
+            foreach (var (key, value) in values) metrics.Values[key] = value;
+            if (!callback.OnUpdateEnd(owner, metrics)) break;
+        }
+        callback.OnTrainingEnd(owner);
+    }
+
     /// <summary>A metrics object with counters, episode statistics and SPS filled in.</summary>
     public UpdateMetrics NewMetrics(double wallSeconds, long timestepsAtStart)
     {
