@@ -1,5 +1,5 @@
 // Rewrites one version-need entry of an ELF64 shared library so that it loads on hosts whose
-// libstdc++ predates GCC 13. See shared/DESIGN.md §2 and docs/torchsharp-portability.md.
+// libstdc++ predates GCC 13. See docs/torchsharp-portability.md and docs/packaging.md.
 //
 // TorchSharp 0.107's libLibTorchSharp.so lists `GLIBCXX_3.4.32` among the versions it needs from
 // libstdc++.so.6, for a single symbol (std::ios_base_library_init) that no relocation references.
@@ -10,8 +10,11 @@
 // changes nothing else: same size, same offsets, only 8 bytes of one Vernaux record differ.
 //
 // This file is compiled twice: by MSBuild's RoslynCodeTaskFactory as the build task (see
-// Directory.Build.targets), and into the test project with PG_NO_MSBUILD defined so that the pure
-// logic below is unit-tested. Keep it to APIs available to netstandard2.0.
+// build/PolicyGradient.targets, which the repository imports and the PolicyGradient package ships
+// as buildTransitive), and into the PolicyGradient library with PG_NO_MSBUILD defined, where the
+// run-time fallback (Interop/LibTorchSharpFallback.cs) uses it and the tests reach it. Keep it to
+// APIs available to netstandard2.0; the patcher types stay internal so the library's public API
+// does not grow.
 #nullable enable
 using System;
 using System.Collections.Generic;
@@ -21,7 +24,7 @@ using System.Text;
 namespace PolicyGradient.Build
 {
     /// <summary>Outcome of <see cref="ElfVersionNeedPatcher.Patch"/>.</summary>
-    public enum ElfPatchOutcome
+    internal enum ElfPatchOutcome
     {
         /// <summary>The version need was found and rewritten.</summary>
         Patched,
@@ -30,8 +33,15 @@ namespace PolicyGradient.Build
     }
 
     /// <summary>Reads and rewrites ELF64 little-endian version-need (.gnu.version_r) records.</summary>
-    public static class ElfVersionNeedPatcher
+    internal static class ElfVersionNeedPatcher
     {
+        /// <summary>The library whose version need is rewritten.</summary>
+        public const string LibStdCxx = "libstdc++.so.6";
+        /// <summary>The version libLibTorchSharp.so needs but GCC 12's libstdc++ lacks.</summary>
+        public const string MissingVersion = "GLIBCXX_3.4.32";
+        /// <summary>The version the need is rewritten to (already needed by the same file).</summary>
+        public const string ReplacementVersion = "GLIBCXX_3.4.21";
+
         const uint ShtGnuVerdef = 0x6ffffffd;
         const uint ShtGnuVerneed = 0x6ffffffe;
 
@@ -268,7 +278,8 @@ namespace PolicyGradient.Build
         /// <inheritdoc />
         public override bool Execute()
         {
-            const string Missing = "GLIBCXX_3.4.32", Replacement = "GLIBCXX_3.4.21", Library = "libstdc++.so.6";
+            const string Missing = ElfVersionNeedPatcher.MissingVersion, Replacement = ElfVersionNeedPatcher.ReplacementVersion,
+                Library = ElfVersionNeedPatcher.LibStdCxx;
             if (!System.IO.Directory.Exists(Directory)) return true;
             string? host = ElfVersionNeedPatcher.FindHostLibStdCxx();
             if (host == null) return true;
@@ -287,7 +298,7 @@ namespace PolicyGradient.Build
                 {
                     if (ElfVersionNeedPatcher.PatchFile(so, Library, Missing, Replacement) == ElfPatchOutcome.Patched)
                         Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
-                            $"patched {so}: {host} lacks {Missing}, need rewritten to {Replacement} (see docs/torchsharp-portability.md)");
+                            $"patched {so}: {host} lacks {Missing}, need rewritten to {Replacement} (PolicyGradient: see docs/packaging.md)");
                 }
                 catch (Exception e)
                 {
