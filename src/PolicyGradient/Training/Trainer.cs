@@ -114,6 +114,8 @@ public static class Trainer
         list.AddRange(session.Callbacks);
         // A stop request is honoured between updates only: there the state is consistent to checkpoint.
         if (session.Cancellation.CanBeCanceled) list.Add(new StopOnCancellationCallback(session.Cancellation));
+        // Load and compile the plotting library on a spare core while training runs.
+        var plotWarmUp = session.Plot ? Task.Run(LearningCurvePlot.WarmUp) : null;
         bool learned = false;
         try
         {
@@ -149,6 +151,7 @@ public static class Trainer
         CheckpointStore.Prune(checkpointsDir, run.KeepCheckpoints);
         if (session.Plot)
         {
+            plotWarmUp?.Wait();
             try { LearningCurvePlot.Save([($"{descriptor.Name} {config.EnvId} (seed {run.Seed})", runDir)], Path.Combine(runDir, CurveFile)); }
             catch (Exception e) when (e is ArgumentException or IOException or TypeInitializationException or DllNotFoundException)
             { session.Warn?.Invoke($"learning-curve.png not written: {e.Message} {e.InnerException?.Message}"); }
