@@ -31,7 +31,7 @@ internal sealed class ConsoleProgressCallback(string label, long totalTimesteps,
     public void OnTrainingEnd(IAlgorithm algorithm)
     {
         if (task is not null) task.Value = task.MaxValue;
-        else Console.WriteLine(Line(algorithm.NumTimesteps, double.NaN) + "  (done)");
+        else Console.WriteLine(Line(algorithm.NumTimesteps, double.NaN) + (algorithm.NumTimesteps >= totalTimesteps ? "  (done)" : "  (stopped)"));
     }
 
     string Line(long timesteps, double sps) => string.Create(CultureInfo.InvariantCulture,

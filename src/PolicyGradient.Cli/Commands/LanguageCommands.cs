@@ -34,8 +34,8 @@ internal static class LanguageCommands
         var config = LanguageRunConfig.Resolve(s.Algorithm, task, s.Config, s.Set, overrides, initModel);
         string runDir = RunFolder.Create(s.Out ?? Path.Combine(RunFolder.DefaultRoot, RunFolder.DefaultName(config.Algorithm, config.TaskId, config.Seed, DateTime.Now)), s.Force);
         Console.Error.WriteLine($"pg: training {config.Algorithm} on {config.TaskId} for {config.Steps:N0} steps into {runDir}" + (config.Run.Init is { Length: > 0 } i ? $" from {i}" : ""));
-        var result = Progress($"{config.Algorithm} {config.TaskId}", config.Steps, s.Quiet, s.LogEvery,
-            onStep => LanguageRunner.Train(config, runDir, Session(device, onStep)));
+        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => Progress($"{config.Algorithm} {config.TaskId}", config.Steps, s.Quiet, s.LogEvery,
+            onStep => LanguageRunner.Train(config, runDir, Session(device, onStep, cancel))), out var result)) return Interrupts.ExitCode;
         Report(result);
         return ExitCodes.Success;
     });
@@ -47,8 +47,8 @@ internal static class LanguageCommands
         var config = LanguageRunConfig.FromRunConfig(Path.Combine(s.Run, LanguageRunner.ConfigFile),
             s.Steps is int n ? ConfigLayer.FromScalars("--steps", [new("steps", n.ToString(CultureInfo.InvariantCulture))]) : null);
         Console.Error.WriteLine($"pg: resuming {s.Run} up to {config.Steps:N0} steps");
-        var result = Progress($"{config.Algorithm} {config.TaskId}", config.Steps, s.Quiet, s.LogEvery,
-            onStep => LanguageRunner.Resume(s.Run, s.Steps, Session(device, onStep)));
+        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => Progress($"{config.Algorithm} {config.TaskId}", config.Steps, s.Quiet, s.LogEvery,
+            onStep => LanguageRunner.Resume(s.Run, s.Steps, Session(device, onStep, cancel))), out var result)) return Interrupts.ExitCode;
         Report(result);
         return ExitCodes.Success;
     });
@@ -78,8 +78,8 @@ internal static class LanguageCommands
         return ExitCodes.Success;
     });
 
-    static LanguageRunSession Session(TorchSharp.torch.Device device, Action<LanguageStepRecord> onStep) =>
-        new() { Device = device, OnStep = onStep, Warn = w => Console.Error.WriteLine($"pg: warning: {w}") };
+    static LanguageRunSession Session(TorchSharp.torch.Device device, Action<LanguageStepRecord> onStep, CancellationToken cancel) =>
+        new() { Device = device, OnStep = onStep, Warn = w => Console.Error.WriteLine($"pg: warning: {w}"), Cancellation = cancel };
 
     static void Report(LanguageRunResult r) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -52,11 +52,11 @@ public sealed class ResumeCommand : Command<ResumeCommand.Settings>
         var config = ConfigResolver.FromRunConfig(Path.Combine(s.Run, Trainer.ConfigFile));
         long total = s.Timesteps ?? config.Run.NTimesteps;
         Console.Error.WriteLine($"pg: resuming {s.Run} up to {total:N0} steps");
-        var result = ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", total, s.Quiet, s.LogEvery, TrainCommand.EstimateUpdates(config),
+        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", total, s.Quiet, s.LogEvery, TrainCommand.EstimateUpdates(config),
             progress => Trainer.Resume(s.Run, s.Timesteps, new TrainingSession
             {
-                Device = device, Deterministic = s.Deterministic, Callbacks = [progress], Warn = w => Console.Error.WriteLine($"pg: warning: {w}"),
-            }));
+                Device = device, Deterministic = s.Deterministic, Callbacks = [progress], Warn = w => Console.Error.WriteLine($"pg: warning: {w}"), Cancellation = cancel,
+            })), out var result)) return Interrupts.ExitCode;
         TrainCommand.Report(result);
         return ExitCodes.Success;
     });

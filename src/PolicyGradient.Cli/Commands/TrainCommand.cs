@@ -95,11 +95,11 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             RunFolder.DefaultName(config.Algorithm, config.EnvId, config.Run.Seed, DateTime.Now)), s.Force);
         foreach (string w in config.Warnings) Console.Error.WriteLine($"pg: warning: {w}");
         Console.Error.WriteLine($"pg: training {config.Algorithm} on {config.EnvId} for {config.Run.NTimesteps:N0} steps into {runDir}");
-        var result = ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", config.Run.NTimesteps, s.Quiet, s.LogEvery, EstimateUpdates(config),
+        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", config.Run.NTimesteps, s.Quiet, s.LogEvery, EstimateUpdates(config),
             progress => Trainer.Train(config, runDir, new TrainingSession
             {
-                Device = device, Deterministic = s.Deterministic, Callbacks = [progress], Warn = w => Console.Error.WriteLine($"pg: warning: {w}"),
-            }));
+                Device = device, Deterministic = s.Deterministic, Callbacks = [progress], Warn = w => Console.Error.WriteLine($"pg: warning: {w}"), Cancellation = cancel,
+            })), out var result)) return Interrupts.ExitCode;
         Report(result);
         return ExitCodes.Success;
     });

@@ -29,6 +29,10 @@ public sealed record LanguageRunOptions
     [ConfigRange(0, int.MaxValue)]
     public int CheckpointEvery { get; init; }
 
+    /// <summary>Also checkpoint when this many minutes of wall time passed since the last checkpoint (after the current step); 0 = by steps only.</summary>
+    [ConfigRange(0, 1_000_000)]
+    public double CheckpointMinutes { get; init; } = 10;
+
     /// <summary>Periodic checkpoints (step-N folders) kept; <c>final</c> is always kept.</summary>
     [ConfigRange(1, 1_000_000)]
     public int KeepCheckpoints { get; init; } = 3;

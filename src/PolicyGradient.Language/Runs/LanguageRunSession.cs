@@ -13,4 +13,13 @@ public sealed record LanguageRunSession
 
     /// <summary>Receives warnings (e.g. skipped corrupt checkpoints).</summary>
     public Action<string>? Warn { get; init; }
+
+    /// <summary>
+    /// Stop request (Ctrl-C in <c>pg</c>): the run stops after the current step, writes a step-N
+    /// checkpoint there and throws <see cref="PolicyGradient.Training.TrainingInterruptedException"/>.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Clock for the wall-time checkpoint interval (<c>checkpoint_minutes</c>); tests pass a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

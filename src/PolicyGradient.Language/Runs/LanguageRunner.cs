@@ -6,6 +6,7 @@ using PolicyGradient.Language.Tasks;
 using PolicyGradient.Language.Tokenizers;
 using PolicyGradient.Language.Training;
 using PolicyGradient.Serialization;
+using PolicyGradient.Training;
 using PolicyGradient.Training.Checkpoints;
 using PolicyGradient.Training.Configuration;
 using TorchSharp;
@@ -93,6 +94,8 @@ public static class LanguageRunner
         int checkpointEvery = config.Run.CheckpointEvery > 0 ? config.Run.CheckpointEvery : Math.Max(1, total / 10);
         var names = stepper.MetricNames;
         var clock = Stopwatch.StartNew();
+        var interval = TimeSpan.FromMinutes(config.Run.CheckpointMinutes);
+        long lastCheckpointClock = session.Time.GetTimestamp();
         double accuracy = double.NaN;
         LanguageStepRecord? last = null;
         var writer = torch.utils.tensorboard.SummaryWriter(runDir);
@@ -111,10 +114,14 @@ public static class LanguageRunner
                 if (acc is double a) writer.add_scalar("eval/heldout_accuracy", (float)a, done);
                 last = new LanguageStepRecord(done, total, names, values, acc, wall);
                 session.OnStep?.Invoke(last);
-                if (done % checkpointEvery == 0 && done < total)
+                bool stop = session.Cancellation.IsCancellationRequested && done < total;
+                bool byClock = interval > TimeSpan.Zero && session.Time.GetElapsedTime(lastCheckpointClock) >= interval;
+                if ((done % checkpointEvery == 0 || byClock || stop) && done < total)
                 {
-                    LanguageCheckpoint.Write(runDir, CheckpointStore.StepName(done), config, stepper);
+                    string written = LanguageCheckpoint.Write(runDir, CheckpointStore.StepName(done), config, stepper);
                     CheckpointStore.Prune(CheckpointStore.Folder(runDir), config.Run.KeepCheckpoints);
+                    lastCheckpointClock = session.Time.GetTimestamp();
+                    if (stop) throw new TrainingInterruptedException(runDir, written, done);
                 }
             }
         }

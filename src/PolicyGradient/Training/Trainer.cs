@@ -49,7 +49,11 @@ public static class Trainer
         var manifest = CheckpointStore.Verify(checkpoint);
         if (manifest.NumTimesteps >= config.Run.NTimesteps)
             throw new ArgumentException($"the run already reached {manifest.NumTimesteps} timesteps (n_timesteps {config.Run.NTimesteps}); pass --timesteps with a larger total to train further");
-        if (overrides is not null) AtomicFile.WriteAllText(Path.Combine(full, ConfigFile), config.ToYaml());
+        if (overrides is not null)
+        {
+            if (ScheduleStretch(ConfigResolver.FromRunConfig(Path.Combine(full, ConfigFile)), config, manifest.NumTimesteps) is { } note) session.Warn?.Invoke(note);
+            AtomicFile.WriteAllText(Path.Combine(full, ConfigFile), config.ToYaml());
+        }
         return Run(config, full, session, checkpoint);
     }
 
@@ -94,29 +98,47 @@ public static class Trainer
         };
         long every = run.CheckpointEvery > 0 ? run.CheckpointEvery : Math.Max(1, run.NTimesteps / 10);
         string checkpointsDir = CheckpointStore.Folder(runDir);
-        var checkpoints = new CheckpointCallback(checkpointsDir, identity, every, run.KeepCheckpoints, RunState, () => guard.Healthy, lastCheckpoint);
+        var checkpoints = new CheckpointCallback(checkpointsDir, identity, every, TimeSpan.FromMinutes(run.CheckpointMinutes), run.KeepCheckpoints,
+            RunState, () => guard.Healthy, lastCheckpoint, session.Time, session.BackgroundWrites);
         var threshold = run.StopRewardThreshold is double th ? new StopOnRewardThresholdCallback(th, useEvaluation: evaluation is not null) : null;
         var wall = new WallClockCallback(s => lastWall = s);
+        var tensorBoard = session.TensorBoard ? new TensorBoardCallback(runDir, session.BackgroundWrites) : null;
 
         var list = new List<ITrainingCallback> { wall, episodes };
         if (evaluation is not null) list.Add(evaluation);
         list.Add(guard);
         list.Add(progress);
-        if (session.TensorBoard) list.Add(new TensorBoardCallback(runDir));
+        if (tensorBoard is not null) list.Add(tensorBoard);
         list.Add(checkpoints);
         if (threshold is not null) list.Add(threshold);
         list.AddRange(session.Callbacks);
+        // A stop request is honoured between updates only: there the state is consistent to checkpoint.
+        if (session.Cancellation.CanBeCanceled) list.Add(new StopOnCancellationCallback(session.Cancellation));
+        // Load and compile the plotting library on a spare core while training runs.
+        var plotWarmUp = session.Plot ? Task.Run(LearningCurvePlot.WarmUp) : null;
+        bool learned = false;
         try
         {
             algorithm.Learn(run.NTimesteps, new CallbackList(list));
+            learned = true;
         }
         finally
         {
             progress.Dispose();
             evaluation?.Dispose();
+            // Queued event and checkpoint writes reach the disk before anything else happens; a write
+            // failure is reported unless another failure is already on its way out.
+            try { tensorBoard?.Dispose(); checkpoints.Flush(); }
+            catch (Exception) when (!learned) { }
         }
 
         if ((guard.Failure ?? checkpoints.Failure) is { } failure) throw new TrainingDivergedException(failure);
+        if (session.Cancellation.IsCancellationRequested && algorithm.NumTimesteps < run.NTimesteps)
+        {
+            string? saved = checkpoints.SaveNow(algorithm);
+            if (saved is null) throw new TrainingDivergedException(checkpoints.Failure!);
+            throw new TrainingInterruptedException(runDir, saved, algorithm.NumTimesteps);
+        }
         string final;
         using (var state = algorithm.CaptureState())
         {
@@ -129,12 +151,35 @@ public static class Trainer
         CheckpointStore.Prune(checkpointsDir, run.KeepCheckpoints);
         if (session.Plot)
         {
+            plotWarmUp?.Wait();
             try { LearningCurvePlot.Save([($"{descriptor.Name} {config.EnvId} (seed {run.Seed})", runDir)], Path.Combine(runDir, CurveFile)); }
             catch (Exception e) when (e is ArgumentException or IOException or TypeInitializationException or DllNotFoundException)
             { session.Warn?.Invoke($"learning-curve.png not written: {e.Message} {e.InnerException?.Message}"); }
         }
         bool early = algorithm.NumTimesteps < run.NTimesteps;
         return new RunResult(runDir, final, algorithm.NumTimesteps, algorithm.NumUpdates, episodes.MeanReturn, early);
+    }
+
+    /// <summary>
+    /// Linear schedules anneal over n_timesteps, so a resume with a new total re-stretches them from
+    /// the checkpoint on (SB3's learn(reset_num_timesteps=False) does the same). Returns a warning that
+    /// names each linear schedule and its jump at the checkpoint, or null when there is none.
+    /// </summary>
+    internal static string? ScheduleStretch(ResolvedConfig before, ResolvedConfig after, long timesteps)
+    {
+        long oldTotal = before.Run.NTimesteps, newTotal = after.Run.NTimesteps;
+        if (oldTotal == newTotal) return null;
+        var jumps = new List<string>();
+        foreach (var (key, text) in after.Entries)
+        {
+            if (!text.StartsWith("lin_", StringComparison.OrdinalIgnoreCase) && !text.StartsWith("linear_", StringComparison.OrdinalIgnoreCase)) continue;
+            var schedule = Schedule.Parse(text);
+            double from = schedule.Value(1.0 - (double)timesteps / oldTotal), to = schedule.Value(1.0 - (double)timesteps / newTotal);
+            jumps.Add(string.Create(CultureInfo.InvariantCulture, $"{key} {from:G3} -> {to:G3}"));
+        }
+        if (jumps.Count == 0) return null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"--timesteps {newTotal} re-stretches the linear schedules to end at step {newTotal} instead of {oldTotal}; at the checkpoint (step {timesteps}) they jump: {string.Join(", ", jumps)}. The result is not the run you would get by training to {newTotal} from the start (see docs/training.md).");
     }
 
     static double ParseDouble(string? s) =>

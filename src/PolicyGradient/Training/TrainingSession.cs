@@ -22,4 +22,21 @@ public sealed record TrainingSession
 
     /// <summary>Write learning-curve.png at the end.</summary>
     public bool Plot { get; init; } = true;
+
+    /// <summary>
+    /// Stop request (Ctrl-C in <c>pg</c>): training stops at the end of the current update, writes a
+    /// complete checkpoint there (the periodic format, so resume continues from it) and throws
+    /// <see cref="TrainingInterruptedException"/>.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Clock for the wall-time checkpoint interval (<c>checkpoint_minutes</c>); tests pass a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Write periodic checkpoints and TensorBoard events on a background thread, so training does not
+    /// wait for fsync (state is captured synchronously at the update; the final checkpoint is durable
+    /// before <see cref="Trainer"/> returns). False writes everything on the training thread.
+    /// </summary>
+    public bool BackgroundWrites { get; init; } = true;
 }

@@ -206,7 +206,8 @@ internal sealed class OnPolicyCore : IDisposable
         {
             if (!CollectRollout(owner, callback)) break;
             callback.OnRolloutEnd(owner);
-            var values = update(1.0 - (double)NumTimesteps / totalTimesteps);
+            // progress_remaining in [0, 1]: the last rollout may overshoot the total by up to n_steps × n_envs - 1.
+            var values = update(Math.Clamp(1.0 - (double)NumTimesteps / totalTimesteps, 0.0, 1.0));
             NumUpdates++;
             var metrics = NewMetrics(clock.Elapsed.TotalSeconds, startSteps);
             foreach (var (key, value) in values) metrics.Values[key] = value;

@@ -43,7 +43,36 @@ public static class CheckpointStore
 
     /// <summary><see cref="Write(string, string, TrainingState, CheckpointIdentity, IReadOnlyDictionary{string, string}?)"/> with a hook called after each file is written (tests inject disk failures through it).</summary>
     internal static string Write(string checkpointsDir, string name, TrainingState state, CheckpointIdentity identity,
-        IReadOnlyDictionary<string, string>? runState, Action<string>? afterFile)
+        IReadOnlyDictionary<string, string>? runState, Action<string>? afterFile) =>
+        WritePrepared(checkpointsDir, name, Prepare(state, identity, runState), afterFile);
+
+    /// <summary>A checkpoint serialized in memory: its files' bytes and manifest, independent of the live algorithm.</summary>
+    internal sealed record Prepared(byte[] Model, byte[] Env, CheckpointManifest Manifest);
+
+    /// <summary>Serializes <paramref name="state"/> (tensors to safetensors bytes) and builds the manifest; no disk access.</summary>
+    internal static Prepared Prepare(TrainingState state, CheckpointIdentity identity, IReadOnlyDictionary<string, string>? runState)
+    {
+        byte[] model = SafeTensorsFile.Serialize(state.Tensors);
+        byte[] env = state.EnvironmentState;
+        var manifest = new CheckpointManifest
+        {
+            LibraryVersion = LibraryVersion,
+            Identity = identity,
+            NumTimesteps = ReadCounter(state, "num_timesteps"),
+            NumUpdates = (int)ReadCounter(state, "num_updates"),
+            Values = new Dictionary<string, string>(state.Values),
+            Run = new Dictionary<string, string>(runState ?? new Dictionary<string, string>()),
+            Files = new Dictionary<string, (string, long)>
+            {
+                [ModelFile] = (Sha256(model), model.LongLength),
+                [EnvStateFile] = (Sha256(env), env.LongLength),
+            },
+        };
+        return new Prepared(model, env, manifest);
+    }
+
+    /// <summary>Writes a prepared checkpoint atomically (temporary folder, fsync every file, rename); safe on any thread.</summary>
+    internal static string WritePrepared(string checkpointsDir, string name, Prepared prepared, Action<string>? afterFile = null)
     {
         string target = Path.Combine(checkpointsDir, name);
         string tmp = Path.Combine(checkpointsDir, $"{TempPrefix}{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -51,26 +80,10 @@ public static class CheckpointStore
         {
             Directory.CreateDirectory(checkpointsDir);
             Directory.CreateDirectory(tmp);
-            byte[] model = SafeTensorsFile.Serialize(state.Tensors);
-            byte[] env = state.EnvironmentState;
-            WriteDurably(Path.Combine(tmp, ModelFile), model, afterFile);
-            WriteDurably(Path.Combine(tmp, EnvStateFile), env, afterFile);
-            var manifest = new CheckpointManifest
-            {
-                LibraryVersion = LibraryVersion,
-                Identity = identity,
-                NumTimesteps = ReadCounter(state, "num_timesteps"),
-                NumUpdates = (int)ReadCounter(state, "num_updates"),
-                Values = new Dictionary<string, string>(state.Values),
-                Run = new Dictionary<string, string>(runState ?? new Dictionary<string, string>()),
-                Files = new Dictionary<string, (string, long)>
-                {
-                    [ModelFile] = (Sha256(model), model.LongLength),
-                    [EnvStateFile] = (Sha256(env), env.LongLength),
-                },
-            };
+            WriteDurably(Path.Combine(tmp, ModelFile), prepared.Model, afterFile);
+            WriteDurably(Path.Combine(tmp, EnvStateFile), prepared.Env, afterFile);
             // The manifest goes last: a folder with a valid manifest has all its data.
-            WriteDurably(Path.Combine(tmp, ManifestFile), System.Text.Encoding.UTF8.GetBytes(ManifestJson.Write(manifest)), afterFile);
+            WriteDurably(Path.Combine(tmp, ManifestFile), System.Text.Encoding.UTF8.GetBytes(ManifestJson.Write(prepared.Manifest)), afterFile);
             return MoveIntoPlace(checkpointsDir, name, tmp, target);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

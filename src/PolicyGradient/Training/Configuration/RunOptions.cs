@@ -20,6 +20,10 @@ public sealed record RunOptions
     [ConfigRange(0, long.MaxValue)]
     public long CheckpointEvery { get; init; }
 
+    /// <summary>Also checkpoint when this many minutes of wall time passed since the last checkpoint (at the next update boundary); 0 = by timesteps only.</summary>
+    [ConfigRange(0, 1_000_000)]
+    public double CheckpointMinutes { get; init; } = 10;
+
     /// <summary>How many periodic checkpoints (step-N folders) to keep; `final` is always kept.</summary>
     [ConfigRange(1, 1_000_000)]
     public int KeepCheckpoints { get; init; } = 3;

@@ -9,8 +9,12 @@ namespace PolicyGradient.Training.Configuration;
 /// </summary>
 public sealed record Schedule(double Initial, bool Linear = false)
 {
-    /// <summary>The value when <paramref name="progressRemaining"/> (1 → 0) of training is left.</summary>
-    public double Value(double progressRemaining) => Linear ? Initial * progressRemaining : Initial;
+    /// <summary>
+    /// The value when <paramref name="progressRemaining"/> (1 → 0) of training is left, clamped to
+    /// [0, 1]: the last rollout usually overshoots the total (100,096 of 100,000 steps), and a linear
+    /// learning rate must then be 0, never negative.
+    /// </summary>
+    public double Value(double progressRemaining) => Linear ? Initial * Math.Clamp(progressRemaining, 0.0, 1.0) : Initial;
 
     /// <summary>A constant schedule.</summary>
     public static implicit operator Schedule(double value) => new(value);

@@ -30,6 +30,25 @@ public static class LearningCurvePlot
         return (xs.ToArray(), ys.ToArray());
     }
 
+    /// <summary>
+    /// Draws a tiny plot in memory and discards it: loads ScottPlot, SkiaSharp and its native library
+    /// and compiles the drawing path. The trainer runs it on a spare core while training, so the
+    /// learning curve at the end does not pay for that start-up. Never throws.
+    /// </summary>
+    internal static void WarmUp()
+    {
+        try
+        {
+            var plot = new ScottPlot.Plot();
+            plot.Add.ScatterLine(new double[] { 0, 1 }, new double[] { 0, 1 }).LegendText = "warm-up";
+            plot.Title("warm-up");
+            plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+            using var image = plot.GetImage(64, 48);
+            _ = image.GetImageBytes();
+        }
+        catch (Exception) { }   // a missing native library is reported when the real plot is drawn
+    }
+
     /// <summary>Draws the curves of <paramref name="runs"/> (label, run folder) into a PNG at <paramref name="outPath"/>.</summary>
     /// <exception cref="ArgumentException">No run has any finished episode to plot.</exception>
     public static void Save(IReadOnlyList<(string Label, string RunDir)> runs, string outPath, int width = 900, int height = 540)

@@ -1,0 +1,10 @@
+using PolicyGradient.Algorithms;
+
+namespace PolicyGradient.Training.Callbacks;
+
+/// <summary>Stops training at the end of the update during which <paramref name="token"/> was signalled (never mid-rollout).</summary>
+internal sealed class StopOnCancellationCallback(CancellationToken token) : ITrainingCallback
+{
+    /// <inheritdoc />
+    public bool OnUpdateEnd(IAlgorithm algorithm, UpdateMetrics metrics) => !token.IsCancellationRequested;
+}

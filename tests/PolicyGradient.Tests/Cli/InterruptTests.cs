@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace PolicyGradient.Tests.Cli;
+
+/// <summary>
+/// Ctrl-C during `pg train`, with a real process and a real SIGINT: the run stops after the current
+/// update, saves a checkpoint there, says where and how to resume, exits 130; `pg resume` then ends
+/// with the same weights as a run that was never interrupted (--deterministic).
+/// </summary>
+[Collection("Console")]
+public class InterruptTests
+{
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    static extern int Kill(int pid, int signal);
+
+    const int Sigint = 2;
+
+    static string[] TrainArgs(string dir) =>
+        ["train", "ppo", "CartPole-v1", "--seed", "5", "--timesteps", "24576", "--deterministic", "--quiet", "--log-every", "1", "--out", dir];
+
+    static string Sha(string file) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
+
+    [Fact]
+    public void First_sigint_checkpoints_the_current_update_prints_the_resume_command_and_exits_130()
+    {
+        if (OperatingSystem.IsWindows()) return;   // SIGINT through kill(2): Unix only
+        string root = Training.TestRuns.TempDir();
+        string straight = Path.Combine(root, "straight"), stopped = Path.Combine(root, "stopped");
+        var (code, _, err) = PgProcess.Run(root, TrainArgs(straight));
+        Assert.True(code == 0, err);
+
+        using var p = Process.Start(PgProcess.StartInfo(root, TrainArgs(stopped)))!;
+        p.StandardInput.Close();
+        var stderr = p.StandardError.ReadToEndAsync();
+        // Wait until it is visibly training (a progress line per update), then press Ctrl-C once.
+        string? line;
+        while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("[ppo CartPole-v1]", StringComparison.Ordinal)) { }
+        Assert.NotNull(line);
+        Assert.Equal(0, Kill(p.Id, Sigint));
+        string rest = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), "pg did not exit after SIGINT");
+        p.WaitForExit();
+        string errors = stderr.Result;
+        Assert.True(p.ExitCode == 130, $"exit code {p.ExitCode}\n{errors}");
+        Assert.Contains("pg: interrupted: stopping after the current update and saving a checkpoint", errors);
+        Assert.Contains($"pg: continue with: pg resume {stopped} --deterministic", errors);
+        Assert.DoesNotContain("(done)", rest);
+
+        string checkpoint = Assert.Single(Directory.GetDirectories(Path.Combine(stopped, "checkpoints"), "step-*"));
+        Assert.Contains($"checkpoint saved in {checkpoint}", errors);
+        Assert.False(Directory.Exists(Path.Combine(stopped, "checkpoints", "final")));
+        long steps = long.Parse(Path.GetFileName(checkpoint)[5..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(steps % 256 == 0 && steps < 24576, $"checkpoint at {steps} steps");   // an update boundary (8 envs × 32 steps)
+
+        (code, _, err) = PgProcess.Run(root, ["resume", stopped, "--deterministic", "--quiet"]);
+        Assert.True(code == 0, err);
+        foreach (string f in new[] { "model.safetensors", "env-state.bin" })
+            Assert.True(Sha(Path.Combine(straight, "checkpoints", "final", f)) == Sha(Path.Combine(stopped, "checkpoints", "final", f)),
+                $"{f} differs between the uninterrupted run and the interrupted-and-resumed one");
+    }
+}
