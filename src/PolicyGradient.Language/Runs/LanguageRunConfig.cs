@@ -19,7 +19,7 @@ public sealed class LanguageRunConfig
 {
     static readonly string[] IdentityKeys = ["algorithm", "task_id"];
     static readonly HashSet<string> HashExcluded =
-        new(StringComparer.Ordinal) { "steps", "checkpoint_every", "keep_checkpoints", "eval_every", "eval_problems" };
+        new(StringComparer.Ordinal) { "steps", "checkpoint_every", "keep_checkpoints", "eval_every", "eval_problems", "env_assemblies" };
 
     LanguageRunConfig(string algorithm, string taskId, LanguageRunOptions run, object options)
     {
