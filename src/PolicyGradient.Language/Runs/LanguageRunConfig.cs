@@ -26,6 +26,9 @@ public sealed class LanguageRunConfig
         Algorithm = algorithm; TaskId = taskId; Run = run; Options = options;
     }
 
+    /// <summary>A configuration of known parts (a trainer being saved); validate it by writing it and reading it back with <see cref="FromRunConfig"/>.</summary>
+    internal static LanguageRunConfig Of(string algorithm, string taskId, LanguageRunOptions run, object options) => new(algorithm, taskId, run, options);
+
     /// <summary>"sft" or a name of <see cref="LanguageAlgorithms.Names"/>, lower case.</summary>
     public string Algorithm { get; }
 

@@ -34,7 +34,7 @@ public static class Algorithm
         var source = savable.Core.Source ?? throw new NotSupportedException(
             $"this {algorithm.Name} was built on a vector env you made, so no registered env id records how to rebuild it; " +
             $"build it from an env id (e.g. new {algorithm.GetType().Name}(\"MyEnv-v0\", options, seed)) to save it, or write CaptureState() with CheckpointStore.Write");
-        string dir = PrepareFolder(path);
+        string dir = SavedModelFolder.Prepare(path);
 
         var run = new RunOptions
         {
@@ -94,28 +94,5 @@ public static class Algorithm
             catch (CheckpointException) { }
         }
         return RunLoader.Load(full, device ?? CPU).Algorithm;
-    }
-
-    /// <summary>The folder to save into: new, empty, or an earlier save (config.yaml and checkpoints/ only).</summary>
-    static string PrepareFolder(string path)
-    {
-        string full = Path.GetFullPath(path);
-        if (File.Exists(full)) throw new ArgumentException($"{full} is a file; Save writes a folder (e.g. models/ppo-cartpole)");
-        if (Directory.Exists(full))
-        {
-            var foreign = Directory.EnumerateFileSystemEntries(full)
-                .Select(Path.GetFileName)
-                .Where(n => n != Trainer.ConfigFile && n != "checkpoints")
-                .ToList();
-            if (foreign.Count > 0)
-                throw new ArgumentException($"{full} exists and holds {string.Join(", ", foreign.Take(3))}, so it is not a saved model; save into a new folder");
-            // An earlier save is replaced; periodic checkpoints of a run there would no longer match config.yaml.
-            string checkpoints = CheckpointStore.Folder(full);
-            if (Directory.Exists(checkpoints))
-                foreach (string d in Directory.GetDirectories(checkpoints))
-                    if (Path.GetFileName(d) != CheckpointStore.FinalName) Directory.Delete(d, recursive: true);
-        }
-        Directory.CreateDirectory(full);
-        return full;
     }
 }
