@@ -208,6 +208,24 @@ public class SaveLoadTests
     }
 
     [Fact]
+    public void Pg_eval_and_resume_read_a_folder_written_by_Save()
+    {
+        string dir = Path.Combine(TestRuns.TempDir(), "model");
+        using (var ppo = new Ppo("CartPole-v1", new PpoOptions { NEnvs = 2, NSteps = 64, BatchSize = 64, NEpochs = 1 }, seed: 2))
+        {
+            ppo.Learn(256);
+            ppo.Save(dir);
+        }
+        var eval = PolicyGradient.Tests.Cli.PgProcess.Run(["eval", dir, "--episodes", "2", "--json"]);
+        Assert.True(eval.Code == 0, eval.Err);
+        Assert.Contains("\"episodes\":2", eval.Out);
+        var resume = PolicyGradient.Tests.Cli.PgProcess.Run(["resume", dir, "--timesteps", "512", "--quiet"]);
+        Assert.True(resume.Code == 0, resume.Err);
+        using var continued = Ppo.Load(dir);
+        Assert.Equal(512, continued.NumTimesteps);
+    }
+
+    [Fact]
     public void Save_of_an_algorithm_built_on_a_caller_vector_env_says_how_to_make_it_savable()
     {
         using var ppo = new Ppo(new PolicyGradient.Environments.Vector.SyncVectorEnv(_ => Envs.Make("CartPole-v1"), 1),
