@@ -10,7 +10,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class EnvCheckCommand : Command<EnvCheckCommand.Settings>
 {
     /// <summary>Arguments and options.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : Plugins.PluginSettings
     {
         /// <summary>The registered id.</summary>
         [CommandArgument(0, "<id>")]
@@ -26,6 +26,7 @@ public sealed class EnvCheckCommand : Command<EnvCheckCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        Plugins.PluginLoader.Load(settings.EnvAssemblies);
         using var env = Envs.Make(settings.Id); // unknown id: UnknownEnvironmentException, exit 2 with the closest ids
         var report = EnvChecker.Check(env, settings.Seed);
         foreach (var f in report.Findings)

@@ -18,7 +18,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class EnvRolloutCommand : Command<EnvRolloutCommand.Settings>
 {
     /// <summary>Arguments and options.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : Plugins.PluginSettings
     {
         /// <summary>Registered environment id.</summary>
         [CommandArgument(0, "<env-id>")]
@@ -42,8 +42,11 @@ public sealed class EnvRolloutCommand : Command<EnvRolloutCommand.Settings>
     }
 
     /// <inheritdoc />
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        Run(settings, Console.Out);
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        Plugins.PluginLoader.Load(settings.EnvAssemblies);
+        return Run(settings, Console.Out);
+    }
 
     /// <summary>Runs the rollout, writing JSON lines (or a table) to <paramref name="output"/>.</summary>
     /// <exception cref="UsageException">Missing seed/actions or malformed actions.</exception>

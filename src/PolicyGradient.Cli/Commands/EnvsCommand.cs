@@ -9,7 +9,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class EnvsCommand : Command<EnvsCommand.Settings>
 {
     /// <summary>Options.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : Plugins.PluginSettings
     {
         /// <summary>Print JSON lines instead of a table.</summary>
         [CommandOption("--json")]
@@ -20,6 +20,7 @@ public sealed class EnvsCommand : Command<EnvsCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        Plugins.PluginLoader.Load(settings.EnvAssemblies);
         var table = new Table().AddColumns("id", "observation space", "action space", "max steps", "reward threshold");
         foreach (var spec in Envs.Registered)
         {

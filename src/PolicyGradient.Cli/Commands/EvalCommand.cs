@@ -11,7 +11,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class EvalCommand : Command<EvalCommand.Settings>
 {
     /// <summary>Options.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : Plugins.PluginSettings
     {
         /// <summary>Run or checkpoint folder.</summary>
         [CommandArgument(0, "<run-or-checkpoint>")][Description("A run folder (its newest complete checkpoint) or a checkpoints/<name> folder.")]
@@ -61,6 +61,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
+        Plugins.PluginLoader.LoadForRun(s.EnvAssemblies, s.Path);   // the run's recorded plug-ins, and --env-assembly
         if (Language.Runs.LanguageCheckpoint.IsLanguagePath(s.Path)) return LanguageCommands.Eval(s);
         if (s.Episodes < 1) throw new UsageException($"--episodes must be at least 1, got {s.Episodes}");
         var device = TorchSetup.Apply(1, false, s.Device);

@@ -12,7 +12,7 @@ namespace PolicyGradient.Cli.Commands;
 /// <summary>The language-model side of pg train / resume / eval: parses nothing, prints results, delegates to <see cref="LanguageRunner"/>.</summary>
 internal static class LanguageCommands
 {
-    public static int Train(TrainCommand.Settings s) => RunLayerErrors.Guard(() =>
+    public static int Train(TrainCommand.Settings s, IReadOnlyList<string> plugins) => RunLayerErrors.Guard(() =>
     {
         if (s.Timesteps is not null) throw new UsageException("--timesteps is for environment runs; language-model runs count trainer steps: use --steps N");
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
@@ -28,7 +28,7 @@ internal static class LanguageCommands
             shorthands.Add(new("init", location.ModelDir));
             initModel = LanguageCheckpoint.LoadPolicy(location).Config;
         }
-        var overrides = ConfigLayer.FromScalars("command line", shorthands);
+        var overrides = Plugins.PluginLoader.Record(ConfigLayer.FromScalars("command line", shorthands), plugins);
         // init is a path: a plain scalar may read as something else, so it goes in quoted.
         if (s.Init is not null) overrides.Set("init", new YamlDotNet.RepresentationModel.YamlScalarNode(shorthands.Last(kv => kv.Key == "init").Value) { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted });
         var config = LanguageRunConfig.Resolve(s.Algorithm, task, s.Config, s.Set, overrides, initModel);

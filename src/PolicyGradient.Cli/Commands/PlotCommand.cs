@@ -8,7 +8,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class PlotCommand : Command<PlotCommand.Settings>
 {
     /// <summary>Options.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : Plugins.PluginSettings
     {
         /// <summary>Run folders.</summary>
         [CommandArgument(0, "<runs>")][Description("One or more run folders.")]
@@ -22,6 +22,7 @@ public sealed class PlotCommand : Command<PlotCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
+        Plugins.PluginLoader.Load(s.EnvAssemblies);
         foreach (string run in s.Runs)
             if (!File.Exists(Path.Combine(run, "progress.csv"))) throw new UsageException($"{run}: no progress.csv (is it a run folder made by pg train?)");
         string output = s.Out ?? (s.Runs.Length == 1 ? Path.Combine(s.Runs[0], "learning-curve.png") : "learning-curves.png");

@@ -9,7 +9,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class ResumeCommand : Command<ResumeCommand.Settings>
 {
     /// <summary>Options.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : Plugins.PluginSettings
     {
         /// <summary>Run folder.</summary>
         [CommandArgument(0, "<run>")][Description("Run folder made by pg train.")]
@@ -47,6 +47,7 @@ public sealed class ResumeCommand : Command<ResumeCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
+        Plugins.PluginLoader.LoadForRun(s.EnvAssemblies, s.Run);   // the run's recorded plug-ins, and --env-assembly
         if (Language.Runs.LanguageRunConfig.ReadIdentity(Path.Combine(s.Run, Trainer.ConfigFile)) is not null) return LanguageCommands.Resume(s);
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
         var config = ConfigResolver.FromRunConfig(Path.Combine(s.Run, Trainer.ConfigFile));

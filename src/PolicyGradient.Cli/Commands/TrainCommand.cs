@@ -10,7 +10,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class TrainCommand : Command<TrainCommand.Settings>
 {
     /// <summary>Options.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : Plugins.PluginSettings
     {
         /// <summary>Algorithm name.</summary>
         [CommandArgument(0, "<algo>")][Description("Algorithm: ppo, a2c, reinforce, trpo, ...")]
@@ -80,8 +80,9 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
+        var plugins = Plugins.PluginLoader.Load(s.EnvAssemblies);   // before any id is looked up
         // Language-model algorithms (sft, grpo, ...) take a task id, not an env id.
-        if (Language.Training.LanguageAlgorithms.IsLanguageAlgorithm(s.Algorithm)) return LanguageCommands.Train(s);
+        if (Language.Training.LanguageAlgorithms.IsLanguageAlgorithm(s.Algorithm)) return LanguageCommands.Train(s, plugins);
         if (s.Steps is not null || s.Init is not null)
             throw new UsageException($"--steps and --init are for language-model runs (sft, {string.Join(", ", Language.Training.LanguageAlgorithms.Names)}); use --timesteps for {s.Algorithm}");
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
@@ -90,7 +91,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         if (s.Seed is long seed) shorthands.Add(new("seed", seed.ToString(CultureInfo.InvariantCulture)));
         if (s.CheckpointEvery is long ce) shorthands.Add(new("checkpoint_every", ce.ToString(CultureInfo.InvariantCulture)));
         _ = Environments.Envs.Spec(s.EnvId);   // unknown env: clear message before anything else
-        var config = ConfigResolver.Resolve(s.Algorithm, s.EnvId, s.Config, s.Set, ConfigLayer.FromScalars("command line", shorthands));
+        var config = ConfigResolver.Resolve(s.Algorithm, s.EnvId, s.Config, s.Set, Plugins.PluginLoader.Record(ConfigLayer.FromScalars("command line", shorthands), plugins));
         string runDir = RunFolder.Create(s.Out ?? Path.Combine(RunFolder.DefaultRoot,
             RunFolder.DefaultName(config.Algorithm, config.EnvId, config.Run.Seed, DateTime.Now)), s.Force);
         foreach (string w in config.Warnings) Console.Error.WriteLine($"pg: warning: {w}");

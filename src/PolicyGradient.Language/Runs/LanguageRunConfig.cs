@@ -19,12 +19,15 @@ public sealed class LanguageRunConfig
 {
     static readonly string[] IdentityKeys = ["algorithm", "task_id"];
     static readonly HashSet<string> HashExcluded =
-        new(StringComparer.Ordinal) { "steps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_every", "eval_problems" };
+        new(StringComparer.Ordinal) { "steps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_every", "eval_problems", "env_assemblies" };
 
     LanguageRunConfig(string algorithm, string taskId, LanguageRunOptions run, object options)
     {
         Algorithm = algorithm; TaskId = taskId; Run = run; Options = options;
     }
+
+    /// <summary>A configuration of known parts (a trainer being saved); validate it by writing it and reading it back with <see cref="FromRunConfig"/>.</summary>
+    internal static LanguageRunConfig Of(string algorithm, string taskId, LanguageRunOptions run, object options) => new(algorithm, taskId, run, options);
 
     /// <summary>"sft" or a name of <see cref="LanguageAlgorithms.Names"/>, lower case.</summary>
     public string Algorithm { get; }

@@ -41,6 +41,10 @@ public sealed record LanguageRunOptions
     /// small model's SFT curve depends strongly on its initial weights (docs/results-language.md), so a recipe can pin them.</summary>
     [ConfigRange(-1, long.MaxValue)]
     public long ModelSeed { get; init; } = -1;
+    /// <summary>Plug-in assemblies (full paths) that register the run's task, recorded from <c>pg train --env-assembly</c>
+    /// so that <c>pg resume</c> and <c>pg eval</c> load them again; not part of the configuration hash.</summary>
+    public string[] EnvAssemblies { get; init; } = [];
+
     /// <summary>Starting weights (a run, checkpoint or Hugging Face folder; set by --init); empty = fresh weights from the seed.</summary>
     public string Init { get; init; } = "";
 }

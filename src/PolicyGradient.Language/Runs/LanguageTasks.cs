@@ -19,11 +19,35 @@ public static class LanguageTasks
         ["Countdown-v0"] = ["count", "max_number", "max_target"],
     };
 
+    // The tasks runs can name: the built-ins plus those registered here (e.g. by a pg plug-in).
+    static readonly TaskRegistry Registered = TaskRegistry.CreateDefault();
+    static readonly Lock Gate = new();
+
+    /// <summary>
+    /// Adds (or replaces) a task that runs can name (<c>pg train grpo MyTask-v0</c>), e.g. from a plug-in's
+    /// <c>IPlugin.Register()</c>. The task takes no <c>task.*</c> keyword arguments; the factory builds it.
+    /// </summary>
+    public static void Register(string id, Func<VerifiableTask> factory)
+    {
+        lock (Gate) Registered.Register(id, factory);
+    }
+
+    /// <summary>The task ids runs can name: the built-ins and the registered ones, sorted.</summary>
+    public static IReadOnlyList<string> Ids
+    {
+        get { lock (Gate) return Registered.Ids; }
+    }
+
+    static VerifiableTask CreateRegistered(string id)
+    {
+        lock (Gate) return Registered.Create(id);
+    }
+
     /// <summary>The registered spelling of <paramref name="id"/> (ids compare case-insensitively).</summary>
     /// <exception cref="ArgumentException">Unknown id; the message names the closest ids.</exception>
     public static string Canonical(string id, TaskRegistry? registry = null)
     {
-        var ids = (registry ?? TaskRegistry.CreateDefault()).Ids;
+        var ids = registry?.Ids ?? Ids;
         var match = ids.FirstOrDefault(i => string.Equals(i, id, StringComparison.OrdinalIgnoreCase));
         if (match is not null) return match;
         var closest = Envs.Closest(id, ids, 3);
@@ -56,7 +80,7 @@ public static class LanguageTasks
             "Reverse-v0" => SequenceTask.Reverse(Int("min_length", 3), Int("max_length", 8)),
             "Sort-v0" => SequenceTask.Sort(Int("min_length", 3), Int("max_length", 8)),
             "Countdown-v0" => new CountdownTask(Int("count", 3), Int("max_number", 30), Int("max_target", 200)),
-            _ => (registry ?? TaskRegistry.CreateDefault()).Create(name),
+            _ => registry?.Create(name) ?? CreateRegistered(name),
         };
     }
 }

@@ -1,3 +1,6 @@
+using PolicyGradient.Language.Model;
+using PolicyGradient.Language.Tasks;
+using PolicyGradient.Language.Tokenizers;
 using PolicyGradient.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,6 +16,50 @@ public sealed partial class GroupTrainer
 
     /// <summary>Updates done so far.</summary>
     public int StepsDone => _step;
+
+    /// <summary>The policy being trained (updated in place).</summary>
+    public TransformerPolicy Policy => _policy;
+
+    /// <summary>The task the prompts come from.</summary>
+    public VerifiableTask Task => _task;
+
+    /// <summary>The options in use.</summary>
+    public GroupTrainerOptions Options => _options;
+
+    /// <summary>The run configuration this trainer was loaded from (its algorithm name and task arguments are saved again), or null.</summary>
+    internal Runs.LanguageRunConfig? RunConfig { get; init; }
+
+    /// <summary>
+    /// Saves the trainer — weights, optimizer(s), prompt stream, sampler generator, KL reference and
+    /// coefficient, critic, step, options, task and model shape — into the folder <paramref name="path"/>,
+    /// as a run folder that <see cref="Load"/>, <c>pg eval</c> and <c>pg resume</c> read. The task is rebuilt
+    /// on load from its registered id and <paramref name="taskKwargs"/>; a save that would rebuild another
+    /// task is refused. A custom <see cref="GroupTrainerOptions.Reward"/> is code and is not saved: pass it to Load again.
+    /// </summary>
+    /// <returns>The checkpoint folder written (<c>path/checkpoints/final</c>).</returns>
+    /// <exception cref="NotSupportedException">A tokenizer other than the default character tokenizer, or an unregistered task.</exception>
+    /// <exception cref="ArgumentException">The task differs from the registered one with these arguments, or the folder holds something else.</exception>
+    public string Save(string path, IReadOnlyDictionary<string, object>? taskKwargs = null) =>
+        Runs.LanguageTrainerFiles.Save(path, RunConfig?.Algorithm ?? Runs.LanguageTrainerFiles.AlgorithmOf(_options), _policy, _task, _tokenizer,
+            _options, taskKwargs ?? RunConfig?.Run.Task, new Runs.GroupStepper(_policy, this, _options));
+
+    /// <summary>
+    /// Loads a group trainer saved with <see cref="Save"/>, a GRPO-family run folder (its final
+    /// checkpoint, else the newest complete one) or one of its checkpoint folders, ready to continue exactly.
+    /// </summary>
+    /// <param name="path">The folder.</param>
+    /// <param name="device">Tensor device (default CPU).</param>
+    /// <param name="reward">The custom reward function the trainer was built with, if any (code is not saved).</param>
+    /// <exception cref="PolicyGradient.Training.Checkpoints.CheckpointException">An SFT folder, a folder without trainer state, or a corrupt checkpoint.</exception>
+    public static GroupTrainer Load(string path, Device? device = null, RewardFunction? reward = null)
+    {
+        var o = Runs.LanguageTrainerFiles.Open(path, device, sft: false, nameof(GroupTrainer));
+        var options = (GroupTrainerOptions)o.Config.Options;
+        if (reward is not null) options = options with { Reward = reward };
+        var trainer = new GroupTrainer(o.Policy, o.Task, new CharTokenizer(), options) { RunConfig = o.Config };
+        trainer.LoadState(o.Checkpoint, o.StreamState, o.Step);
+        return trainer;
+    }
 
     /// <summary>
     /// Writes optimizer.bin and sampler-state.safetensors (generator state, reference weights when a

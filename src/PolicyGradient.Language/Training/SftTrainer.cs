@@ -38,6 +38,44 @@ public sealed class SftTrainer
     /// <summary>Steps taken so far.</summary>
     public int StepsDone => _step;
 
+    /// <summary>The policy being trained (updated in place).</summary>
+    public TransformerPolicy Policy => _policy;
+
+    /// <summary>The task the problems come from.</summary>
+    public VerifiableTask Task => _task;
+
+    /// <summary>The options in use.</summary>
+    public SftOptions Options => _options;
+
+    /// <summary>The run configuration this trainer was loaded from (its algorithm name and task arguments are saved again), or null.</summary>
+    internal Runs.LanguageRunConfig? RunConfig { get; init; }
+
+    /// <summary>
+    /// Saves the trainer — weights, AdamW moments, problem stream, step, options, task and model shape —
+    /// into the folder <paramref name="path"/>, as a run folder that <see cref="Load"/>, <c>pg eval</c> and
+    /// <c>pg resume</c> read. The task is rebuilt on load from its registered id and
+    /// <paramref name="taskKwargs"/> (e.g. <c>["digits"] = 4</c>); a save that would rebuild another task is refused.
+    /// </summary>
+    /// <returns>The checkpoint folder written (<c>path/checkpoints/final</c>).</returns>
+    /// <exception cref="NotSupportedException">A tokenizer other than the default character tokenizer, or an unregistered task.</exception>
+    /// <exception cref="ArgumentException">The task differs from the registered one with these arguments, or the folder holds something else.</exception>
+    public string Save(string path, IReadOnlyDictionary<string, object>? taskKwargs = null) =>
+        Runs.LanguageTrainerFiles.Save(path, RunConfig?.Algorithm ?? "sft", _policy, _task, _tokenizer, _options,
+            taskKwargs ?? RunConfig?.Run.Task, new Runs.SftStepper(_policy, this, _options));
+
+    /// <summary>
+    /// Loads an SFT trainer saved with <see cref="Save"/>, an SFT run folder (its final checkpoint, else
+    /// the newest complete one) or one of its checkpoint folders, ready to continue exactly.
+    /// </summary>
+    /// <exception cref="PolicyGradient.Training.Checkpoints.CheckpointException">A group-trainer folder, a folder without trainer state, or a corrupt checkpoint.</exception>
+    public static SftTrainer Load(string path, Device? device = null)
+    {
+        var o = Runs.LanguageTrainerFiles.Open(path, device, sft: true, nameof(SftTrainer));
+        var trainer = new SftTrainer(o.Policy, o.Task, new CharTokenizer(), (SftOptions)o.Config.Options) { RunConfig = o.Config };
+        trainer.LoadState(o.Checkpoint, o.StreamState, o.Step);
+        return trainer;
+    }
+
     /// <summary>One batch of reference completions → cross-entropy → clipped AdamW step.</summary>
     public SftStepMetrics Step() => Interop.ScalarLifetimeGuard.Run(StepUnguarded);
 

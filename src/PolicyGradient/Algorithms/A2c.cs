@@ -18,7 +18,7 @@ namespace PolicyGradient.Algorithms;
 /// gradient step on −A·log π + c_vf (V − R)² − c_ent H with n-step (GAE λ = 1) advantages.
 /// Defaults follow Stable-Baselines3 (RMSprop α 0.99 ε 1e-5, lr 7e-4, n_steps 5).
 /// </summary>
-public sealed class A2c : IAlgorithm
+public sealed class A2c : IAlgorithm, ISavableAlgorithm
 {
     readonly OnPolicyCore _core;
     readonly FlatRmsProp? _rmsProp;
@@ -26,12 +26,14 @@ public sealed class A2c : IAlgorithm
 
     /// <summary>A2C on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
     public A2c(string envId, A2cOptions? options = null, long seed = 0, Device? device = null)
-        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) { }
+        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
+        _core.Source = new AlgorithmContext(envId, seed, _core.Device);
 
     /// <summary>A2C as the run layer builds it (registry entry "a2c").</summary>
     public A2c(A2cOptions options, AlgorithmContext context)
         : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
     {
+        _core.Source = context;
         if (context.Deterministic) torch.set_num_threads(1);
     }
 
@@ -114,6 +116,19 @@ public sealed class A2c : IAlgorithm
 
     /// <inheritdoc />
     public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
+
+    /// <inheritdoc />
+    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
+
+    /// <summary>Saves the trained A2C with everything <see cref="Load"/> needs (options, env id, seed, normalization statistics, optimizer state) into the folder <paramref name="path"/>; see <see cref="Algorithm.Save"/>.</summary>
+    /// <returns>The checkpoint folder written.</returns>
+    public string Save(string path) => Algorithm.Save(this, path);
+
+    /// <summary>Loads a A2c saved with <see cref="Save"/>, a run folder or a checkpoint folder of a a2c run; see <see cref="Algorithm.Load{TAlgorithm}"/>.</summary>
+    public static A2c Load(string path, Device? device = null) => Algorithm.Load<A2c>(path, device);
+
+    OnPolicyCore ISavableAlgorithm.Core => _core;
+    object ISavableAlgorithm.OptionsRecord => Options;
 
     /// <inheritdoc />
     public TrainingState CaptureState()

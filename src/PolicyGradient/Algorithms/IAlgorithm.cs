@@ -31,6 +31,30 @@ public interface IAlgorithm : IDisposable
     float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true);
 
     /// <summary>
+    /// Actions for <paramref name="batch"/> raw observations at once: <paramref name="observations"/> is
+    /// row-major with shape [batch, observation size] (the env's flat observation size), the result is
+    /// row-major [batch, action size] (for Discrete spaces one value per row, the action index). The
+    /// library's algorithms do this in one forward pass; the default calls the single-observation
+    /// overload row by row.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not batch × observation size; the message names the expected shape.</exception>
+    float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true)
+    {
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "the batch must hold at least one observation");
+        if (observations.Length % batch != 0)
+            throw new ArgumentException($"observations has {observations.Length} values, which is not a whole number of rows for a batch of {batch} (expected shape [{batch}, observation size], row-major)", nameof(observations));
+        int size = observations.Length / batch;
+        float[]? result = null;
+        for (int i = 0; i < batch; i++)
+        {
+            float[] action = Predict(observations.Slice(i * size, size), deterministic);
+            result ??= new float[batch * action.Length];
+            action.CopyTo(result, i * action.Length);
+        }
+        return result!;
+    }
+
+    /// <summary>
     /// Everything needed to continue exactly: weights, optimizer state, generator states, env states,
     /// counters. Taken between updates (callbacks' <see cref="ITrainingCallback.OnUpdateEnd"/>).
     /// </summary>

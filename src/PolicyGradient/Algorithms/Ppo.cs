@@ -18,7 +18,7 @@ namespace PolicyGradient.Algorithms;
 /// Proximal Policy Optimization" (ICLR blog track), each named where it acts below. Defaults follow
 /// Stable-Baselines3. Usage: <c>using var ppo = new Ppo("CartPole-v1"); ppo.Learn(100_000); ppo.Predict(obs);</c>
 /// </summary>
-public sealed class Ppo : IAlgorithm
+public sealed class Ppo : IAlgorithm, ISavableAlgorithm
 {
     readonly OnPolicyCore _core;
     readonly FlatAdam _optimizer;
@@ -26,12 +26,14 @@ public sealed class Ppo : IAlgorithm
 
     /// <summary>PPO on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
     public Ppo(string envId, PpoOptions? options = null, long seed = 0, Device? device = null)
-        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) { }
+        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
+        _core.Source = new AlgorithmContext(envId, seed, _core.Device);
 
     /// <summary>PPO as the run layer builds it (registry entry "ppo").</summary>
     public Ppo(PpoOptions options, AlgorithmContext context)
         : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
     {
+        _core.Source = context;
         if (context.Deterministic) torch.set_num_threads(1);
     }
 
@@ -194,6 +196,19 @@ public sealed class Ppo : IAlgorithm
 
     /// <inheritdoc />
     public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
+
+    /// <inheritdoc />
+    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
+
+    /// <summary>Saves the trained PPO with everything <see cref="Load"/> needs (options, env id, seed, normalization statistics, optimizer state) into the folder <paramref name="path"/>; see <see cref="Algorithm.Save"/>.</summary>
+    /// <returns>The checkpoint folder written.</returns>
+    public string Save(string path) => Algorithm.Save(this, path);
+
+    /// <summary>Loads a Ppo saved with <see cref="Save"/>, a run folder or a checkpoint folder of a ppo run; see <see cref="Algorithm.Load{TAlgorithm}"/>.</summary>
+    public static Ppo Load(string path, Device? device = null) => Algorithm.Load<Ppo>(path, device);
+
+    OnPolicyCore ISavableAlgorithm.Core => _core;
+    object ISavableAlgorithm.OptionsRecord => Options;
 
     /// <inheritdoc />
     public TrainingState CaptureState()

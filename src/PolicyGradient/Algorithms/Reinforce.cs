@@ -20,7 +20,7 @@ namespace PolicyGradient.Algorithms;
 /// episodes of a fixed-length vectorised rollout: the unfinished tail of each copy has no
 /// Monte-Carlo return yet, so it is masked out (no bootstrapping — that would make it actor-critic).
 /// </summary>
-public sealed class Reinforce : IAlgorithm
+public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
 {
     readonly OnPolicyCore _core;
     readonly FlatAdam _optimizer;
@@ -29,12 +29,14 @@ public sealed class Reinforce : IAlgorithm
 
     /// <summary>REINFORCE on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
     public Reinforce(string envId, ReinforceOptions? options = null, long seed = 0, Device? device = null)
-        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) { }
+        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
+        _core.Source = new AlgorithmContext(envId, seed, _core.Device);
 
     /// <summary>REINFORCE as the run layer builds it (registry entry "reinforce").</summary>
     public Reinforce(ReinforceOptions options, AlgorithmContext context)
         : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
     {
+        _core.Source = context;
         if (context.Deterministic) torch.set_num_threads(1);
     }
 
@@ -151,6 +153,19 @@ public sealed class Reinforce : IAlgorithm
 
     /// <inheritdoc />
     public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
+
+    /// <inheritdoc />
+    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
+
+    /// <summary>Saves the trained REINFORCE with everything <see cref="Load"/> needs (options, env id, seed, normalization statistics, optimizer state) into the folder <paramref name="path"/>; see <see cref="Algorithm.Save"/>.</summary>
+    /// <returns>The checkpoint folder written.</returns>
+    public string Save(string path) => Algorithm.Save(this, path);
+
+    /// <summary>Loads a Reinforce saved with <see cref="Save"/>, a run folder or a checkpoint folder of a reinforce run; see <see cref="Algorithm.Load{TAlgorithm}"/>.</summary>
+    public static Reinforce Load(string path, Device? device = null) => Algorithm.Load<Reinforce>(path, device);
+
+    OnPolicyCore ISavableAlgorithm.Core => _core;
+    object ISavableAlgorithm.OptionsRecord => Options;
 
     /// <inheritdoc />
     public TrainingState CaptureState()

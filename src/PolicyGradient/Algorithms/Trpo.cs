@@ -19,19 +19,21 @@ namespace PolicyGradient.Algorithms;
 /// β = √(2δ / sᵀFs) along it, and a backtracking line search; the value function is fitted
 /// separately with Adam on minibatches.
 /// </summary>
-public sealed class Trpo : IAlgorithm
+public sealed class Trpo : IAlgorithm, ISavableAlgorithm
 {
     readonly OnPolicyCore _core;
     readonly FlatAdam _valueOptimizer;
 
     /// <summary>TRPO on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
     public Trpo(string envId, TrpoOptions? options = null, long seed = 0, Device? device = null)
-        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) { }
+        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
+        _core.Source = new AlgorithmContext(envId, seed, _core.Device);
 
     /// <summary>TRPO as the run layer builds it (registry entry "trpo").</summary>
     public Trpo(TrpoOptions options, AlgorithmContext context)
         : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
     {
+        _core.Source = context;
         if (context.Deterministic) torch.set_num_threads(1);
     }
 
@@ -164,6 +166,19 @@ public sealed class Trpo : IAlgorithm
 
     /// <inheritdoc />
     public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
+
+    /// <inheritdoc />
+    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
+
+    /// <summary>Saves the trained TRPO with everything <see cref="Load"/> needs (options, env id, seed, normalization statistics, optimizer state) into the folder <paramref name="path"/>; see <see cref="Algorithm.Save"/>.</summary>
+    /// <returns>The checkpoint folder written.</returns>
+    public string Save(string path) => Algorithm.Save(this, path);
+
+    /// <summary>Loads a Trpo saved with <see cref="Save"/>, a run folder or a checkpoint folder of a trpo run; see <see cref="Algorithm.Load{TAlgorithm}"/>.</summary>
+    public static Trpo Load(string path, Device? device = null) => Algorithm.Load<Trpo>(path, device);
+
+    OnPolicyCore ISavableAlgorithm.Core => _core;
+    object ISavableAlgorithm.OptionsRecord => Options;
 
     /// <inheritdoc />
     public TrainingState CaptureState()

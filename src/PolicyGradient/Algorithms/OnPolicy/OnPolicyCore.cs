@@ -69,6 +69,9 @@ internal sealed class OnPolicyCore : IDisposable
     // the step it happens with the env id, call, step and value (issue 5); ~10-20 ns per step.
 
     public IVectorEnv Env { get; }
+
+    /// <summary>The registered env id, seed and env kwargs this algorithm was built from (set by its env-id constructors; null for a vector env the caller built). Save records it.</summary>
+    public AlgorithmContext? Source { get; set; }
     public Device Device { get; }
     public long Seed { get; }
     public int ObservationSize { get; }
@@ -236,17 +239,35 @@ internal sealed class OnPolicyCore : IDisposable
     {
         if (observation.Length != ObservationSize)
             throw new ArgumentException($"the observation has {observation.Length} values, the env's observation space needs {ObservationSize}", nameof(observation));
+        return PredictRows(observation, 1, deterministic);
+    }
+
+    /// <summary>
+    /// Actions for a batch of raw observations, row-major [batch × ObservationSize] in, row-major
+    /// [batch × ActionSize] out, in one forward pass (frozen normalization; Box actions clipped per row).
+    /// </summary>
+    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic)
+    {
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "the batch must hold at least one observation");
+        if (observations.Length != (long)batch * ObservationSize)
+            throw new ArgumentException($"observations has {observations.Length} values, but a batch of {batch} needs shape [{batch}, {ObservationSize}] = {(long)batch * ObservationSize} values (rows of {ObservationSize}, row-major)", nameof(observations));
+        return PredictRows(observations, batch, deterministic);
+    }
+
+    float[] PredictRows(ReadOnlySpan<float> observations, int batch, bool deterministic)
+    {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var normalized = new float[ObservationSize];
-        Normalization.NormalizeObservations(observation, normalized);
+        var normalized = new float[batch * ObservationSize];
+        Normalization.NormalizeObservations(observations, normalized);
         var weights = Net.Weights();
-        var (head, _) = Net.Forward(torch.tensor(normalized, [1, ObservationSize], device: Device), weights);
+        var (head, _) = Net.Forward(torch.tensor(normalized, [batch, ObservationSize], device: Device), weights);
         var dist = Net.Distribution(head, weights);
-        var action = new float[ActionSize];
-        Read((deterministic ? dist.Mode() : dist.Sample(PredictGenerator)).reshape(ActionSize), action);
-        _actionBox?.Clip(action);
-        return action;
+        var actions = new float[batch * ActionSize];
+        Read((deterministic ? dist.Mode() : dist.Sample(PredictGenerator)).reshape(batch * ActionSize), actions);
+        if (_actionBox is not null)
+            for (int i = 0; i < batch; i++) _actionBox.Clip(actions.AsSpan(i * ActionSize, ActionSize));
+        return actions;
     }
 
     /// <summary>Writes the shared part of a checkpoint: weights, generators, counters, normalization, envs, episode window.</summary>

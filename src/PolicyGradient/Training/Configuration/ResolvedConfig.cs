@@ -43,7 +43,7 @@ public sealed class ResolvedConfig
 
     /// <summary>Keys that do not change what a checkpoint contains, so a resume may change them.</summary>
     internal static readonly HashSet<string> HashExcluded =
-        new(StringComparer.Ordinal) { "n_timesteps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_freq", "eval_episodes", "stop_reward_threshold" };
+        new(StringComparer.Ordinal) { "n_timesteps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_freq", "eval_episodes", "stop_reward_threshold", "env_assemblies" };
 
     /// <summary>
     /// SHA-256 (hex) of the canonical "key=value" lines, sorted, of everything that shapes the

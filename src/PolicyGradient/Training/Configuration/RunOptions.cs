@@ -36,6 +36,13 @@ public sealed record RunOptions
     [ConfigRange(1, 100_000)]
     public int EvalEpisodes { get; init; } = 10;
 
+    /// <summary>
+    /// Plug-in assemblies (full paths) that register the run's environment, recorded from
+    /// <c>pg train --env-assembly</c> so that <c>pg resume</c> and <c>pg eval</c> load them again.
+    /// Not part of the configuration hash: moving a plug-in does not invalidate the run's checkpoints.
+    /// </summary>
+    public string[] EnvAssemblies { get; init; } = [];
+
     /// <summary>Stop when the recent mean training return (or the evaluation mean, when evaluation is on) reaches this; null = never.</summary>
     public double? StopRewardThreshold { get; init; }
 }
