@@ -1,14 +1,18 @@
+using System.Text.RegularExpressions;
+using PolicyGradient.Cli.Options;
 using PolicyGradient.Environments;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace PolicyGradient.Cli;
 
 /// <summary>Maps exceptions to one clear message on stderr and an exit code — never a stack trace for user errors.</summary>
-public static class CliErrors
+public static partial class CliErrors
 {
     /// <summary>Runs the app, mapping anything that escapes to an exit code.</summary>
-    public static int Run(Func<int> app)
+    public static int Run(Func<int> app) => Run(app, []);
+
+    /// <summary>Runs the app, mapping anything that escapes to an exit code; <paramref name="args"/> name the option of a bad value.</summary>
+    public static int Run(Func<int> app, IReadOnlyList<string> args)
     {
         try
         {
@@ -18,14 +22,24 @@ public static class CliErrors
         }
         catch (Exception ex)
         {
-            return Report(ex);
+            return Report(ex, args);
         }
     }
 
     /// <summary>Prints the error and returns its exit code.</summary>
-    public static int Report(Exception ex)
+    public static int Report(Exception ex) => Report(ex, []);
+
+    /// <summary>Prints the error (naming the option of a bad value from <paramref name="args"/>) and returns its exit code.</summary>
+    public static int Report(Exception ex, IReadOnlyList<string> args)
     {
         while (ex is AggregateException { InnerException: { } inner }) ex = inner;
+        // A value our converters refused: Spectre wraps it; say which option and what it expects.
+        if (ex is CommandAppException { InnerException: OptionValueException bad })
+            return Print("error", OptionOf(bad.Value, args) is string o ? $"{o}: {bad.Message}" : bad.Message, ExitCodes.BadInput);
+        if (ex is CommandAppException && ConversionFailed().Match(ex.Message) is { Success: true } m)
+            return Print("error", (OptionOf(m.Groups[1].Value, args) is string o2 ? $"{o2}: " : "") + $"'{m.Groups[1].Value}' is not a valid value (see pg <command> --help)", ExitCodes.BadInput);
+        if (ex is CommandParseException && UnknownCommand().Match(ex.Message) is { Success: true } u)
+            return Print("error", SuggestCommand(u.Groups[1].Value), ExitCodes.BadInput);
         (string kind, int code) = ex switch
         {
             UsageException or UnknownEnvironmentException or CommandParseException or CommandRuntimeException
@@ -33,8 +47,40 @@ public static class CliErrors
             RunFailedException or EnvContractException => ("run failed", ExitCodes.RunFailed),
             _ => ("internal error", ExitCodes.RunFailed),
         };
-        Console.Error.WriteLine($"pg: {kind}: {ex.Message}");
+        Print(kind, ex.Message, code);
         if (kind == "internal error") Console.Error.WriteLine(ex.ToString());
         return code;
     }
+
+    static int Print(string kind, string message, int code)
+    {
+        Console.Error.WriteLine($"pg: {kind}: {message}");
+        return code;
+    }
+
+    /// <summary>"unknown command 'trian'; did you mean 'train'?" from the command names.</summary>
+    internal static string SuggestCommand(string given)
+    {
+        var close = Envs.Closest(given, PgApp.CommandNames, 1);
+        bool near = close.Count > 0 && Envs.EditDistance(given.ToLowerInvariant(), close[0]) <= Math.Max(2, given.Length / 3);
+        return $"unknown command '{given}'" + (near ? $"; did you mean '{close[0]}'?" : "") + " (pg --help lists the commands)";
+    }
+
+    /// <summary>The option that <paramref name="value"/> was given to: "--x value" or "--x=value".</summary>
+    internal static string? OptionOf(string value, IReadOnlyList<string> args)
+    {
+        for (int i = 0; i < args.Count; i++)
+        {
+            string a = args[i];
+            if (a.StartsWith('-') && a.EndsWith("=" + value, StringComparison.Ordinal)) return a[..^(value.Length + 1)];
+            if (i > 0 && a == value && args[i - 1].StartsWith('-') && !args[i - 1].Contains('=', StringComparison.Ordinal)) return args[i - 1];
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"^Failed to convert '(.*)' to [^ ]+\.$", RegexOptions.Singleline)]
+    private static partial Regex ConversionFailed();
+
+    [GeneratedRegex(@"^Unknown command '(.*)'\.$")]
+    private static partial Regex UnknownCommand();
 }

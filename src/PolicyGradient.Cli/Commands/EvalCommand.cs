@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using PolicyGradient.Environments;
 using PolicyGradient.Training;
+using PolicyGradient.Cli.Options;
 using Spectre.Console.Cli;
 
 namespace PolicyGradient.Cli.Commands;
@@ -19,6 +20,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
 
         /// <summary>Episodes.</summary>
         [CommandOption("--episodes <N>")][Description("Episodes to run (default 10).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int Episodes { get; init; } = 10;
 
         /// <summary>Mode actions.</summary>
@@ -27,6 +29,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
 
         /// <summary>Seed of the first episode.</summary>
         [CommandOption("--seed <S>")][Description("Episode i resets with seed S + i (default: the run's seed + 1000000, apart from training seeds).")]
+        [TypeConverter(typeof(IntegerConverter<long>))]
         public long? Seed { get; init; }
 
         /// <summary>JSON output.</summary>
@@ -39,14 +42,17 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
 
         /// <summary>Language-model eval: problems.</summary>
         [CommandOption("--problems <N>")][Description("Language-model runs: problems to evaluate (default 500; fewer when the split is smaller).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int Problems { get; init; } = 500;
 
         /// <summary>Language-model eval: samples per problem for pass@k.</summary>
         [CommandOption("--samples <K>")][Description("Language-model runs: also sample K completions per problem and report pass@K.")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int? Samples { get; init; }
 
         /// <summary>Language-model eval: sampling temperature.</summary>
         [CommandOption("--temperature <T>")][Description("Language-model runs: temperature of the --samples completions (default 1).")]
+        [TypeConverter(typeof(NumberConverter))]
         public double Temperature { get; init; } = 1.0;
 
         /// <summary>Language-model eval: task of a bare Hugging Face folder.</summary>

@@ -46,6 +46,11 @@ internal static class LanguageCommands
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
         var config = LanguageRunConfig.FromRunConfig(Path.Combine(s.Run, LanguageRunner.ConfigFile),
             s.Steps is int n ? ConfigLayer.FromScalars("--steps", [new("steps", n.ToString(CultureInfo.InvariantCulture))]) : null);
+        if (RunPreflight.Complete(s.Run, "steps", "--steps", config.Steps, s.Steps, StepOf) is string complete)
+        {
+            Console.WriteLine(complete);
+            return ExitCodes.Success;
+        }
         Console.Error.WriteLine($"pg: resuming {s.Run} up to {config.Steps:N0} steps");
         var result = Progress($"{config.Algorithm} {config.TaskId}", config.Steps, s.Quiet, s.LogEvery,
             onStep => LanguageRunner.Resume(s.Run, s.Steps, Session(device, onStep)));
@@ -77,6 +82,10 @@ internal static class LanguageCommands
         }
         return ExitCodes.Success;
     });
+
+    /// <summary>The trainer step a language checkpoint was written at (its manifest's "step" value).</summary>
+    static long StepOf(Training.Checkpoints.CheckpointManifest m) =>
+        m.Values.TryGetValue("step", out string? v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) ? step : m.NumUpdates;
 
     static LanguageRunSession Session(TorchSharp.torch.Device device, Action<LanguageStepRecord> onStep) =>
         new() { Device = device, OnStep = onStep, Warn = w => Console.Error.WriteLine($"pg: warning: {w}") };

@@ -37,6 +37,9 @@ public sealed class ConfigLayer
         var stream = new YamlStream();
         try { stream.Load(new StringReader(yaml)); }
         catch (YamlException e) { throw new ConfigurationException([$"{source}: not valid YAML at line {e.Start.Line}: {e.Message}"]); }
+        // YamlDotNet's scanner throws InvalidOperationException on some malformed input (an unclosed
+        // flow sequence followed by more keys, e.g. "n_steps: [64" then "gamma: 0.9").
+        catch (InvalidOperationException) { throw new ConfigurationException([$"{source}: not valid YAML (an unclosed '[', '{{' or quote?); write lists as [a, b] and maps as {{k: v}} on one line"]); }
         if (stream.Documents.Count == 0) return layer;
         var root = stream.Documents[0].RootNode;
         if (root is YamlScalarNode { Value: null or "" }) return layer;
@@ -74,6 +77,7 @@ public sealed class ConfigLayer
                 else layer.Set(key, node);
             }
             catch (YamlException e) { problems.Add($"--set {key}: '{text}' is not a valid value ({e.Message})"); }
+            catch (InvalidOperationException) { problems.Add($"--set {key}: '{text}' is not a valid value (an unclosed '[', '{{' or quote?)"); }
         }
         if (problems.Count > 0) throw new ConfigurationException(problems);
         return layer;
