@@ -47,7 +47,7 @@ public static partial class CliErrors
             RunFailedException or EnvContractException => ("run failed", ExitCodes.RunFailed),
             _ => ("internal error", ExitCodes.RunFailed),
         };
-        Print(kind, ex.Message, code);
+        Print(kind, kind == "internal error" ? ex.Message : ParameterSuffix().Replace(ex.Message, ""), code);
         if (kind == "internal error") Console.Error.WriteLine(ex.ToString());
         return code;
     }
@@ -80,6 +80,10 @@ public static partial class CliErrors
 
     [GeneratedRegex(@"^Failed to convert '(.*)' to [^ ]+\.$", RegexOptions.Singleline)]
     private static partial Regex ConversionFailed();
+
+    /// <summary>The " (Parameter 'x')" that ArgumentException appends: a C# parameter name means nothing to a user.</summary>
+    [GeneratedRegex(@"\s*\(Parameter '[^']*'\)$")]
+    private static partial Regex ParameterSuffix();
 
     [GeneratedRegex(@"^Unknown command '(.*)'\.$")]
     private static partial Regex UnknownCommand();

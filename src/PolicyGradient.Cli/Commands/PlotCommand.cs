@@ -24,6 +24,8 @@ public sealed class PlotCommand : Command<PlotCommand.Settings>
     {
         foreach (string run in s.Runs)
             if (!File.Exists(Path.Combine(run, "progress.csv"))) throw new UsageException($"{run}: no progress.csv (is it a run folder made by pg train?)");
+        if (s.Out is not null && (s.Out.Trim().Length == 0 || Directory.Exists(s.Out)))
+            throw new UsageException($"--out '{s.Out}' is {(s.Out.Trim().Length == 0 ? "empty" : "a folder")}; give an image file name such as curves.png, curves.jpg or curves.svg");
         string output = s.Out ?? (s.Runs.Length == 1 ? Path.Combine(s.Runs[0], "learning-curve.png") : "learning-curves.png");
         var runs = s.Runs.Select(r => (Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(r))), r)).ToList();
         try { LearningCurvePlot.Save(runs, output); }

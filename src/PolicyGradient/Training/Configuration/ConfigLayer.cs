@@ -48,6 +48,19 @@ public sealed class ConfigLayer
         return layer;
     }
 
+    /// <summary>Reads a YAML file into a layer (see <see cref="FromYaml"/>).</summary>
+    /// <exception cref="ConfigurationException">The file is missing, a folder, unreadable, not valid YAML or not a mapping.</exception>
+    public static ConfigLayer FromYamlFile(string path, string source)
+    {
+        if (Directory.Exists(path)) throw new ConfigurationException([$"{source}: {path} is a folder, not a YAML file"]);
+        if (!File.Exists(path)) throw new ConfigurationException([$"{source}: file not found"]);
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new ConfigurationException([$"{source}: cannot read {path}: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}"]); }
+        return FromYaml(text, source);
+    }
+
     /// <summary>Adds the entries of a mapping node under a dotted prefix.</summary>
     internal void AddMapping(YamlMappingNode map, string prefix)
     {
