@@ -32,7 +32,9 @@ internal static class LanguageCommands
         // init is a path: a plain scalar may read as something else, so it goes in quoted.
         if (s.Init is not null) overrides.Set("init", new YamlDotNet.RepresentationModel.YamlScalarNode(shorthands.Last(kv => kv.Key == "init").Value) { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted });
         var config = LanguageRunConfig.Resolve(s.Algorithm, task, s.Config, s.Set, overrides, initModel);
-        string runDir = RunFolder.Create(s.Out ?? Path.Combine(RunFolder.DefaultRoot, RunFolder.DefaultName(config.Algorithm, config.TaskId, config.Seed, DateTime.Now)), s.Force);
+        string outDir = RunFolder.Check(s.Out ?? Path.Combine(RunFolder.DefaultRoot, RunFolder.DefaultName(config.Algorithm, config.TaskId, config.Seed, DateTime.Now)), s.Force);
+        RunPreflight.Language(config);   // every check done: only now does a folder appear
+        string runDir = RunFolder.Create(outDir, s.Force);
         Console.Error.WriteLine($"pg: training {config.Algorithm} on {config.TaskId} for {config.Steps:N0} steps into {runDir}" + (config.Run.Init is { Length: > 0 } i ? $" from {i}" : ""));
         var result = Progress($"{config.Algorithm} {config.TaskId}", config.Steps, s.Quiet, s.LogEvery,
             onStep => LanguageRunner.Train(config, runDir, Session(device, onStep)));
@@ -76,7 +78,7 @@ internal static class LanguageCommands
         policy.to(device);
         var problems = LanguageEvaluation.Problems(task, split, count, s.Seed ?? 0);
         if (config is not null && !string.Equals(config.TaskId, task.Id, StringComparison.OrdinalIgnoreCase))
-            CheckOtherTask(s.Path, config.TaskId, task, policy.Config, problems);
+            CheckOtherTask(s.Path, config.TaskId, task, policy.Config);
         var r = LanguageEvaluation.Evaluate(policy, task, new CharTokenizer(), problems, s.Samples, temperature, s.Seed ?? 0);
         if (s.Json)
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["accuracy"] = r.Accuracy, ["pass_at_k"] = r.PassAtK, ["k"] = r.K, ["problems"] = r.Problems }));
@@ -93,14 +95,13 @@ internal static class LanguageCommands
     /// vocabulary, or prompts plus answers longer than its positions); otherwise a warning, since the
     /// model was not trained for it.
     /// </summary>
-    static void CheckOtherTask(string path, string trainedOn, Language.Tasks.VerifiableTask task, Language.Model.TransformerConfig model,
-        IReadOnlyList<Language.Tasks.TaskSample> problems)
+    static void CheckOtherTask(string path, string trainedOn, Language.Tasks.VerifiableTask task, Language.Model.TransformerConfig model)
     {
         var tokenizer = new CharTokenizer();
         if (model.VocabularySize != tokenizer.VocabularySize)
             throw new UsageException($"--task {task.Id}: {path} was trained on {trainedOn} with a vocabulary of {model.VocabularySize} tokens, not the character tokenizer's {tokenizer.VocabularySize}; it cannot read {task.Id}");
-        int longest = problems.Count == 0 ? 0 : problems.Max(p => tokenizer.Encode(p.Prompt).Length) + task.MaxCompletionLength + 1;
-        if (longest > model.MaxPositions)
+        int longest = RunPreflight.LongestPrompt(task) + task.MaxCompletionLength;
+        if (model.Positions == Language.Model.PositionKind.Learned && longest > model.MaxPositions)
             throw new UsageException($"--task {task.Id}: {path} was trained on {trainedOn} and holds {model.MaxPositions} positions; {task.Id} problems need up to {longest} (prompt + answer); evaluate it on {trainedOn}");
         Console.Error.WriteLine($"pg: warning: --task {task.Id}: {path} was trained on {trainedOn}; evaluating it on {task.Id} (same character tokenizer), so expect a low accuracy");
     }

@@ -32,6 +32,38 @@ internal static class RunPreflight
     }
 
     /// <summary>
+    /// The language-model checks that resolving the configuration cannot make: an <c>init</c> given
+    /// through --set or --config must be a checkpoint, and the model must hold the task's prompts plus
+    /// the tokens the trainer generates (learned positions stop at <c>model.max_positions</c>).
+    /// </summary>
+    /// <exception cref="UsageException">The run would fail at its first step.</exception>
+    public static void Language(PolicyGradient.Language.Runs.LanguageRunConfig config)
+    {
+        if (config.Run.Init is { Length: > 0 } init)
+        {
+            try { PolicyGradient.Language.Runs.LanguageCheckpoint.Locate(init); }
+            catch (ArgumentException e) { throw new UsageException($"init: {e.Message}"); }
+        }
+        var task = PolicyGradient.Language.Runs.LanguageTasks.Create(config.TaskId, config.Run.Task);
+        // Tokens fed to the model: the prompt, then every generated token but the last.
+        int generated = config.Options is PolicyGradient.Language.Training.GroupTrainerOptions g
+            ? (g.MaxNewTokens ?? task.MaxCompletionLength + 1) + g.OverlongBufferLength - 1
+            : task.MaxCompletionLength;
+        int needed = LongestPrompt(task) + generated;
+        int positions = config.Run.Model.MaxPositions;
+        if (config.Run.Model.Positions == PolicyGradient.Language.Model.PositionKind.Learned && needed > positions)
+            throw new UsageException($"model.max_positions: {positions} is too few for {task.Id}: a prompt and its answer take up to {needed} positions; raise it to at least {needed} or leave it out (the preset's value)");
+    }
+
+    /// <summary>The longest prompt of <paramref name="task"/> in character tokens, over its held-out problems.</summary>
+    internal static int LongestPrompt(PolicyGradient.Language.Tasks.VerifiableTask task)
+    {
+        var tokenizer = new PolicyGradient.Language.Tokenizers.CharTokenizer();
+        var problems = task.HeldOut(500);
+        return problems.Count == 0 ? 0 : problems.Max(p => tokenizer.Encode(p.Prompt).Length);
+    }
+
+    /// <summary>
     /// Null when the run at <paramref name="runDir"/> has steps left to train (or no checkpoint: resuming
     /// reports that); otherwise the line saying it is complete and how to extend it.
     /// </summary>
@@ -44,7 +76,8 @@ internal static class RunPreflight
     /// <exception cref="UsageException"><paramref name="requested"/> is not beyond what the run has done.</exception>
     public static string? Complete(string runDir, string unit, string flag, long configured, long? requested, Func<CheckpointManifest, long> done)
     {
-        string? latest = CheckpointStore.LatestComplete(Path.GetFullPath(runDir));
+        var warnings = new List<string>();
+        string? latest = CheckpointStore.LatestComplete(Path.GetFullPath(runDir), warnings);
         if (latest is null) return null;
         var manifest = CheckpointStore.Verify(latest);
         long have = done(manifest);
@@ -57,6 +90,8 @@ internal static class RunPreflight
             throw new UsageException($"{flag} {r} is not beyond the {Num(have)} {unit} the run has done; give a larger total, e.g. pg resume {runDir} {flag} {next}");
         }
         if (have < configured && !final) return null;
+        // Resuming would print these; a run with nothing to do prints them here (a skipped corrupt checkpoint matters).
+        foreach (string w in warnings) Console.Error.WriteLine($"pg: warning: {w}");
         string why = have < configured ? $"it stopped early at {Num(have)} of {Num(configured)} {unit} (reward threshold reached)" : $"{Num(have)} of {Num(configured)} {unit} done";
         return $"{runDir}: the run is complete ({why}); nothing to resume. To train further, give a larger total: pg resume {runDir} {flag} {next}";
     }

@@ -56,6 +56,30 @@ public class RunCommandsUxTests
         var t = Pg(["train", "sft", "Addition-v0", "--out", task, .. TinySft, "--set", "task.digits=0"]);
         Assert.Equal(2, t.Code);
         Assert.False(Directory.Exists(task));
+
+        string positions = Path.Combine(root, "positions");   // the model cannot hold prompt + answer: found before the first step
+        var p = Pg(["train", "sft", "Addition-v0", "--out", positions, .. TinySft, "--set", "model.max_positions=4"]);
+        Assert.Equal(2, p.Code);
+        Assert.Contains("model.max_positions: 4 is too few for Addition-v0", p.Err);
+        Assert.False(Directory.Exists(positions));
+
+        string init = Path.Combine(root, "init");   // init given through --set is checked too
+        var i = Pg(["train", "grpo", "Addition-v0", "--out", init, "--set", $"init={root}", "--steps", "1", "--quiet"]);
+        Assert.Equal(2, i.Code);
+        Assert.StartsWith("pg: error: init: ", i.Err);
+        Assert.False(Directory.Exists(init));
+    }
+
+    [Fact]
+    public void Every_language_preset_passes_the_preflight()
+    {
+        foreach (var (algorithm, task) in PolicyGradient.Language.Runs.LanguagePresets.All)
+        {
+            if (task == PolicyGradient.Language.Runs.LanguagePresets.AnyTask) continue;
+            var algorithms = algorithm == PolicyGradient.Language.Runs.LanguagePresets.AnyRl ? PolicyGradient.Language.Training.LanguageAlgorithms.Names : [algorithm];
+            foreach (string a in algorithms)
+                PolicyGradient.Cli.Commands.RunPreflight.Language(PolicyGradient.Language.Runs.LanguageRunConfig.Resolve(a, task, null, []));
+        }
     }
 
     [Fact]
