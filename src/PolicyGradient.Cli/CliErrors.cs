@@ -35,11 +35,19 @@ public static partial class CliErrors
         while (ex is AggregateException { InnerException: { } inner }) ex = inner;
         // A value our converters refused: Spectre wraps it; say which option and what it expects.
         if (ex is CommandAppException { InnerException: OptionValueException bad })
-            return Print("error", OptionOf(bad.Value, args) is string o ? $"{o}: {bad.Message}" : bad.Message, ExitCodes.BadInput);
+        {
+            if (OptionOf(bad.Value, args) is string o) return Print("error", $"{o}: {bad.Message}", ExitCodes.BadInput);
+            // "--timesteps" as the last argument: Spectre hands the converter a placeholder, not a value.
+            if (args.Count > 0 && args[^1].StartsWith("--", StringComparison.Ordinal))
+                return Print("error", $"{args[^1]}: a value is missing; expected {bad.Expected}", ExitCodes.BadInput);
+            return Print("error", bad.Message, ExitCodes.BadInput);
+        }
         if (ex is CommandAppException && ConversionFailed().Match(ex.Message) is { Success: true } m)
             return Print("error", (OptionOf(m.Groups[1].Value, args) is string o2 ? $"{o2}: " : "") + $"'{m.Groups[1].Value}' is not a valid value (see pg <command> --help)", ExitCodes.BadInput);
         if (ex is CommandParseException && UnknownCommand().Match(ex.Message) is { Success: true } u)
             return Print("error", SuggestCommand(u.Groups[1].Value), ExitCodes.BadInput);
+        if (ex is CommandParseException && UnknownOption().Match(ex.Message) is { Success: true } uo)
+            return Print("error", SuggestOption(uo.Groups[1].Value, args), ExitCodes.BadInput);
         (string kind, int code) = ex switch
         {
             UsageException or UnknownEnvironmentException or CommandParseException or CommandRuntimeException
@@ -66,6 +74,15 @@ public static partial class CliErrors
         return $"unknown command '{given}'" + (near ? $"; did you mean '{close[0]}'?" : "") + " (pg --help lists the commands)";
     }
 
+    /// <summary>"unknown option '--timestep'; did you mean '--timesteps'?" from the command's own options.</summary>
+    internal static string SuggestOption(string given, IReadOnlyList<string> args)
+    {
+        var options = PgApp.OptionNames(args);
+        var close = Envs.Closest(given, options, 1);
+        bool near = close.Count > 0 && Envs.EditDistance(given.ToLowerInvariant(), close[0]) <= Math.Max(2, given.Length / 3);
+        return $"unknown option '--{given}'" + (near ? $"; did you mean '--{close[0]}'?" : "") + (options.Count > 0 ? $" (options: {string.Join(", ", options.Select(o => "--" + o))})" : "");
+    }
+
     /// <summary>The option that <paramref name="value"/> was given to: "--x value" or "--x=value".</summary>
     internal static string? OptionOf(string value, IReadOnlyList<string> args)
     {
@@ -84,6 +101,9 @@ public static partial class CliErrors
     /// <summary>The " (Parameter 'x')" that ArgumentException appends: a C# parameter name means nothing to a user.</summary>
     [GeneratedRegex(@"\s*\(Parameter '[^']*'\)$")]
     private static partial Regex ParameterSuffix();
+
+    [GeneratedRegex(@"^Unknown option '(.*)'\.$")]
+    private static partial Regex UnknownOption();
 
     [GeneratedRegex(@"^Unknown command '(.*)'\.$")]
     private static partial Regex UnknownCommand();

@@ -11,6 +11,26 @@ public static class PgApp
     public static IReadOnlyList<string> CommandNames { get; } =
         ["envs", "env", "rollout", "check", "baseline", "bench", "algos", "tasks", "train", "eval", "resume", "plot"];
 
+    /// <summary>Each command's settings type, by its path ("train", "env rollout").</summary>
+    static readonly Dictionary<string, Type> SettingsByCommand = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["envs"] = typeof(EnvsCommand.Settings), ["env rollout"] = typeof(EnvRolloutCommand.Settings), ["env check"] = typeof(EnvCheckCommand.Settings),
+        ["baseline"] = typeof(BaselineCommand.Settings), ["bench envs"] = typeof(BenchEnvsCommand.Settings), ["algos"] = typeof(AlgosCommand.Settings),
+        ["tasks"] = typeof(TasksCommand.Settings), ["train"] = typeof(TrainCommand.Settings), ["eval"] = typeof(EvalCommand.Settings),
+        ["resume"] = typeof(ResumeCommand.Settings), ["plot"] = typeof(PlotCommand.Settings),
+    };
+
+    /// <summary>The long option names (without "--") of the command that <paramref name="args"/> run; empty when there is none.</summary>
+    public static IReadOnlyList<string> OptionNames(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0) return [];
+        string path = args[0] is "env" or "bench" && args.Count > 1 ? $"{args[0]} {args[1]}" : args[0];
+        if (!SettingsByCommand.TryGetValue(path, out var type)) return [];
+        return type.GetProperties()
+            .SelectMany(p => p.GetCustomAttributes(typeof(CommandOptionAttribute), true).Cast<CommandOptionAttribute>())
+            .SelectMany(a => a.LongNames).Append("help").Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>The version printed by <c>pg --version</c>: the assembly's informational version (without a build-metadata suffix).</summary>
     public static string Version
     {
@@ -61,6 +81,8 @@ public static class PgApp
             config.AddCommand<PlotCommand>("plot").WithDescription("Plot learning curves of one or more runs into a PNG, JPEG or SVG file.");
             config.SetExceptionHandler((ex, _) => CliErrors.Report(ex, args));
         });
-        return CliErrors.Run(() => app.Run(args), args);
+        int code = CliErrors.Run(() => app.Run(args), args);
+        // `pg env` / `pg bench` alone print the branch's help; Spectre exits 1 there, which means "run failed".
+        return code == ExitCodes.RunFailed && args.Length == 1 && args[0] is "env" or "bench" ? ExitCodes.BadInput : code;
     }
 }

@@ -12,6 +12,9 @@ public sealed class OptionValueException(string value, string expected) : Except
 {
     /// <summary>The text given on the command line.</summary>
     public string Value { get; } = value;
+
+    /// <summary>What the option expects, e.g. "a whole number (e.g. 1 or 8)".</summary>
+    public string Expected { get; } = expected;
 }
 
 /// <summary>Parses the numeric forms the command line accepts.</summary>

@@ -43,6 +43,8 @@ public class BadInputProcessTests
         AssertOneLine(2, PgProcess.Run("resume", "somewhere", "--threads", "x"), "--threads: 'x' is not a whole number");
         AssertOneLine(2, PgProcess.Run("eval", "somewhere", "--temperature", "hot"), "--temperature: 'hot' is not a number");
         AssertOneLine(2, PgProcess.Run("bench", "envs", "--num-envs", "many"), "--num-envs: 'many' is not a whole number");
+        AssertOneLine(2, PgProcess.Run("train", "ppo", "CartPole-v1", "--timesteps"), "--timesteps: a value is missing; expected a whole number");
+        AssertOneLine(2, PgProcess.Run("train", "ppo", "CartPole-v1", "--timestep", "5"), "unknown option '--timestep'; did you mean '--timesteps'?");
     }
 
     [Fact]
