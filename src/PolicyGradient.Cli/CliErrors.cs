@@ -46,6 +46,8 @@ public static partial class CliErrors
             return Print("error", (OptionOf(m.Groups[1].Value, args) is string o2 ? $"{o2}: " : "") + $"'{m.Groups[1].Value}' is not a valid value (see pg <command> --help)", ExitCodes.BadInput);
         if (ex is CommandParseException && UnknownCommand().Match(ex.Message) is { Success: true } u)
             return Print("error", SuggestCommand(u.Groups[1].Value), ExitCodes.BadInput);
+        if (ex is CommandParseException && ex.Message == "Flags cannot be assigned a value." && FlagWithValue(args) is string flag)
+            return Print("error", $"--{flag} is a flag and takes no value; write --{flag} alone", ExitCodes.BadInput);
         if (ex is CommandParseException && UnknownOption().Match(ex.Message) is { Success: true } uo)
             return Print("error", SuggestOption(uo.Groups[1].Value, args), ExitCodes.BadInput);
         (string kind, int code) = ex switch
@@ -81,6 +83,15 @@ public static partial class CliErrors
         var close = Envs.Closest(given, options, 1);
         bool near = close.Count > 0 && Envs.EditDistance(given.ToLowerInvariant(), close[0]) <= Math.Max(2, given.Length / 3);
         return $"unknown option '--{given}'" + (near ? $"; did you mean '--{close[0]}'?" : "") + (options.Count > 0 ? $" (options: {string.Join(", ", options.Select(o => "--" + o))})" : "");
+    }
+
+    /// <summary>The first "--flag=value" among <paramref name="args"/> whose name is a flag of the command.</summary>
+    static string? FlagWithValue(IReadOnlyList<string> args)
+    {
+        var flags = PgApp.FlagNames(args);
+        foreach (string a in args)
+            if (a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=', StringComparison.Ordinal) is int eq and > 2 && flags.Contains(a[2..eq])) return a[2..eq];
+        return null;
     }
 
     /// <summary>The option that <paramref name="value"/> was given to: "--x value" or "--x=value".</summary>

@@ -21,14 +21,20 @@ public static class PgApp
     };
 
     /// <summary>The long option names (without "--") of the command that <paramref name="args"/> run; empty when there is none.</summary>
-    public static IReadOnlyList<string> OptionNames(IReadOnlyList<string> args)
+    public static IReadOnlyList<string> OptionNames(IReadOnlyList<string> args) => Options(args, flagsOnly: false);
+
+    /// <summary>The long names of the command's flags (options that take no value).</summary>
+    public static IReadOnlyList<string> FlagNames(IReadOnlyList<string> args) => Options(args, flagsOnly: true);
+
+    static List<string> Options(IReadOnlyList<string> args, bool flagsOnly)
     {
         if (args.Count == 0) return [];
         string path = args[0] is "env" or "bench" && args.Count > 1 ? $"{args[0]} {args[1]}" : args[0];
         if (!SettingsByCommand.TryGetValue(path, out var type)) return [];
         return type.GetProperties()
+            .Where(p => !flagsOnly || p.PropertyType == typeof(bool) || p.PropertyType == typeof(bool?))
             .SelectMany(p => p.GetCustomAttributes(typeof(CommandOptionAttribute), true).Cast<CommandOptionAttribute>())
-            .SelectMany(a => a.LongNames).Append("help").Distinct().Order(StringComparer.Ordinal).ToList();
+            .SelectMany(a => a.LongNames).Concat(flagsOnly ? [] : ["help"]).Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The version printed by <c>pg --version</c>: the assembly's informational version (without a build-metadata suffix).</summary>
