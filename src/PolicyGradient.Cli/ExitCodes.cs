@@ -1,6 +1,6 @@
 namespace PolicyGradient.Cli;
 
-/// <summary>The `pg` exit codes (shared/DESIGN.md §4).</summary>
+/// <summary>The `pg` exit codes (docs/training.md, Commands).</summary>
 public static class ExitCodes
 {
     /// <summary>Success.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Operations.Baselines;
 using Spectre.Console;
+using PolicyGradient.Cli.Options;
 using Spectre.Console.Cli;
 
 namespace PolicyGradient.Cli.Commands;
@@ -21,11 +22,13 @@ public sealed class BaselineCommand : Command<BaselineCommand.Settings>
         /// <summary>Episodes per candidate.</summary>
         [CommandOption("--episodes <N>")]
         [Description("Episodes simulated per candidate (same seeds for all: common random numbers). Default 100.")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int Episodes { get; init; } = 100;
 
         /// <summary>Seed of the first episode.</summary>
         [CommandOption("--seed <S>")]
         [Description("Seed of the first episode; episode i uses seed + i. Default 0.")]
+        [TypeConverter(typeof(IntegerConverter<long>))]
         public long Seed { get; init; }
 
         /// <summary>Env kwargs.</summary>

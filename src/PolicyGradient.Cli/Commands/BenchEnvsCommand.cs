@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using PolicyGradient.Environments;
 using Spectre.Console;
+using PolicyGradient.Cli.Options;
 using Spectre.Console.Cli;
 
 namespace PolicyGradient.Cli.Commands;
@@ -18,16 +19,19 @@ public sealed class BenchEnvsCommand : Command<BenchEnvsCommand.Settings>
         /// <summary>Seconds per measurement.</summary>
         [CommandOption("--seconds")]
         [Description("Seconds per measurement (default 2).")]
+        [TypeConverter(typeof(NumberConverter))]
         public double Seconds { get; init; } = 2;
 
         /// <summary>Copies in the vectorised measurements.</summary>
         [CommandOption("--num-envs")]
         [Description("Copies in the vectorised CartPole measurements (default 256).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int NumEnvs { get; init; } = 256;
 
         /// <summary>Threads for the threaded measurement.</summary>
         [CommandOption("--threads")]
         [Description("Threads for the threaded vector env (default: all cores).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int? Threads { get; init; }
 
         /// <summary>Only these ids (comma-separated).</summary>

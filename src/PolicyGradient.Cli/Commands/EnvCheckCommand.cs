@@ -2,6 +2,7 @@ using System.ComponentModel;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Checking;
 using Spectre.Console;
+using PolicyGradient.Cli.Options;
 using Spectre.Console.Cli;
 
 namespace PolicyGradient.Cli.Commands;
@@ -20,6 +21,7 @@ public sealed class EnvCheckCommand : Command<EnvCheckCommand.Settings>
         /// <summary>Seed for resets and random actions.</summary>
         [CommandOption("--seed")]
         [Description("Seed for the resets and the random actions (default 0).")]
+        [TypeConverter(typeof(IntegerConverter<long>))]
         public long Seed { get; init; }
     }
 

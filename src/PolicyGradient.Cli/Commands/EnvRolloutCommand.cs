@@ -4,6 +4,7 @@ using System.Text;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Spaces;
 using Spectre.Console;
+using PolicyGradient.Cli.Options;
 using Spectre.Console.Cli;
 
 namespace PolicyGradient.Cli.Commands;
@@ -28,6 +29,7 @@ public sealed class EnvRolloutCommand : Command<EnvRolloutCommand.Settings>
         /// <summary>Seed for reset.</summary>
         [CommandOption("--seed <S>")]
         [Description("Seed passed to reset (required).")]
+        [TypeConverter(typeof(IntegerConverter<long>))]
         public long? Seed { get; init; }
 
         /// <summary>Comma-separated actions.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using PolicyGradient.Environments;
 using PolicyGradient.Training;
+using PolicyGradient.Cli.Options;
 using Spectre.Console.Cli;
 
 namespace PolicyGradient.Cli.Commands;
@@ -18,15 +19,17 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         public string Path { get; init; } = "";
 
         /// <summary>Episodes.</summary>
-        [CommandOption("--episodes <N>")][Description("Episodes to run (default 10).")]
-        public int Episodes { get; init; } = 10;
+        [CommandOption("--episodes <N>")][Description("Environment runs: episodes to run (default 10).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
+        public int? Episodes { get; init; }
 
         /// <summary>Mode actions.</summary>
-        [CommandOption("--deterministic")][Description("Take the most likely action instead of sampling.")]
-        public bool Deterministic { get; init; }
+        [CommandOption("--deterministic")][Description("Environment runs: take the most likely action instead of sampling.")]
+        public bool? Deterministic { get; init; }
 
         /// <summary>Seed of the first episode.</summary>
         [CommandOption("--seed <S>")][Description("Episode i resets with seed S + i (default: the run's seed + 1000000, apart from training seeds).")]
+        [TypeConverter(typeof(IntegerConverter<long>))]
         public long? Seed { get; init; }
 
         /// <summary>JSON output.</summary>
@@ -35,19 +38,22 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
 
         /// <summary>Language-model eval: split.</summary>
         [CommandOption("--split <SPLIT>")][Description("Language-model runs: heldout (default) or train.")]
-        public string Split { get; init; } = "heldout";
+        public string? Split { get; init; }
 
         /// <summary>Language-model eval: problems.</summary>
         [CommandOption("--problems <N>")][Description("Language-model runs: problems to evaluate (default 500; fewer when the split is smaller).")]
-        public int Problems { get; init; } = 500;
+        [TypeConverter(typeof(SmallCountConverter<int>))]
+        public int? Problems { get; init; }
 
         /// <summary>Language-model eval: samples per problem for pass@k.</summary>
         [CommandOption("--samples <K>")][Description("Language-model runs: also sample K completions per problem and report pass@K.")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int? Samples { get; init; }
 
         /// <summary>Language-model eval: sampling temperature.</summary>
         [CommandOption("--temperature <T>")][Description("Language-model runs: temperature of the --samples completions (default 1).")]
-        public double Temperature { get; init; } = 1.0;
+        [TypeConverter(typeof(NumberConverter))]
+        public double? Temperature { get; init; }
 
         /// <summary>Language-model eval: task of a bare Hugging Face folder.</summary>
         [CommandOption("--task <TASK-ID>")][Description("Language-model runs: the task (needed for a Hugging Face folder; default: the run's task).")]
@@ -62,19 +68,27 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
         Plugins.PluginLoader.LoadForRun(s.EnvAssemblies, s.Path);   // the run's recorded plug-ins, and --env-assembly
-        if (Language.Runs.LanguageCheckpoint.IsLanguagePath(s.Path)) return LanguageCommands.Eval(s);
-        if (s.Episodes < 1) throw new UsageException($"--episodes must be at least 1, got {s.Episodes}");
+        if (Language.Runs.LanguageCheckpoint.IsLanguagePath(s.Path))
+        {
+            OtherKindFlags.Refuse(s.Path, "environment runs", "a language-model run", ("--episodes", s.Episodes is not null), ("--deterministic", s.Deterministic is not null));
+            return LanguageCommands.Eval(s);
+        }
+        OtherKindFlags.Refuse(s.Path, "language-model runs", "an environment run", ("--split", s.Split is not null), ("--problems", s.Problems is not null),
+            ("--samples", s.Samples is not null), ("--temperature", s.Temperature is not null), ("--task", s.Task is not null));
+        int episodes = s.Episodes ?? 10;
+        bool deterministic = s.Deterministic ?? false;
+        if (episodes < 1) throw new UsageException($"--episodes must be at least 1, got {episodes}");
         var device = TorchSetup.Apply(1, false, s.Device);
         var (algorithm, config, checkpoint) = RunLoader.Load(s.Path, device, w => Console.Error.WriteLine($"pg: warning: {w}"));
         using (algorithm)
         {
             using var env = Envs.Make(config.EnvId, config.Run.EnvKwargs);
-            var r = Evaluator.Evaluate(algorithm, env, s.Episodes, s.Seed ?? config.Run.Seed + 1_000_000, s.Deterministic);
+            var r = Evaluator.Evaluate(algorithm, env, episodes, s.Seed ?? config.Run.Seed + 1_000_000, deterministic);
             if (s.Json)
-                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["mean_return"] = r.MeanReturn, ["std_return"] = r.StdReturn, ["episodes"] = s.Episodes }));
+                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["mean_return"] = r.MeanReturn, ["std_return"] = r.StdReturn, ["episodes"] = episodes }));
             else
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{config.Algorithm} {config.EnvId}: mean return {r.MeanReturn:0.###} ± {r.StdReturn:0.###} over {s.Episodes} episodes ({(s.Deterministic ? "deterministic" : "sampled")} actions; checkpoint {checkpoint})"));
+                    $"{config.Algorithm} {config.EnvId}: mean return {r.MeanReturn:0.###} ± {r.StdReturn:0.###} over {episodes} episodes ({(deterministic ? "deterministic" : "sampled")} actions; checkpoint {checkpoint})"));
         }
         return ExitCodes.Success;
     });

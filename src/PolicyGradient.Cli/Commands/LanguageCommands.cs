@@ -32,7 +32,9 @@ internal static class LanguageCommands
         // init is a path: a plain scalar may read as something else, so it goes in quoted.
         if (s.Init is not null) overrides.Set("init", new YamlDotNet.RepresentationModel.YamlScalarNode(shorthands.Last(kv => kv.Key == "init").Value) { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted });
         var config = LanguageRunConfig.Resolve(s.Algorithm, task, s.Config, s.Set, overrides, initModel);
-        string runDir = RunFolder.Create(s.Out ?? Path.Combine(RunFolder.DefaultRoot, RunFolder.DefaultName(config.Algorithm, config.TaskId, config.Seed, DateTime.Now)), s.Force);
+        string outDir = RunFolder.Check(s.Out ?? Path.Combine(RunFolder.DefaultRoot, RunFolder.DefaultName(config.Algorithm, config.TaskId, config.Seed, DateTime.Now)), s.Force);
+        RunPreflight.Language(config);   // every check done: only now does a folder appear
+        string runDir = RunFolder.Create(outDir, s.Force);
         Console.Error.WriteLine($"pg: training {config.Algorithm} on {config.TaskId} for {config.Steps:N0} steps into {runDir}" + (config.Run.Init is { Length: > 0 } i ? $" from {i}" : ""));
         if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => Progress($"{config.Algorithm} {config.TaskId}", config.Steps, s.Quiet, s.LogEvery,
             onStep => LanguageRunner.Train(config, runDir, Session(device, onStep, cancel))), out var result)) return Interrupts.ExitCode;
@@ -46,6 +48,11 @@ internal static class LanguageCommands
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
         var config = LanguageRunConfig.FromRunConfig(Path.Combine(s.Run, LanguageRunner.ConfigFile),
             s.Steps is int n ? ConfigLayer.FromScalars("--steps", [new("steps", n.ToString(CultureInfo.InvariantCulture))]) : null);
+        if (RunPreflight.Complete(s.Run, "steps", "--steps", config.Steps, s.Steps, StepOf) is string complete)
+        {
+            Console.WriteLine(complete);
+            return ExitCodes.Success;
+        }
         Console.Error.WriteLine($"pg: resuming {s.Run} up to {config.Steps:N0} steps");
         if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => Progress($"{config.Algorithm} {config.TaskId}", config.Steps, s.Quiet, s.LogEvery,
             onStep => LanguageRunner.Resume(s.Run, s.Steps, Session(device, onStep, cancel))), out var result)) return Interrupts.ExitCode;
@@ -55,7 +62,10 @@ internal static class LanguageCommands
 
     public static int Eval(EvalCommand.Settings s) => RunLayerErrors.Guard(() =>
     {
-        if (s.Problems < 1) throw new UsageException($"--problems must be at least 1, got {s.Problems}");
+        int count = s.Problems ?? 500;
+        string split = s.Split ?? "heldout";
+        double temperature = s.Temperature ?? 1.0;
+        if (count < 1) throw new UsageException($"--problems must be at least 1, got {count}");
         if (s.Samples is int k && k < 1) throw new UsageException($"--samples must be at least 1, got {k}");
         var device = TorchSetup.Apply(1, false, s.Device);
         var warnings = new List<string>();
@@ -66,17 +76,39 @@ internal static class LanguageCommands
         var task = LanguageTasks.Create(taskId, config is not null && string.Equals(config.TaskId, taskId, StringComparison.OrdinalIgnoreCase) ? config.Run.Task : null);
         using var policy = LanguageCheckpoint.LoadPolicy(location);
         policy.to(device);
-        var problems = LanguageEvaluation.Problems(task, s.Split, s.Problems, s.Seed ?? 0);
-        var r = LanguageEvaluation.Evaluate(policy, task, new CharTokenizer(), problems, s.Samples, s.Temperature, s.Seed ?? 0);
+        var problems = LanguageEvaluation.Problems(task, split, count, s.Seed ?? 0);
+        if (config is not null && !string.Equals(config.TaskId, task.Id, StringComparison.OrdinalIgnoreCase))
+            CheckOtherTask(s.Path, config.TaskId, task, policy.Config);
+        var r = LanguageEvaluation.Evaluate(policy, task, new CharTokenizer(), problems, s.Samples, temperature, s.Seed ?? 0);
         if (s.Json)
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["accuracy"] = r.Accuracy, ["pass_at_k"] = r.PassAtK, ["k"] = r.K, ["problems"] = r.Problems }));
         else
         {
-            string pass = r.PassAtK is double p ? string.Create(CultureInfo.InvariantCulture, $"; pass@{r.K} {p:P1} (temperature {s.Temperature:0.##})") : "";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task.Id}: greedy accuracy {r.Accuracy:P1} on {r.Problems} {s.Split} problems{pass} (checkpoint {location.ModelDir})"));
+            string pass = r.PassAtK is double p ? string.Create(CultureInfo.InvariantCulture, $"; pass@{r.K} {p:P1} (temperature {temperature:0.##})") : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task.Id}: greedy accuracy {r.Accuracy:P1} on {r.Problems} {split} problems{pass} (checkpoint {location.ModelDir})"));
         }
         return ExitCodes.Success;
     });
+
+    /// <summary>
+    /// --task naming another task than the run's: refused when the model cannot read it (another
+    /// vocabulary, or prompts plus answers longer than its positions); otherwise a warning, since the
+    /// model was not trained for it.
+    /// </summary>
+    static void CheckOtherTask(string path, string trainedOn, Language.Tasks.VerifiableTask task, Language.Model.TransformerConfig model)
+    {
+        var tokenizer = new CharTokenizer();
+        if (model.VocabularySize != tokenizer.VocabularySize)
+            throw new UsageException($"--task {task.Id}: {path} was trained on {trainedOn} with a vocabulary of {model.VocabularySize} tokens, not the character tokenizer's {tokenizer.VocabularySize}; it cannot read {task.Id}");
+        int longest = RunPreflight.LongestPrompt(task) + task.MaxCompletionLength;
+        if (model.Positions == Language.Model.PositionKind.Learned && longest > model.MaxPositions)
+            throw new UsageException($"--task {task.Id}: {path} was trained on {trainedOn} and holds {model.MaxPositions} positions; {task.Id} problems need up to {longest} (prompt + answer); evaluate it on {trainedOn}");
+        Console.Error.WriteLine($"pg: warning: --task {task.Id}: {path} was trained on {trainedOn}; evaluating it on {task.Id} (same character tokenizer), so expect a low accuracy");
+    }
+
+    /// <summary>The trainer step a language checkpoint was written at (its manifest's "step" value).</summary>
+    static long StepOf(Training.Checkpoints.CheckpointManifest m) =>
+        m.Values.TryGetValue("step", out string? v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) ? step : m.NumUpdates;
 
     static LanguageRunSession Session(TorchSharp.torch.Device device, Action<LanguageStepRecord> onStep, CancellationToken cancel) =>
         new() { Device = device, OnStep = onStep, Warn = w => Console.Error.WriteLine($"pg: warning: {w}"), Cancellation = cancel };

@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 
 namespace PolicyGradient.Cli.Commands;
 
-/// <summary>`pg plot &lt;run&gt;...`: learning curves of one or several runs (overlaid) into a PNG.</summary>
+/// <summary>`pg plot &lt;run&gt;...`: learning curves of one or several runs (overlaid) into a PNG, JPEG or SVG file.</summary>
 public sealed class PlotCommand : Command<PlotCommand.Settings>
 {
     /// <summary>Options.</summary>
@@ -14,8 +14,8 @@ public sealed class PlotCommand : Command<PlotCommand.Settings>
         [CommandArgument(0, "<runs>")][Description("One or more run folders.")]
         public string[] Runs { get; init; } = [];
 
-        /// <summary>Output PNG.</summary>
-        [CommandOption("--out <FILE>")][Description("PNG path (default: <run>/learning-curve.png for one run, learning-curves.png for several).")]
+        /// <summary>Output image.</summary>
+        [CommandOption("--out <FILE>")][Description("Image path: .png, .jpg or .svg (default: <run>/learning-curve.png for one run, learning-curves.png for several).")]
         public string? Out { get; init; }
     }
 
@@ -25,9 +25,12 @@ public sealed class PlotCommand : Command<PlotCommand.Settings>
         Plugins.PluginLoader.Load(s.EnvAssemblies);
         foreach (string run in s.Runs)
             if (!File.Exists(Path.Combine(run, "progress.csv"))) throw new UsageException($"{run}: no progress.csv (is it a run folder made by pg train?)");
+        if (s.Out is not null && (s.Out.Trim().Length == 0 || Directory.Exists(s.Out)))
+            throw new UsageException($"--out '{s.Out}' is {(s.Out.Trim().Length == 0 ? "empty" : "a folder")}; give an image file name such as curves.png, curves.jpg or curves.svg");
         string output = s.Out ?? (s.Runs.Length == 1 ? Path.Combine(s.Runs[0], "learning-curve.png") : "learning-curves.png");
         var runs = s.Runs.Select(r => (Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(r))), r)).ToList();
-        LearningCurvePlot.Save(runs, output);
+        try { LearningCurvePlot.Save(runs, output); }
+        catch (IOException e) { throw new UsageException($"--out {e.Message}; choose another --out"); }
         Console.WriteLine(Path.GetFullPath(output));
         return ExitCodes.Success;
     });

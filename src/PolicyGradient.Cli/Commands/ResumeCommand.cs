@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using PolicyGradient.Training;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Cli.Options;
 using Spectre.Console.Cli;
 
 namespace PolicyGradient.Cli.Commands;
@@ -17,14 +18,17 @@ public sealed class ResumeCommand : Command<ResumeCommand.Settings>
 
         /// <summary>New total timesteps.</summary>
         [CommandOption("--timesteps <N>")][Description("Train up to N total steps (default: the run's n_timesteps).")]
+        [TypeConverter(typeof(CountConverter<long>))]
         public long? Timesteps { get; init; }
 
         /// <summary>New total steps of a language-model run.</summary>
         [CommandOption("--steps <N>")][Description("Language-model runs: train up to N total steps (default: the run's steps).")]
+        [TypeConverter(typeof(CountConverter<int>))]
         public int? Steps { get; init; }
 
         /// <summary>libtorch threads.</summary>
         [CommandOption("--threads <T>")][Description("libtorch intra-op threads (default 1).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int Threads { get; init; } = 1;
 
         /// <summary>Device.</summary>
@@ -37,6 +41,7 @@ public sealed class ResumeCommand : Command<ResumeCommand.Settings>
 
         /// <summary>Plain-line interval.</summary>
         [CommandOption("--log-every <UPDATES>")][Description("Updates between plain progress lines.")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int LogEvery { get; init; }
 
         /// <summary>Deterministic mode.</summary>
@@ -50,8 +55,15 @@ public sealed class ResumeCommand : Command<ResumeCommand.Settings>
         Plugins.PluginLoader.LoadForRun(s.EnvAssemblies, s.Run);   // the run's recorded plug-ins, and --env-assembly
         if (Language.Runs.LanguageRunConfig.ReadIdentity(Path.Combine(s.Run, Trainer.ConfigFile)) is not null) return LanguageCommands.Resume(s);
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
+        if (s.Steps is not null) throw new UsageException("--steps is for language-model runs; an environment run counts timesteps: use --timesteps N");
         var config = ConfigResolver.FromRunConfig(Path.Combine(s.Run, Trainer.ConfigFile));
+        if (RunPreflight.Complete(s.Run, "timesteps", "--timesteps", config.Run.NTimesteps, s.Timesteps, m => m.NumTimesteps) is string complete)
+        {
+            Console.WriteLine(complete);
+            return ExitCodes.Success;
+        }
         long total = s.Timesteps ?? config.Run.NTimesteps;
+        RunPreflight.Classic(config, device, s.Deterministic);
         Console.Error.WriteLine($"pg: resuming {s.Run} up to {total:N0} steps");
         if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", total, s.Quiet, s.LogEvery, TrainCommand.EstimateUpdates(config),
             progress => Trainer.Resume(s.Run, s.Timesteps, new TrainingSession

@@ -6,11 +6,14 @@ namespace PolicyGradient.Cli.Commands;
 /// <summary>Process-wide libtorch settings from the command line: threads, determinism, device.</summary>
 internal static class TorchSetup
 {
+    /// <summary>The most intra-op threads accepted (libtorch would try to start them all).</summary>
+    public const int MaxThreads = 1024;
+
     /// <summary>Applies --threads / --deterministic and returns the --device.</summary>
     public static Device Apply(int threads, bool deterministic, string device)
     {
-        if (threads < 1) throw new UsageException($"--threads must be at least 1, got {threads}");
-        // One intra-op thread is the fastest for small networks (shared/DESIGN.md §2, measured).
+        if (threads is < 1 or > MaxThreads) throw new UsageException($"--threads must be between 1 and {MaxThreads}, got {threads}");
+        // One intra-op thread is the fastest for small networks (measured; docs/training.md, Threads).
         // Deterministic mode pins one thread (reductions then run in a fixed order); TorchSharp 0.107
         // marks use_deterministic_algorithms as not implemented, and CPU kernels need no more.
         torch.set_num_threads(deterministic ? 1 : threads);

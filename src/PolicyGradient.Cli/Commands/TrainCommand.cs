@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using PolicyGradient.Training;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Cli.Options;
 using Spectre.Console.Cli;
 
 namespace PolicyGradient.Cli.Commands;
@@ -13,19 +14,21 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     public sealed class Settings : Plugins.PluginSettings
     {
         /// <summary>Algorithm name.</summary>
-        [CommandArgument(0, "<algo>")][Description("Algorithm: ppo, a2c, reinforce, trpo, ...")]
+        [CommandArgument(0, "<algo>")][Description("Algorithm name (listed above; pg algos shows them all).")]
         public string Algorithm { get; init; } = "";
 
         /// <summary>Environment id.</summary>
-        [CommandArgument(1, "<env-id>")][Description("Environment id, e.g. CartPole-v1 (see pg envs).")]
+        [CommandArgument(1, "<env-id>")][Description("Environment id, e.g. CartPole-v1 (see pg envs), or a language task id for a language algorithm, e.g. Addition-v0 (see pg tasks).")]
         public string EnvId { get; init; } = "";
 
         /// <summary>Total timesteps (n_timesteps).</summary>
         [CommandOption("--timesteps <N>")][Description("Total environment steps (overrides n_timesteps).")]
+        [TypeConverter(typeof(CountConverter<long>))]
         public long? Timesteps { get; init; }
 
         /// <summary>Run seed.</summary>
         [CommandOption("--seed <S>")][Description("Run seed (default 0).")]
+        [TypeConverter(typeof(IntegerConverter<long>))]
         public long? Seed { get; init; }
 
         /// <summary>YAML config file.</summary>
@@ -42,6 +45,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
         /// <summary>libtorch threads.</summary>
         [CommandOption("--threads <T>")][Description("libtorch intra-op threads (default 1: fastest for small networks).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int Threads { get; init; } = 1;
 
         /// <summary>Device.</summary>
@@ -50,6 +54,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
         /// <summary>Checkpoint period.</summary>
         [CommandOption("--checkpoint-every <N>")][Description("Checkpoint every N timesteps (default about every 10% of the run).")]
+        [TypeConverter(typeof(CountConverter<long>))]
         public long? CheckpointEvery { get; init; }
 
         /// <summary>Plain log lines instead of a progress bar.</summary>
@@ -58,6 +63,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
         /// <summary>Plain-line interval.</summary>
         [CommandOption("--log-every <UPDATES>")][Description("Updates between plain progress lines (default: about 50 lines per run).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
         public int LogEvery { get; init; }
 
         /// <summary>Deterministic mode.</summary>
@@ -66,6 +72,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
         /// <summary>Steps of a language-model run.</summary>
         [CommandOption("--steps <N>")][Description("Language-model runs: trainer steps (overrides steps).")]
+        [TypeConverter(typeof(CountConverter<int>))]
         public int? Steps { get; init; }
 
         /// <summary>Starting checkpoint of a language-model run.</summary>
@@ -92,8 +99,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         if (s.CheckpointEvery is long ce) shorthands.Add(new("checkpoint_every", ce.ToString(CultureInfo.InvariantCulture)));
         _ = Environments.Envs.Spec(s.EnvId);   // unknown env: clear message before anything else
         var config = ConfigResolver.Resolve(s.Algorithm, s.EnvId, s.Config, s.Set, Plugins.PluginLoader.Record(ConfigLayer.FromScalars("command line", shorthands), plugins));
-        string runDir = RunFolder.Create(s.Out ?? Path.Combine(RunFolder.DefaultRoot,
+        string outDir = RunFolder.Check(s.Out ?? Path.Combine(RunFolder.DefaultRoot,
             RunFolder.DefaultName(config.Algorithm, config.EnvId, config.Run.Seed, DateTime.Now)), s.Force);
+        RunPreflight.Classic(config, device, s.Deterministic);   // every check done: only now does a folder appear
+        string runDir = RunFolder.Create(outDir, s.Force);
         foreach (string w in config.Warnings) Console.Error.WriteLine($"pg: warning: {w}");
         Console.Error.WriteLine($"pg: training {config.Algorithm} on {config.EnvId} for {config.Run.NTimesteps:N0} steps into {runDir}");
         if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", config.Run.NTimesteps, s.Quiet, s.LogEvery, EstimateUpdates(config),

@@ -3,7 +3,7 @@ using PolicyGradient.Environments.Spaces;
 namespace PolicyGradient.Environments;
 
 /// <summary>
-/// A reinforcement-learning environment with Gymnasium's semantics (shared/DESIGN.md §3).
+/// A reinforcement-learning environment with Gymnasium's semantics (docs/environments-api.md).
 /// Observations and actions use their space's flat float32 encoding (see <see cref="Space"/>),
 /// written into caller-owned spans so that stepping allocates nothing.
 /// </summary>

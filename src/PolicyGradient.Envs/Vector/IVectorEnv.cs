@@ -3,7 +3,7 @@ using PolicyGradient.Environments.Spaces;
 namespace PolicyGradient.Environments.Vector;
 
 /// <summary>
-/// N copies of an environment stepped together with batched, contiguous buffers (shared/DESIGN.md §3).
+/// N copies of an environment stepped together with batched, contiguous buffers (docs/environments-api.md).
 /// Autoreset is same-step (the SB3 convention): when copy i ends, <see cref="Observations"/> holds
 /// the first observation of its next episode and <see cref="FinalObservations"/> holds the last
 /// observation of the episode that ended, for bootstrapping on truncation.

@@ -100,8 +100,7 @@ public sealed class LanguageRunConfig
         var problems = new List<string>();
         if (configFile is not null)
         {
-            if (!File.Exists(configFile)) throw new ConfigurationException([$"--config {configFile}: file not found"]);
-            layers.Add(StripIdentity(ConfigLayer.FromYaml(File.ReadAllText(configFile), $"--config {configFile}"), algo, task, problems));
+            layers.Add(StripIdentity(ConfigLayer.FromYamlFile(configFile, $"--config {configFile}"), algo, task, problems));
         }
         layers.Add(ConfigLayer.FromSetFlags(setFlags));
         if (overrides is not null) layers.Add(overrides);

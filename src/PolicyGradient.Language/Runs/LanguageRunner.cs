@@ -15,7 +15,7 @@ using static TorchSharp.torch;
 namespace PolicyGradient.Language.Runs;
 
 /// <summary>
-/// Language-model runs into a run folder (the classic layout, DESIGN.md §4): config.yaml,
+/// Language-model runs into a run folder (the classic layout, docs/training.md): config.yaml,
 /// progress.csv (one row per step), TensorBoard events, checkpoints/step-N and final (atomic, HF
 /// weights + optimizer + generator states + step), learning-curve.png. <see cref="Resume"/>
 /// continues from the newest complete checkpoint and, with the same seed and one thread, ends with

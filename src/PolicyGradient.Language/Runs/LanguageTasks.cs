@@ -55,6 +55,9 @@ public static class LanguageTasks
             + $" (tasks: {string.Join(", ", ids)})");
     }
 
+    /// <summary>The <c>task.*</c> keyword arguments that task <paramref name="id"/> takes (none for an unknown or plug-in task).</summary>
+    public static IReadOnlyList<string> Arguments(string id) => Kwargs.GetValueOrDefault(id, []);
+
     /// <summary>A new instance of task <paramref name="id"/> built with <paramref name="kwargs"/>.</summary>
     /// <exception cref="ArgumentException">Unknown id, unknown keyword or a value that is not a whole number.</exception>
     public static VerifiableTask Create(string id, IReadOnlyDictionary<string, object>? kwargs = null, TaskRegistry? registry = null)

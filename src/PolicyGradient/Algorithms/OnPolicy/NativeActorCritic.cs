@@ -11,7 +11,7 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 /// reading the weights straight from the flat parameter buffer θ and writing the gradient straight
 /// into the flat gradient buffer, so the libtorch path, checkpoints and the optimizer state see the
 /// same memory. For small networks (64-64) libtorch's per-operation dispatch costs more than the
-/// arithmetic (shared/DESIGN.md §2); here one minibatch is a handful of <see cref="Gemm"/> calls.
+/// arithmetic (docs/benchmarks.md); here one minibatch is a handful of <see cref="Gemm"/> calls.
 /// <para>Per dense layer, with X [B, in], W [out, in], Z = X·Wᵀ + b, H = f(Z):</para>
 /// <para>forward  Z = X·Wᵀ + 1bᵀ;  H = tanh(Z) = 1 − 2/(e^{2Z} + 1) or max(Z, 0);</para>
 /// <para>backward ∂Z = ∂H ⊙ f′ with tanh′ = 1 − H², relu′ = 1[H &gt; 0];  ∂W = ∂Zᵀ·X;  ∂b = Σ_rows ∂Z;  ∂X = ∂Z·W.</para>

@@ -37,12 +37,28 @@ public sealed class ConfigLayer
         var stream = new YamlStream();
         try { stream.Load(new StringReader(yaml)); }
         catch (YamlException e) { throw new ConfigurationException([$"{source}: not valid YAML at line {e.Start.Line}: {e.Message}"]); }
+        // YamlDotNet's scanner throws InvalidOperationException on some malformed input (an unclosed
+        // flow sequence followed by more keys, e.g. "n_steps: [64" then "gamma: 0.9").
+        catch (InvalidOperationException) { throw new ConfigurationException([$"{source}: not valid YAML (an unclosed '[', '{{' or quote?); write lists as [a, b] and maps as {{k: v}} on one line"]); }
         if (stream.Documents.Count == 0) return layer;
         var root = stream.Documents[0].RootNode;
         if (root is YamlScalarNode { Value: null or "" }) return layer;
         if (root is not YamlMappingNode map) throw new ConfigurationException([$"{source}: expected a mapping of key: value lines at the top level"]);
         layer.AddMapping(map, "");
         return layer;
+    }
+
+    /// <summary>Reads a YAML file into a layer (see <see cref="FromYaml"/>).</summary>
+    /// <exception cref="ConfigurationException">The file is missing, a folder, unreadable, not valid YAML or not a mapping.</exception>
+    public static ConfigLayer FromYamlFile(string path, string source)
+    {
+        if (Directory.Exists(path)) throw new ConfigurationException([$"{source}: {path} is a folder, not a YAML file"]);
+        if (!File.Exists(path)) throw new ConfigurationException([$"{source}: file not found"]);
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new ConfigurationException([$"{source}: cannot read {path}: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}"]); }
+        return FromYaml(text, source);
     }
 
     /// <summary>Adds the entries of a mapping node under a dotted prefix.</summary>
@@ -74,6 +90,7 @@ public sealed class ConfigLayer
                 else layer.Set(key, node);
             }
             catch (YamlException e) { problems.Add($"--set {key}: '{text}' is not a valid value ({e.Message})"); }
+            catch (InvalidOperationException) { problems.Add($"--set {key}: '{text}' is not a valid value (an unclosed '[', '{{' or quote?)"); }
         }
         if (problems.Count > 0) throw new ConfigurationException(problems);
         return layer;

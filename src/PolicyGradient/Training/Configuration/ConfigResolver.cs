@@ -29,8 +29,7 @@ public static class ConfigResolver
         var problems = new List<string>();
         if (configFile is not null)
         {
-            if (!File.Exists(configFile)) throw new ConfigurationException([$"--config {configFile}: file not found"]);
-            var file = ConfigLayer.FromYaml(File.ReadAllText(configFile), $"--config {configFile}");
+            var file = ConfigLayer.FromYamlFile(configFile, $"--config {configFile}");
             layers.Add(StripIdentity(file, descriptor.Name, envId, problems));
         }
         layers.Add(ConfigLayer.FromSetFlags(setFlags));
@@ -59,7 +58,7 @@ public static class ConfigResolver
     public static ResolvedConfig FromRunConfig(string configYamlPath, IEnumerable<string>? setFlags = null, ConfigLayer? overrides = null)
     {
         if (!File.Exists(configYamlPath)) throw new ConfigurationException([$"{configYamlPath}: not found (is this a run folder made by pg train?)"]);
-        var layer = ConfigLayer.FromYaml(File.ReadAllText(configYamlPath), configYamlPath);
+        var layer = ConfigLayer.FromYamlFile(configYamlPath, configYamlPath);
         string? algo = null, env = null;
         foreach (var (k, v) in layer.Entries)
         {

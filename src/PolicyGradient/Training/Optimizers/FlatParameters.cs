@@ -9,7 +9,7 @@ namespace PolicyGradient.Training.Optimizers;
 /// its weights as views of <see cref="Data"/> (<see cref="Views"/>: one split, one view per tensor),
 /// so backward writes every gradient into <see cref="Grad"/>, and the optimizer and the global
 /// gradient-norm clip act on two tensors with a handful of fused ops instead of looping over
-/// parameters (the per-operation overhead of small networks is where the time goes; shared/DESIGN.md §2).
+/// parameters (the per-operation overhead of small networks is where the time goes; docs/benchmarks.md).
 /// </summary>
 public sealed class FlatParameters : IDisposable
 {

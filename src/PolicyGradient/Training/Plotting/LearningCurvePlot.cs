@@ -49,8 +49,9 @@ public static class LearningCurvePlot
         catch (Exception) { }   // a missing native library is reported when the real plot is drawn
     }
 
-    /// <summary>Draws the curves of <paramref name="runs"/> (label, run folder) into a PNG at <paramref name="outPath"/>.</summary>
-    /// <exception cref="ArgumentException">No run has any finished episode to plot.</exception>
+    /// <summary>Draws the curves of <paramref name="runs"/> (label, run folder) into <paramref name="outPath"/>: PNG, JPEG or SVG by its extension.</summary>
+    /// <exception cref="ArgumentException">No run has any finished episode to plot, or the extension is not .png, .jpg/.jpeg or .svg.</exception>
+    /// <exception cref="IOException">The file cannot be written (the message names it).</exception>
     public static void Save(IReadOnlyList<(string Label, string RunDir)> runs, string outPath, int width = 900, int height = 540)
     {
         var plot = new ScottPlot.Plot();
@@ -81,13 +82,27 @@ public static class LearningCurvePlot
         plot.YLabel("episode return");
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         string full = Path.GetFullPath(outPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.png");
+        string ext = Path.GetExtension(full).ToLowerInvariant();
+        if (ext is not (".png" or ".jpg" or ".jpeg" or ".svg"))
+            throw new ArgumentException($"{outPath}: unsupported image type '{ext}'; use a .png, .jpg or .svg file name");
+        string folder = Path.GetDirectoryName(full)!;
+        string tmp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{ext}");
         try
         {
-            plot.SavePng(tmp, width, height);
+            Directory.CreateDirectory(folder);
+            switch (ext)
+            {
+                case ".svg": plot.SaveSvg(tmp, width, height); break;
+                case ".jpg" or ".jpeg": plot.SaveJpeg(tmp, width, height); break;
+                default: plot.SavePng(tmp, width, height); break;
+            }
             File.Move(tmp, full, overwrite: true);
         }
-        finally { if (File.Exists(tmp)) File.Delete(tmp); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The message names the hidden temporary file; name the file the caller asked for.
+            throw new IOException($"cannot write {full}: {(e is UnauthorizedAccessException ? "permission denied" : "the folder cannot hold files or does not exist")}", e);
+        }
+        finally { try { if (File.Exists(tmp)) File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { } }
     }
 }
