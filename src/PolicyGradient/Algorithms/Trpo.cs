@@ -108,7 +108,7 @@ public sealed class Trpo : IAlgorithm, ISavableAlgorithm
         var fisherVectorProduct = NaturalGradient.FisherVectorProduct(meanKl, theta, Options.CgDamping);
         var direction = NaturalGradient.ConjugateGradient(fisherVectorProduct, gradient, Options.CgMaxSteps);
         // Largest step along s with the quadratic KL model at the bound: ½β²sᵀFs = δ.
-        double sFs = direction.dot(fisherVectorProduct(direction)).item<float>();
+        double sFs = NaturalGradient.Dot(direction, fisherVectorProduct(direction)).item<float>();
         double maxStep = sFs > 0 ? Math.Sqrt(2 * Options.TargetKl / sFs) : 0;
 
         // Backtracking line search on the true surrogate and KL.

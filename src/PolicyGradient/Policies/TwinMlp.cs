@@ -58,7 +58,7 @@ internal sealed class TwinMlp : nn.Module<Tensor, (Tensor First, Tensor Second)>
         for (int part = 0; part < 2; part++)
         {
             var block = torch.empty(h0, input.weight!.shape[1]);
-            nn.init.orthogonal_(block, gain);
+            Initialization.OrthogonalFill(block, gain);
             input.weight!.narrow(0, part * h0, h0).copy_(block);
         }
         nn.init.zeros_(input.bias!);
@@ -67,7 +67,7 @@ internal sealed class TwinMlp : nn.Module<Tensor, (Tensor First, Tensor Second)>
             for (int part = 0; part < 2; part++)
             {
                 var block = torch.empty(weights[k].shape[1], weights[k].shape[2]);
-                nn.init.orthogonal_(block, gain);
+                Initialization.OrthogonalFill(block, gain);
                 weights[k][part].copy_(block);
             }
             biases[k].zero_();
