@@ -5,18 +5,7 @@ namespace PolicyGradient.Tests.Build;
 /// <summary>The build step that makes TorchSharp's native library load on pre-GCC-13 libstdc++ hosts.</summary>
 public class ElfVersionNeedPatcherTests
 {
-    /// <summary>The pristine libLibTorchSharp.so in the NuGet package cache (never modified by the build).</summary>
-    static string PackagedLibrary()
-    {
-        string root = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                      ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string dir = Path.Combine(root, "torchsharp");
-        string? so = Directory.Exists(dir)
-            ? Directory.GetFiles(dir, "libLibTorchSharp.so", SearchOption.AllDirectories).FirstOrDefault(p => p.Contains("0.107.0"))
-            : null;
-        Assert.True(so != null, $"TorchSharp 0.107.0's libLibTorchSharp.so not found under {dir}");
-        return so!;
-    }
+    static string PackagedLibrary() => PackagedLibTorchSharp.Find();
 
     [Fact]
     public void ElfHash_matches_known_values()

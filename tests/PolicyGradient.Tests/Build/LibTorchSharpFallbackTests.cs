@@ -5,17 +5,7 @@ namespace PolicyGradient.Tests.Build;
 /// <summary>The run-time layer of the libLibTorchSharp.so fix: its decision and the per-user patched copy.</summary>
 public class LibTorchSharpFallbackTests
 {
-    static string PackagedLibrary()
-    {
-        string root = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                      ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string dir = Path.Combine(root, "torchsharp");
-        string? so = Directory.Exists(dir)
-            ? Directory.GetFiles(dir, "libLibTorchSharp.so", SearchOption.AllDirectories).FirstOrDefault(p => p.Contains("0.107.0"))
-            : null;
-        Assert.True(so != null, $"TorchSharp 0.107.0's libLibTorchSharp.so not found under {dir}");
-        return so!;
-    }
+    static string PackagedLibrary() => PackagedLibTorchSharp.Find();
 
     [Theory]
     [InlineData(null, null, "NoHostLibStdCxx")]

@@ -12,19 +12,7 @@ public class RunCommandsTests
 {
     static RunCommandsTests() => TestRuns.EnsureRegistered();
 
-    static (int Code, string Out, string Err) Pg(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o); Console.SetError(e);
-        try
-        {
-            var entry = typeof(PolicyGradient.Cli.CliErrors).Assembly.EntryPoint!;
-            int code = (int)entry.Invoke(null, [args])!;
-            return (code, o.ToString(), e.ToString());
-        }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    static (int Code, string Out, string Err) Pg(params string[] args) => PgInProcess.Run(args);
 
     static string Train(string dir, params string[] extra)
     {

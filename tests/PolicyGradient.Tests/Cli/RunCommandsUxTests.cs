@@ -11,19 +11,7 @@ public class RunCommandsUxTests
 {
     static RunCommandsUxTests() => TestRuns.EnsureRegistered();
 
-    static (int Code, string Out, string Err) Pg(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o); Console.SetError(e);
-        try
-        {
-            var entry = typeof(PolicyGradient.Cli.CliErrors).Assembly.EntryPoint!;
-            int code = (int)entry.Invoke(null, [args])!;
-            return (code, o.ToString(), e.ToString());
-        }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    static (int Code, string Out, string Err) Pg(params string[] args) => PgInProcess.Run(args);
 
     static readonly string[] TinySft =
         ["--steps", "2", "--set", "batch_size=4", "--set", "model.layers=1", "--set", "model.width=16", "--set", "model.heads=2",
