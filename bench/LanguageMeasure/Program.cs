@@ -24,6 +24,7 @@ using PolicyGradient.Language.Serialization;
 using PolicyGradient.Language.Tasks;
 using PolicyGradient.Language.Tokenizers;
 using PolicyGradient.Language.Training;
+using PolicyGradient.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using PolicyGradient.Algorithms;
 using PolicyGradient.Training;
+using PolicyGradient.Core;
 using TorchSharp;
 
 static class DebugDeterminism

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PolicyGradient.Algorithms;
 using PolicyGradient.Training;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 using TorchSharp;
 
 /// <summary>

@@ -3,7 +3,7 @@ using PolicyGradient.Algorithms.OnPolicy;
 using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Objectives;
 using PolicyGradient.Policies;
-using PolicyGradient.Training.Optimizers;
+using PolicyGradient.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -3,6 +3,7 @@ using PolicyGradient.Algorithms;
 using PolicyGradient.Environments;
 using PolicyGradient.Training;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 using TorchSharp;
 
 // PPO CartPole-v1 with the rl-baselines3-zoo preset: 8 envs, n_steps 32, batch 256, 20 epochs,

@@ -2,6 +2,7 @@ using System.Globalization;
 using PolicyGradient.Algorithms;
 using PolicyGradient.Training;
 using Spectre.Console;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Cli.Commands;
 

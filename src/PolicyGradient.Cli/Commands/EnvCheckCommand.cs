@@ -4,6 +4,7 @@ using PolicyGradient.Environments.Checking;
 using Spectre.Console;
 using PolicyGradient.Cli.Options;
 using Spectre.Console.Cli;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Cli.Commands;
 

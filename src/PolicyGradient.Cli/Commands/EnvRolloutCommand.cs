@@ -6,6 +6,7 @@ using PolicyGradient.Environments.Spaces;
 using Spectre.Console;
 using PolicyGradient.Cli.Options;
 using Spectre.Console.Cli;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Cli.Commands;
 

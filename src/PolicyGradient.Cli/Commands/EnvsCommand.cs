@@ -2,6 +2,7 @@ using System.ComponentModel;
 using PolicyGradient.Environments;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Cli.Commands;
 

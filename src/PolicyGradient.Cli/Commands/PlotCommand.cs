@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using PolicyGradient.Training.Plotting;
 using Spectre.Console.Cli;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using PolicyGradient.Language.Model;
 using PolicyGradient.Language.Serialization;
 using PolicyGradient.Training.Checkpoints;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Language.Runs;
 

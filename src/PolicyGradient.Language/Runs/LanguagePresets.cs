@@ -1,5 +1,6 @@
 using PolicyGradient.Training.Configuration;
 using YamlDotNet.RepresentationModel;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Language.Runs;
 

@@ -1,6 +1,7 @@
 using PolicyGradient.Language.Model;
 using PolicyGradient.Language.Tokenizers;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Language.Runs;
 

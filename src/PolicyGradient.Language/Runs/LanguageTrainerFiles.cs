@@ -4,6 +4,7 @@ using PolicyGradient.Language.Tasks;
 using PolicyGradient.Language.Tokenizers;
 using PolicyGradient.Serialization;
 using PolicyGradient.Training.Checkpoints;
+using PolicyGradient.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

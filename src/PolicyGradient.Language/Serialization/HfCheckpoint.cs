@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PolicyGradient.Language.Model;
 using PolicyGradient.Serialization;
+using PolicyGradient.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

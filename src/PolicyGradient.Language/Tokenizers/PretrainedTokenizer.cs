@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Language.Tokenizers;
 

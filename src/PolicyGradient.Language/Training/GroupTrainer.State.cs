@@ -2,6 +2,7 @@ using PolicyGradient.Language.Model;
 using PolicyGradient.Language.Tasks;
 using PolicyGradient.Language.Tokenizers;
 using PolicyGradient.Serialization;
+using PolicyGradient.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

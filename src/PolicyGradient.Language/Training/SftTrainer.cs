@@ -4,6 +4,7 @@ using PolicyGradient.Language.Generation;
 using PolicyGradient.Language.Model;
 using PolicyGradient.Language.Tasks;
 using PolicyGradient.Language.Tokenizers;
+using PolicyGradient.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -4,9 +4,8 @@ using PolicyGradient.Environments.Vector;
 using PolicyGradient.Estimators;
 using PolicyGradient.Objectives;
 using PolicyGradient.Policies;
-using PolicyGradient.Training;
-using PolicyGradient.Training.Configuration;
-using PolicyGradient.Training.Optimizers;
+using PolicyGradient.Optimizers;
+using PolicyGradient.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -120,12 +119,7 @@ public sealed class A2c : IAlgorithm, ISavableAlgorithm
     /// <inheritdoc />
     public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
 
-    /// <summary>Saves the trained A2C with everything <see cref="Load"/> needs (options, env id, seed, normalization statistics, optimizer state) into the folder <paramref name="path"/>; see <see cref="Algorithm.Save"/>.</summary>
-    /// <returns>The checkpoint folder written.</returns>
-    public string Save(string path) => Algorithm.Save(this, path);
 
-    /// <summary>Loads a A2c saved with <see cref="Save"/>, a run folder or a checkpoint folder of a a2c run; see <see cref="Algorithm.Load{TAlgorithm}"/>.</summary>
-    public static A2c Load(string path, Device? device = null) => Algorithm.Load<A2c>(path, device);
 
     OnPolicyCore ISavableAlgorithm.Core => _core;
     object ISavableAlgorithm.OptionsRecord => Options;

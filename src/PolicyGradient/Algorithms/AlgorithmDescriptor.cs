@@ -1,3 +1,5 @@
+using PolicyGradient.Core;
+
 namespace PolicyGradient.Algorithms;
 
 /// <summary>A registered algorithm: its CLI name, its options record type and how to build it.</summary>

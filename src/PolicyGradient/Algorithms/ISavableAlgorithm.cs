@@ -1,8 +1,9 @@
 using PolicyGradient.Algorithms.OnPolicy;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Algorithms;
 
-/// <summary>What <see cref="Algorithm.Save"/> reads from the library's on-policy algorithms: their shared core (env id, seed, spaces) and options record.</summary>
+/// <summary>What <c>Algorithm.Save</c> (run layer) reads from the library's on-policy algorithms: their shared core (env id, seed, spaces) and options record.</summary>
 internal interface ISavableAlgorithm : IAlgorithm
 {
     /// <summary>The shared on-policy core.</summary>

@@ -1,5 +1,5 @@
 using PolicyGradient.Policies;
-using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Algorithms;
 

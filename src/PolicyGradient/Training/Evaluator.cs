@@ -1,5 +1,6 @@
 using PolicyGradient.Algorithms;
 using PolicyGradient.Environments;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Training;
 

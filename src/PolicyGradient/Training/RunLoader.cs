@@ -2,6 +2,7 @@ using PolicyGradient.Algorithms;
 using PolicyGradient.Environments;
 using PolicyGradient.Training.Checkpoints;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 using static TorchSharp.torch;
 
 namespace PolicyGradient.Training;

@@ -6,6 +6,7 @@ using PolicyGradient.Training.Callbacks;
 using PolicyGradient.Training.Checkpoints;
 using PolicyGradient.Training.Configuration;
 using PolicyGradient.Training.Plotting;
+using PolicyGradient.Core;
 using TorchSharp;
 
 namespace PolicyGradient.Training;

@@ -1,3 +1,4 @@
+using PolicyGradient.Core;
 using static TorchSharp.torch;
 
 namespace PolicyGradient.Training;

@@ -1,5 +1,6 @@
 using PolicyGradient.Algorithms;
 using PolicyGradient.Environments.Spaces;
+using PolicyGradient.Core;
 using static PolicyGradient.Tests.Algorithms.AlgorithmTestHelpers;
 
 namespace PolicyGradient.Tests.Algorithms;

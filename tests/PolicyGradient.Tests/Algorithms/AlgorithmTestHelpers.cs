@@ -1,6 +1,7 @@
 using PolicyGradient.Algorithms;
 using PolicyGradient.Environments;
 using PolicyGradient.Training;
+using PolicyGradient.Core;
 using TorchSharp;
 
 namespace PolicyGradient.Tests.Algorithms;

@@ -1,4 +1,5 @@
 using PolicyGradient.Algorithms;
+using PolicyGradient.Core;
 using static PolicyGradient.Tests.Algorithms.AlgorithmTestHelpers;
 
 namespace PolicyGradient.Tests.Algorithms;

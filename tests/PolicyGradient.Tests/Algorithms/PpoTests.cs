@@ -1,5 +1,6 @@
 using PolicyGradient.Algorithms;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 using static PolicyGradient.Tests.Algorithms.AlgorithmTestHelpers;
 
 namespace PolicyGradient.Tests.Algorithms;

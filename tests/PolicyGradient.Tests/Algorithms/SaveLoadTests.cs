@@ -5,6 +5,7 @@ using PolicyGradient.Training;
 using PolicyGradient.Training.Checkpoints;
 using PolicyGradient.Training.Configuration;
 using PolicyGradient.Tests.Training;
+using PolicyGradient.Core;
 using static PolicyGradient.Tests.Algorithms.AlgorithmTestHelpers;
 using static TorchSharp.torch;
 

@@ -6,6 +6,7 @@ using PolicyGradient.Language.Serialization;
 using PolicyGradient.Language.Tokenizers;
 using PolicyGradient.Language.Training;
 using PolicyGradient.Tests.Training;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Tests.Cli;
 

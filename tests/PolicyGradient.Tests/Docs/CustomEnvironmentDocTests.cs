@@ -3,6 +3,7 @@ using PolicyGradient.Algorithms;
 using PolicyGradient.Environments;
 using PolicyGradient.Environments.Checking;
 using PolicyGradient.Tests.Training;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Tests.Docs;
 

@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using PolicyGradient.Training.Checkpoints;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Tests.Training;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using PolicyGradient.Algorithms;
 using PolicyGradient.Training.Checkpoints;
+using PolicyGradient.Training;
 using static TorchSharp.torch;
 
 namespace PolicyGradient.Tests.Training;

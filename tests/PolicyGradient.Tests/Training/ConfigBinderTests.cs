@@ -1,4 +1,5 @@
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Tests.Training;
 

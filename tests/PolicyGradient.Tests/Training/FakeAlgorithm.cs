@@ -4,6 +4,7 @@ using PolicyGradient.Algorithms;
 using PolicyGradient.Environments;
 using PolicyGradient.Training;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

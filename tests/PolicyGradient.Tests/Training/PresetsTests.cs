@@ -1,5 +1,6 @@
 using PolicyGradient.Algorithms;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Tests.Training;
 

@@ -1,5 +1,6 @@
 using PolicyGradient.Training;
 using PolicyGradient.Training.Callbacks;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Tests.Training;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using PolicyGradient.Algorithms;
 using PolicyGradient.Training;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Tests.Training;
 

@@ -3,6 +3,7 @@ using PolicyGradient.Algorithms;
 using PolicyGradient.Training;
 using PolicyGradient.Training.Checkpoints;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Tests.Training;
 

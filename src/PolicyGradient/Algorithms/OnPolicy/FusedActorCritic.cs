@@ -1,6 +1,6 @@
 using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Policies;
-using PolicyGradient.Training.Optimizers;
+using PolicyGradient.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 

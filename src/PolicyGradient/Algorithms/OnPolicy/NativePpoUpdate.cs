@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PolicyGradient.Buffers;
-using PolicyGradient.Training.Optimizers;
+using PolicyGradient.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using PolicyGradient.Training;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Algorithms.OnPolicy;
 

@@ -6,7 +6,7 @@ using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Environments.Wrappers;
 using PolicyGradient.Policies;
-using PolicyGradient.Training;
+using PolicyGradient.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PolicyGradient.Algorithms;
 using PolicyGradient.Training.Checkpoints;
+using PolicyGradient.Core;
 using static TorchSharp.torch;
 
 namespace PolicyGradient.Training.Callbacks;

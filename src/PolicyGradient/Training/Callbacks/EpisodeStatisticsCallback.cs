@@ -1,5 +1,6 @@
 using System.Globalization;
 using PolicyGradient.Algorithms;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Training.Callbacks;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PolicyGradient.Algorithms;
 using PolicyGradient.Environments;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Training.Callbacks;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using PolicyGradient.Algorithms;
 using PolicyGradient.Serialization;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Training.Callbacks;
 

@@ -1,4 +1,5 @@
 using PolicyGradient.Algorithms;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Training.Callbacks;
 

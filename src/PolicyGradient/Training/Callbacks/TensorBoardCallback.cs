@@ -1,4 +1,5 @@
 using PolicyGradient.Algorithms;
+using PolicyGradient.Core;
 using TorchSharp;
 
 namespace PolicyGradient.Training.Callbacks;

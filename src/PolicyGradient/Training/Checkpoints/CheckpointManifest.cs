@@ -1,3 +1,5 @@
+using PolicyGradient.Core;
+
 namespace PolicyGradient.Training.Checkpoints;
 
 /// <summary>The contents of a checkpoint's manifest.json.</summary>

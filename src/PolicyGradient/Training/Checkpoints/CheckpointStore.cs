@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using PolicyGradient.Serialization;
+using PolicyGradient.Core;
 using static TorchSharp.torch;
 
 namespace PolicyGradient.Training.Checkpoints;

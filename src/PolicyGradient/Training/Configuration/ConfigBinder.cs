@@ -1,6 +1,7 @@
 using System.Reflection;
 using PolicyGradient.Environments;
 using YamlDotNet.RepresentationModel;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Training.Configuration;
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Training.Configuration;
 

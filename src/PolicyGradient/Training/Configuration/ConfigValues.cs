@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using YamlDotNet.RepresentationModel;
+using PolicyGradient.Core;
 
 namespace PolicyGradient.Training.Configuration;
 

@@ -1,3 +1,5 @@
+using PolicyGradient.Core;
+
 namespace PolicyGradient.Training.Configuration;
 
 /// <summary>

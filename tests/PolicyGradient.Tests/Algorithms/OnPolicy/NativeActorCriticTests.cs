@@ -4,7 +4,7 @@ using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Estimators;
 using PolicyGradient.Objectives;
 using PolicyGradient.Policies;
-using PolicyGradient.Training.Optimizers;
+using PolicyGradient.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using PolicyGradient.Environments.Wrappers;
+using PolicyGradient.Training;
 
 namespace PolicyGradient.Tests.EnvTests.Wrappers;
 

@@ -2,6 +2,7 @@ using PolicyGradient.Language.Runs;
 using PolicyGradient.Language.Serialization;
 using PolicyGradient.Tests.Training;
 using PolicyGradient.Training.Checkpoints;
+using PolicyGradient.Training;
 using TorchSharp;
 
 namespace PolicyGradient.Tests.Language.Runs;

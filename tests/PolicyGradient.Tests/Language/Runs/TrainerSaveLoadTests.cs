@@ -6,6 +6,7 @@ using PolicyGradient.Language.Tokenizers;
 using PolicyGradient.Language.Training;
 using PolicyGradient.Tests.Training;
 using PolicyGradient.Training.Checkpoints;
+using PolicyGradient.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

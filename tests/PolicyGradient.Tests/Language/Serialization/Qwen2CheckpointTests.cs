@@ -3,6 +3,7 @@ using PolicyGradient.Language.Generation;
 using PolicyGradient.Language.Model;
 using PolicyGradient.Language.Serialization;
 using PolicyGradient.Serialization;
+using PolicyGradient.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
-using PolicyGradient.Training;
 
-namespace PolicyGradient.Algorithms;
+namespace PolicyGradient.Core;
 
 /// <summary>
 /// A training algorithm bound to its environment(s), policy and optimizer. <see cref="Learn"/>

@@ -1,14 +1,17 @@
 using System.Globalization;
+using PolicyGradient.Algorithms;
 using PolicyGradient.Serialization;
-using PolicyGradient.Training;
 using PolicyGradient.Training.Checkpoints;
 using PolicyGradient.Training.Configuration;
+using PolicyGradient.Core;
 using static TorchSharp.torch;
 
-namespace PolicyGradient.Algorithms;
+namespace PolicyGradient.Training;
 
 /// <summary>
-/// Saving and loading trained algorithms (what <c>ppo.Save(path)</c> and <c>Ppo.Load(path)</c> call).
+/// Saving and loading trained algorithms: <c>ppo.Save(path)</c> (an extension method) and <c>Ppo.Load(path)</c>
+/// (see <see cref="AlgorithmLoadExtensions"/>) with <c>using PolicyGradient.Training;</c>. They live in the run
+/// layer because a saved model is a run folder; the algorithms themselves know nothing of files.
 /// A saved model is a small run folder — <c>config.yaml</c> (algorithm, env id, seed, env kwargs and
 /// every option) and <c>checkpoints/final/</c> (the run layer's checkpoint: weights, optimizer state,
 /// normalization statistics, generator and env states; safetensors + SHA-256 manifest, written
@@ -25,7 +28,7 @@ public static class Algorithm
     /// <exception cref="NotSupportedException">An algorithm that is not one of the library's, or one built on a vector env you made (no registered env id to rebuild it from).</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is a file, or a folder holding something other than a saved model.</exception>
     /// <exception cref="IOException">The folder cannot be written (the message names it).</exception>
-    public static string Save(IAlgorithm algorithm, string path)
+    public static string Save(this IAlgorithm algorithm, string path)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -94,5 +97,19 @@ public static class Algorithm
             catch (CheckpointException) { }
         }
         return RunLoader.Load(full, device ?? CPU).Algorithm;
+    }
+}
+
+/// <summary>
+/// <c>Ppo.Load(path)</c>, <c>A2c.Load(path)</c>, ... for every algorithm class: loads a model saved with
+/// <c>Save</c>, a run folder or a checkpoint folder as that class (see <see cref="Algorithm.Load{TAlgorithm}"/>).
+/// </summary>
+public static class AlgorithmLoadExtensions
+{
+    extension<TAlgorithm>(TAlgorithm) where TAlgorithm : class, IAlgorithm
+    {
+        /// <summary>Loads a saved model, run folder or checkpoint folder holding this algorithm; see <see cref="Algorithm.Load{TAlgorithm}"/>.</summary>
+        /// <exception cref="CheckpointException">The folder holds another algorithm, or is corrupt, incomplete or from a newer format.</exception>
+        public static TAlgorithm Load(string path, Device? device = null) => Algorithm.Load<TAlgorithm>(path, device);
     }
 }

@@ -1,8 +1,8 @@
-using PolicyGradient.Training.Optimizers;
+using PolicyGradient.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace PolicyGradient.Tests.Training.Optimizers;
+namespace PolicyGradient.Tests.Optimizers;
 
 public class FlatOptimizerTests
 {

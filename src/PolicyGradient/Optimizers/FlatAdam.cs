@@ -1,7 +1,8 @@
+using PolicyGradient.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace PolicyGradient.Training.Optimizers;
+namespace PolicyGradient.Optimizers;
 
 /// <summary>
 /// Adam (Kingma and Ba 2015) over a <see cref="FlatParameters"/> buffer, in the form PyTorch uses:

@@ -1,7 +1,8 @@
+using PolicyGradient.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace PolicyGradient.Training.Optimizers;
+namespace PolicyGradient.Optimizers;
 
 /// <summary>
 /// RMSprop (Tieleman and Hinton 2012) over a <see cref="FlatParameters"/> buffer, in PyTorch's

@@ -1,4 +1,4 @@
-namespace PolicyGradient.Training.Configuration;
+namespace PolicyGradient.Core;
 
 /// <summary>
 /// Declares the valid range of a numeric option (or of a <see cref="Schedule"/>'s initial value);

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace PolicyGradient.Training.Optimizers;
+namespace PolicyGradient.Optimizers;
 
 /// <summary>
 /// Every trainable tensor of a model packed into ONE contiguous float tensor <see cref="Data"/>

@@ -1,4 +1,4 @@
-namespace PolicyGradient.Training;
+namespace PolicyGradient.Core;
 
 /// <summary>
 /// What one update reports: counters plus named scalars. Standard keys (use them so progress.csv,

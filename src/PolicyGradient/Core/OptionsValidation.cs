@@ -1,4 +1,4 @@
-namespace PolicyGradient.Training.Configuration;
+namespace PolicyGradient.Core;
 
 /// <summary>Checks options records built in code (the config binder checks those built from YAML/--set).</summary>
 public static class OptionsValidation

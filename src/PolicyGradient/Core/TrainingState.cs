@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace PolicyGradient.Training;
+namespace PolicyGradient.Core;
 
 /// <summary>
 /// A snapshot of an algorithm for checkpoints: named tensors (weights "policy.*", optimizer state

@@ -1,4 +1,4 @@
-namespace PolicyGradient.Training.Configuration;
+namespace PolicyGradient.Core;
 
 /// <summary>Options with rules that span several fields (e.g. batch size ≤ n_steps × n_envs).</summary>
 public interface IValidatableOptions

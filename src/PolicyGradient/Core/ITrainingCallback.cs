@@ -1,6 +1,5 @@
-using PolicyGradient.Algorithms;
 
-namespace PolicyGradient.Training;
+namespace PolicyGradient.Core;
 
 /// <summary>
 /// Hooks into an algorithm's loop (SB3's callbacks). Every method has a default that does nothing;

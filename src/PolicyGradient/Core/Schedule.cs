@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PolicyGradient.Training.Configuration;
+namespace PolicyGradient.Core;
 
 /// <summary>
 /// A hyperparameter that may change over training: constant, or linear from its initial value to
