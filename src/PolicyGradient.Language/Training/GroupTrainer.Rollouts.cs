@@ -45,7 +45,7 @@ public sealed partial class GroupTrainer
                 if (float.IsNaN(scores[i])) invalid++; else allScores.Add(scores[i]);
                 if (_task.Verify(texts[i], samples[i]) == 1f) correct++;
             }
-            float[]? baselines = IsRemax ? GreedyBaselines(prompts, device) : null;
+            float[]? baselines = _estimator.NeedsGreedyBaseline ? GreedyBaselines(prompts, device) : null;
 
             var rows = new List<long>();
             for (int g = 0; g < n; g++)
@@ -88,13 +88,11 @@ public sealed partial class GroupTrainer
         return new RolloutBatch(sampleArray, promptTokens, promptTokensMask,
             torch.cat(keptTensors.Select(t => t.Tokens).ToArray(), 0), torch.cat(keptTensors.Select(t => t.Mask).ToArray(), 0),
             torch.cat(keptTensors.Select(t => t.LogProbs).ToArray(), 0), keptScores.ToArray(),
-            IsRemax ? keptBaselines.ToArray() : null, stats);
+            _estimator.NeedsGreedyBaseline ? keptBaselines.ToArray() : null, stats);
     }
 
     /// <summary>Most tokens generated per response: the expected length plus the overlong buffer.</summary>
     int GenerationLimit => (_options.MaxNewTokens ?? _task.MaxCompletionLength + 1) + _options.OverlongBufferLength;
-
-    bool IsRemax => _options.EstimatorKey == "remax";
 
     /// <summary>The reward of one response (NaN when the reward throws) plus DAPO's overlong penalty.</summary>
     float Score(TaskSample sample, string text, int length)
@@ -104,7 +102,7 @@ public sealed partial class GroupTrainer
         return (float)(r.Score + OverlongRewardShaping.Penalty(length, GenerationLimit, _options.OverlongBufferLength, _options.OverlongPenaltyFactor));
     }
 
-    /// <summary>ReMax's baseline: the reward of the greedy response to each prompt (Li et al. 2023).</summary>
+    /// <summary>The greedy baseline (ReMax, Li et al. 2023): the reward of the greedy response to each prompt.</summary>
     float[] GreedyBaselines(TaskSample[] prompts, Device device)
     {
         using var scope = torch.NewDisposeScope();

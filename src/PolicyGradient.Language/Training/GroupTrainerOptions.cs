@@ -18,11 +18,12 @@ public sealed record GroupTrainerOptions
     public int GroupSize { get; init; } = 8;
     /// <summary>AdamW learning rate.</summary>
     public double LearningRate { get; init; } = 1e-4;
-    /// <summary>Advantage estimator name in <see cref="AdvantageEstimatorRegistry"/> (grpo, drgrpo, rloo, remax,
-    /// reinforce_plus_plus, ...), or "gae": token-level GAE with a critic (PPO for LMs).</summary>
+    /// <summary>Advantage estimator name in <see cref="AdvantageEstimatorRegistry.Shared"/> (grpo, drgrpo, rloo, remax,
+    /// reinforce_plus_plus, ..., gae: token-level GAE with a critic, PPO for LMs), or one registered there.</summary>
     public string Estimator { get; init; } = "grpo";
-    /// <summary>Policy loss.</summary>
-    public PolicyLossKind Loss { get; init; } = PolicyLossKind.PpoClip;
+    /// <summary>Policy loss name in <see cref="PolicyLossRegistry.Shared"/>: ppo_clip (with dual clip), gspo, cispo, gmpo,
+    /// clip_cov, kl_cov, reinforce, or one registered there. Names compare loosely ("ppoclip" = "ppo_clip").</summary>
+    public string Loss { get; init; } = "ppo_clip";
     /// <summary>Lower clip range ε_low.</summary>
     public double ClipLow { get; init; } = 0.2;
     /// <summary>Upper clip range ε_high (DAPO's clip-higher uses 0.28).</summary>
@@ -105,15 +106,19 @@ public sealed record GroupTrainerOptions
     /// response, so any accuracy gain must come from the reward signal, not from the training loop itself.</summary>
     public bool RandomRewardControl { get; init; }
 
-    /// <summary>Whether <see cref="Estimator"/> is token-level GAE with a critic.</summary>
-    internal bool UsesCritic => EstimatorKey == "gae";
+    /// <summary>Throws <see cref="ArgumentException"/> naming the bad option; estimator and loss names are
+    /// looked up in <see cref="AdvantageEstimatorRegistry.Shared"/> and <see cref="PolicyLossRegistry.Shared"/>.</summary>
+    public void Validate() => Validate(AdvantageEstimatorRegistry.Shared, PolicyLossRegistry.Shared);
 
-    /// <summary><see cref="Estimator"/> as the registry compares names: lower case without '-', '_', '.' or spaces.</summary>
-    internal string EstimatorKey => new(Estimator.Trim().ToLowerInvariant().Where(c => c is not ('-' or '_' or '.' or ' ')).ToArray());
-
-    /// <summary>Throws <see cref="ArgumentException"/> naming the bad option.</summary>
-    public void Validate()
+    /// <summary>Throws <see cref="ArgumentException"/> naming the bad option; names are looked up in the given registries.</summary>
+    public void Validate(AdvantageEstimatorRegistry estimators, PolicyLossRegistry losses)
     {
+        ArgumentNullException.ThrowIfNull(estimators);
+        ArgumentNullException.ThrowIfNull(losses);
+        try { estimators.Find(Estimator ?? ""); }
+        catch (ArgumentException e) { throw new ArgumentException($"Estimator: {e.Message}"); }
+        try { losses.Find(Loss ?? ""); }
+        catch (ArgumentException e) { throw new ArgumentException($"Loss: {e.Message}"); }
         if (RandomRewardControl && Reward is not null) throw new ArgumentException("RandomRewardControl replaces the reward: do not set Reward as well");
         if (StopStrings.Any(string.IsNullOrEmpty)) throw new ArgumentException("StopStrings must not contain empty strings");
         if (Steps < 1 || PromptsPerStep < 1 || GroupSize < 1 || Epochs < 1)

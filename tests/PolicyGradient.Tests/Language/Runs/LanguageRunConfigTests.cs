@@ -28,7 +28,7 @@ public class LanguageRunConfigTests
         var dapo = (GroupTrainerOptions)LanguageRunConfig.Resolve("dapo", "Addition-v0", null, []).Options;
         Assert.Equal((0.2, 0.28), (dapo.ClipLow, dapo.ClipHigh));
         var gspo = (GroupTrainerOptions)LanguageRunConfig.Resolve("gspo", "Addition-v0", null, []).Options;
-        Assert.Equal((PolicyLossKind.Gspo, LossAggregationMode.SeqMeanTokenMean), (gspo.Loss, gspo.Aggregation));
+        Assert.Equal(("gspo", LossAggregationMode.SeqMeanTokenMean), (gspo.Loss, gspo.Aggregation));
         var rloo = (GroupTrainerOptions)LanguageRunConfig.Resolve("rloo", "Addition-v0", null, []).Options;
         Assert.Equal("rloo", rloo.Estimator);
         var overridden = (GroupTrainerOptions)LanguageRunConfig.Resolve("grpo", "Addition-v0", null, ["estimator=rloo", "aggregation=seq_mean_token_sum_norm"]).Options;
@@ -51,7 +51,7 @@ public class LanguageRunConfigTests
             var rl = (GroupTrainerOptions)LanguageRunConfig.Resolve(algo, "Addition-v0", null, []).Options;
             Assert.Equal((250, 64, 8, 2e-4), (rl.Steps, rl.PromptsPerStep, rl.GroupSize, rl.LearningRate));
         }
-        Assert.Equal(PolicyLossKind.Gspo, ((GroupTrainerOptions)LanguageRunConfig.Resolve("gspo", "Addition-v0", null, []).Options).Loss);
+        Assert.Equal("gspo", ((GroupTrainerOptions)LanguageRunConfig.Resolve("gspo", "Addition-v0", null, []).Options).Loss);
         var countdown = (GroupTrainerOptions)LanguageRunConfig.Resolve("rloo", "Countdown-v0", null, []).Options;
         Assert.Equal((100, 32, 1e-4), (countdown.Steps, countdown.PromptsPerStep, countdown.LearningRate));
         foreach (string algo in LanguageAlgorithms.Names.Prepend("sft"))

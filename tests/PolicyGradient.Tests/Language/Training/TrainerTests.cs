@@ -61,10 +61,13 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData("drgrpo", PolicyLossKind.Gspo)]
-    [InlineData("rloo", PolicyLossKind.Cispo)]
-    [InlineData("reinforce_plus_plus", PolicyLossKind.Reinforce)]
-    public void Estimator_and_loss_combinations_run_and_report(string estimator, PolicyLossKind loss)
+    [InlineData("drgrpo", "gspo")]
+    [InlineData("rloo", "cispo")]
+    [InlineData("reinforce_plus_plus", "reinforce")]
+    [InlineData("grpo", "gmpo")]
+    [InlineData("opo", "clip_cov")]
+    [InlineData("bnpo", "kl_cov")]
+    public void Estimator_and_loss_combinations_run_and_report(string estimator, string loss)
     {
         using var scope = torch.NewDisposeScope();
         var model = Tiny();
