@@ -36,6 +36,19 @@ public class LanguageRunConfigTests
     }
 
     [Fact]
+    public void Losses_and_estimators_are_chosen_by_registry_name_and_old_loss_spellings_still_load()
+    {
+        GroupTrainerOptions With(params string[] set) => (GroupTrainerOptions)LanguageRunConfig.Resolve("grpo", "Addition-v0", null, set).Options;
+        foreach (string loss in new[] { "gmpo", "clip_cov", "kl-cov", "ppoclip", "PpoClip", "reinforce" })
+            Assert.Equal(loss, With($"loss={loss}").Loss);
+        Assert.Equal("ppo_clip", With().Loss);
+        PolicyGradient.Estimators.AdvantageEstimatorRegistry.Shared.Register("test_run_estimator", i => i.ResponseMask.to(TorchSharp.torch.ScalarType.Float32));
+        Assert.Equal("test_run_estimator", With("estimator=test_run_estimator").Estimator);
+        Assert.Contains("unknown policy loss 'gmop'; did you mean 'gmpo'?", Assert.Throws<ConfigurationException>(() => With("loss=gmop")).Message);
+        Assert.Contains("unknown advantage estimator 'rlo'; did you mean 'rloo'?", Assert.Throws<ConfigurationException>(() => With("estimator=rlo")).Message);
+    }
+
+    [Fact]
     public void Presets_apply_any_task_defaults_then_the_task_entry()
     {
         var sft = LanguageRunConfig.Resolve("sft", "Addition-v0", null, []);
