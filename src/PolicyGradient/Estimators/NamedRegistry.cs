@@ -1,5 +1,3 @@
-using PolicyGradient.Environments;
-
 namespace PolicyGradient.Estimators;
 
 /// <summary>
@@ -69,8 +67,23 @@ internal sealed class NamedRegistry<T>(string kind) where T : class
     ArgumentException Unknown(string name)
     {
         var names = Names;
-        string? closest = names.MinBy(n => Envs.EditDistance(Normalize(name), Normalize(n)));
+        string? closest = names.MinBy(n => EditDistance(Normalize(name), Normalize(n)));
         return new ArgumentException($"unknown {kind} '{name}'" + (closest is not null ? $"; did you mean '{closest}'?" : "") +
             $" Registered: {string.Join(", ", names)}");
+    }
+
+    /// <summary>Levenshtein distance (the registries sit below the environment layer's copy).</summary>
+    static int EditDistance(string a, string b)
+    {
+        var prev = Enumerable.Range(0, b.Length + 1).ToArray();
+        var cur = new int[b.Length + 1];
+        for (int i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
     }
 }
