@@ -11,6 +11,8 @@ namespace PolicyGradient.Language.Training;
 // changes memory, not the gradient.
 public sealed partial class GroupTrainer
 {
+    static readonly Scalar Zero = 0.ToScalar(), One = 1.0.ToScalar();
+
     /// <summary>Rows start..start+len: accumulate the gradient over micro-batches, clip, step (policy and critic).</summary>
     void TrainMiniBatch(UpdateBatch u, int start, int len, UpdateSums sums)
     {
@@ -58,16 +60,20 @@ public sealed partial class GroupTrainer
             Generator = _loss.NeedsGenerator ? _generator : null,
         });
         var loss = _loss.PerSequence
-            ? LossAggregation.Aggregate(policyLoss, tm.sum(-1).gt(0), LossAggregationMode.SeqMeanTokenSum, pgNorm)
+            ? LossAggregation.Aggregate(policyLoss, tm.sum(-1).gt(Zero), LossAggregationMode.SeqMeanTokenSum, pgNorm)
             : LossAggregation.Aggregate(policyLoss, tm, o.Aggregation, pgNorm, u.MaxLength);
         if (u.RefLogProbs is not null)
         {
             var kl = KlPenalty.Compute(_klKind, logProbs, Rows(u.RefLogProbs));
-            if (!o.KlInReward) loss = loss + _klCoefficient * LossAggregation.Aggregate(kl, m, o.Aggregation, fullNorm, u.MaxLength);
+            using var beta = _klCoefficient.ToScalar();
+            if (!o.KlInReward) loss = loss + LossAggregation.Aggregate(kl, m, o.Aggregation, fullNorm, u.MaxLength).mul(beta);
             sums.Kl += (kl.detach() * m).sum().item<float>();
         }
         if (o.EntropyCoefficient > 0)
-            loss = loss - o.EntropyCoefficient * LossAggregation.Aggregate(entropy, m, o.Aggregation, fullNorm, u.MaxLength);
+        {
+            using var entropyCoefficient = o.EntropyCoefficient.ToScalar();
+            loss = loss - LossAggregation.Aggregate(entropy, m, o.Aggregation, fullNorm, u.MaxLength).mul(entropyCoefficient);
+        }
         loss.backward();
         sums.Loss += loss.item<float>();
 
@@ -86,7 +92,8 @@ public sealed partial class GroupTrainer
         {
             var values = SequenceLogProbs.Compute(_critic, Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(batch.Mask), o.Temperature).Values!;
             var perTokenValue = ValueLoss.Compute(values, Rows(u.Returns!), Rows(u.OldValues!), o.ValueClipRange > 0 ? o.ValueClipRange : null);
-            var valueLoss = o.ValueCoefficient * LossAggregation.Aggregate(perTokenValue, m, o.Aggregation, fullNorm, u.MaxLength);
+            using var valueCoefficient = o.ValueCoefficient.ToScalar();
+            var valueLoss = LossAggregation.Aggregate(perTokenValue, m, o.Aggregation, fullNorm, u.MaxLength).mul(valueCoefficient);
             valueLoss.backward();
             sums.ValueLoss += valueLoss.item<float>();
         }

@@ -73,9 +73,10 @@ public sealed partial class GroupTrainer
         if (!_options.KlInReward || refLogProbs is null) return (null, double.NaN);
         using var _ = torch.no_grad();
         var kl = KlPenalty.Compute(_klKind, batch.OldLogProbs, refLogProbs) * lossMask;
-        var tokenRewards = -_klCoefficient * kl;
-        var perSequence = kl.sum(-1) / lossMask.sum(-1).clamp_min(1.0);
-        var hasTokens = lossMask.sum(-1).gt(0);
+        using var minusBeta = (-_klCoefficient).ToScalar();
+        var tokenRewards = kl.mul(minusBeta);
+        var perSequence = kl.sum(-1) / lossMask.sum(-1).clamp_min(One);
+        var hasTokens = lossMask.sum(-1).gt(Zero);
         double rewardKl = hasTokens.any().item<bool>() ? perSequence.masked_select(hasTokens).mean().item<float>() : 0;
         return (tokenRewards, rewardKl);
     }
@@ -93,7 +94,7 @@ public sealed partial class GroupTrainer
         if (_estimator.CriticEstimator is { } withCritic)
         {
             var (advantages, returns) = withCritic(new GroupAdvantageInput(scores, groupIds, batch.Mask, TokenRewards: tokenRewards), oldValues!, _options.Gamma, _options.Lambda);
-            var valid = lossMask.ne(0);
+            var valid = lossMask.ne(Zero);
             return (advantages, returns, ExplainedVariance.Compute(oldValues!.masked_select(valid), returns.masked_select(valid)));
         }
         if (tokenRewards is not null && !_estimator.ReadsTokenRewards)
@@ -119,7 +120,7 @@ public sealed partial class GroupTrainer
     {
         var o = _options;
         if (!o.SkipZeroAdvantageRows || !oneMiniBatch || !_loss.ZeroAdvantageRowsInert || _critic is not null || o.EntropyCoefficient > 0 || (klInLoss && !o.KlInReward)) return null;
-        var active = (advantages * lossMask).abs().sum(-1).gt(0).nonzero().view(-1);
+        var active = (advantages * lossMask).abs().sum(-1).gt(Zero).nonzero().view(-1);
         return active.shape[0] == advantages.shape[0] ? null : active;
     }
 
