@@ -20,8 +20,8 @@ public sealed partial class GroupTrainer
         using var miniScope = torch.NewDisposeScope();
         var miniMask = u.LossMask.narrow(0, start, len);
         // The 80/20 selection pools the whole mini-batch, so it needs every micro-batch's entropy first.
-        var trainMask = o.EntropyTopFraction < 1
-            ? HighEntropyTokenMask.Select(MiniBatchEntropy(u.Rollout, start, len, u.Micro), miniMask, o.EntropyTopFraction)
+        var trainMask = o.Entropy.TopFraction < 1
+            ? HighEntropyTokenMask.Select(MiniBatchEntropy(u.Rollout, start, len, u.Micro), miniMask, o.Entropy.TopFraction)
             : miniMask;
         // Normalizers of the whole mini-batch: micro-batch losses then sum to the mini-batch loss. A per-sequence
         // loss is a mean over the sequences with a trained token.
@@ -51,12 +51,12 @@ public sealed partial class GroupTrainer
         Tensor Rows(Tensor x) => u.Active is null ? x.narrow(0, ms, ml) : x.index_select(0, u.Active.narrow(0, ms, ml));
         var m = Rows(u.LossMask);
         var tm = u.Active is null ? trainMask.narrow(0, ms - start, ml) : trainMask.index_select(0, u.Active.narrow(0, ms, ml));
-        var (logProbs, entropy, _) = SequenceLogProbs.Compute(_policy, Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(batch.Mask), o.Temperature);
+        var (logProbs, entropy, _) = SequenceLogProbs.Compute(_policy, Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(batch.Mask), o.Rollout.Temperature);
         var old = Rows(batch.OldLogProbs);
         var adv = Rows(u.Advantages);
-        var (policyLoss, clippedMask) = _loss.Compute(new PolicyLossInput(logProbs, old, adv, _loss.PerSequence ? tm : m, o.ClipLow, o.ClipHigh)
+        var (policyLoss, clippedMask) = _loss.Compute(new PolicyLossInput(logProbs, old, adv, _loss.PerSequence ? tm : m, o.Clip.Low, o.Clip.High)
         {
-            DualClip = o.DualClip > 0 ? o.DualClip : null, LogRatioClamp = o.LogRatioClamp, Entropy = entropy.detach(),
+            DualClip = o.Clip.DualOrNull, LogRatioClamp = o.Clip.LogRatioClamp, Entropy = entropy.detach(),
             Generator = _loss.NeedsGenerator ? _generator : null,
         });
         var loss = _loss.PerSequence
@@ -66,12 +66,12 @@ public sealed partial class GroupTrainer
         {
             var kl = KlPenalty.Compute(_klKind, logProbs, Rows(u.RefLogProbs));
             using var beta = _klCoefficient.ToScalar();
-            if (!o.KlInReward) loss = loss + LossAggregation.Aggregate(kl, m, o.Aggregation, fullNorm, u.MaxLength).mul(beta);
+            if (!o.Kl.InReward) loss = loss + LossAggregation.Aggregate(kl, m, o.Aggregation, fullNorm, u.MaxLength).mul(beta);
             sums.Kl += (kl.detach() * m).sum().item<float>();
         }
-        if (o.EntropyCoefficient > 0)
+        if (o.Entropy.Coefficient > 0)
         {
-            using var entropyCoefficient = o.EntropyCoefficient.ToScalar();
+            using var entropyCoefficient = o.Entropy.Coefficient.ToScalar();
             loss = loss - LossAggregation.Aggregate(entropy, m, o.Aggregation, fullNorm, u.MaxLength).mul(entropyCoefficient);
         }
         loss.backward();
@@ -83,16 +83,16 @@ public sealed partial class GroupTrainer
         sums.Clipped += (clippedMask.to(ScalarType.Float32) * m).sum().item<float>();
         if (_loss.ReportsPpoClipSides)
         {
-            var (low, high, d) = ClipStatistics.Masks(logProbs, old, adv, o.ClipLow, o.ClipHigh, o.DualClip > 0 ? o.DualClip : null, o.LogRatioClamp);
+            var (low, high, d) = ClipStatistics.Masks(logProbs, old, adv, o.Clip.Low, o.Clip.High, o.Clip.DualOrNull, o.Clip.LogRatioClamp);
             sums.ClipLow += (low.to(ScalarType.Float32) * m).sum().item<float>();
             sums.ClipHigh += (high.to(ScalarType.Float32) * m).sum().item<float>();
             sums.Dual += (d.to(ScalarType.Float32) * m).sum().item<float>();
         }
         if (_critic is not null)
         {
-            var values = SequenceLogProbs.Compute(_critic, Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(batch.Mask), o.Temperature).Values!;
-            var perTokenValue = ValueLoss.Compute(values, Rows(u.Returns!), Rows(u.OldValues!), o.ValueClipRange > 0 ? o.ValueClipRange : null);
-            using var valueCoefficient = o.ValueCoefficient.ToScalar();
+            var values = SequenceLogProbs.Compute(_critic, Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(batch.Mask), o.Rollout.Temperature).Values!;
+            var perTokenValue = ValueLoss.Compute(values, Rows(u.Returns!), Rows(u.OldValues!), o.Critic.ValueClipRange > 0 ? o.Critic.ValueClipRange : null);
+            using var valueCoefficient = o.Critic.ValueCoefficient.ToScalar();
             var valueLoss = LossAggregation.Aggregate(perTokenValue, m, o.Aggregation, fullNorm, u.MaxLength).mul(valueCoefficient);
             valueLoss.backward();
             sums.ValueLoss += valueLoss.item<float>();

@@ -60,7 +60,7 @@ public sealed partial class GroupTrainer
         double klMean = refLogProbs is null ? 0 : sums.Mean(sums.Kl);
         int steps = sums.OptimizerSteps;
         return new UpdateStats(sums.Loss / steps, sums.GradNorm / steps, sums.Mean(sums.Entropy), klMean,
-            o.KlInReward ? rewardKl : klMean, sums.Mean(sums.Clipped), sums.Mean(sums.ClipLow), sums.Mean(sums.ClipHigh), sums.Mean(sums.Dual),
+            o.Kl.InReward ? rewardKl : klMean, sums.Mean(sums.Clipped), sums.Mean(sums.ClipLow), sums.Mean(sums.ClipHigh), sums.Mean(sums.Dual),
             _critic is null ? double.NaN : sums.ValueLoss / steps, explainedVariance, sums.Tokens > 0 ? sums.Trained / sums.Tokens : 0);
     }
 
@@ -70,7 +70,7 @@ public sealed partial class GroupTrainer
     /// </summary>
     (Tensor? TokenRewards, double RewardKl) KlRewards(RolloutBatch batch, Tensor? refLogProbs, Tensor lossMask)
     {
-        if (!_options.KlInReward || refLogProbs is null) return (null, double.NaN);
+        if (!_options.Kl.InReward || refLogProbs is null) return (null, double.NaN);
         using var _ = torch.no_grad();
         var kl = KlPenalty.Compute(_klKind, batch.OldLogProbs, refLogProbs) * lossMask;
         using var minusBeta = (-_klCoefficient).ToScalar();
@@ -93,7 +93,7 @@ public sealed partial class GroupTrainer
         var groupIds = torch.tensor(Enumerable.Range(0, batch.Samples.Length).Select(i => (long)(i / _options.GroupSize)).ToArray(), device: device);
         if (_estimator.CriticEstimator is { } withCritic)
         {
-            var (advantages, returns) = withCritic(new GroupAdvantageInput(scores, groupIds, batch.Mask, TokenRewards: tokenRewards), oldValues!, _options.Gamma, _options.Lambda);
+            var (advantages, returns) = withCritic(new GroupAdvantageInput(scores, groupIds, batch.Mask, TokenRewards: tokenRewards), oldValues!, _options.Critic.Gamma, _options.Critic.Lambda);
             var valid = lossMask.ne(Zero);
             return (advantages, returns, ExplainedVariance.Compute(oldValues!.masked_select(valid), returns.masked_select(valid)));
         }
@@ -119,7 +119,7 @@ public sealed partial class GroupTrainer
     Tensor? ActiveRows(Tensor advantages, Tensor lossMask, bool klInLoss, bool oneMiniBatch)
     {
         var o = _options;
-        if (!o.SkipZeroAdvantageRows || !oneMiniBatch || !_loss.ZeroAdvantageRowsInert || _critic is not null || o.EntropyCoefficient > 0 || (klInLoss && !o.KlInReward)) return null;
+        if (!o.SkipZeroAdvantageRows || !oneMiniBatch || !_loss.ZeroAdvantageRowsInert || _critic is not null || o.Entropy.Coefficient > 0 || (klInLoss && !o.Kl.InReward)) return null;
         var active = (advantages * lossMask).abs().sum(-1).gt(Zero).nonzero().view(-1);
         return active.shape[0] == advantages.shape[0] ? null : active;
     }
@@ -136,7 +136,7 @@ public sealed partial class GroupTrainer
         {
             int l = Math.Min(micro, b - s);
             var r = SequenceLogProbs.Compute(model, batch.Prompt.narrow(0, s, l), batch.PromptMask.narrow(0, s, l),
-                batch.Tokens.narrow(0, s, l), batch.Mask.narrow(0, s, l), _options.Temperature);
+                batch.Tokens.narrow(0, s, l), batch.Mask.narrow(0, s, l), _options.Rollout.Temperature);
             parts.Add(values ? r.Values! : r.LogProbs);
         }
         if (training) model.train();
@@ -152,7 +152,7 @@ public sealed partial class GroupTrainer
         {
             int l = Math.Min(micro, start + len - s);
             parts.Add(SequenceLogProbs.Compute(_policy, batch.Prompt.narrow(0, s, l), batch.PromptMask.narrow(0, s, l),
-                batch.Tokens.narrow(0, s, l), batch.Mask.narrow(0, s, l), _options.Temperature).Entropy);
+                batch.Tokens.narrow(0, s, l), batch.Mask.narrow(0, s, l), _options.Rollout.Temperature).Entropy);
         }
         return torch.cat(parts.ToArray(), 0);
     }

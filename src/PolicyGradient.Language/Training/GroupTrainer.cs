@@ -69,10 +69,10 @@ public sealed partial class GroupTrainer
         // Negative control: a seeded uniform reward that ignores the response, drawn from the checkpointed prompt stream.
         _reward = options.RandomRewardControl ? (_, _, _) => (float)_rng.NextDouble() : options.Reward ?? task.RewardFunction;
         _generator = new Generator((ulong)options.Seed + 1);
-        _klKind = KlPenaltyKind.Parse(options.KlEstimator);
-        _klCoefficient = options.KlCoefficient;
+        _klKind = KlPenaltyKind.Parse(options.Kl.Estimator);
+        _klCoefficient = options.Kl.Coefficient;
         var device = policy.parameters().First().device;
-        if (options.KlCoefficient > 0)
+        if (options.Kl.Coefficient > 0)
         {
             _reference = CopyOf(policy, policy.Config, device, options.Seed);
             _reference.eval();
@@ -107,8 +107,8 @@ public sealed partial class GroupTrainer
         var clock = Stopwatch.StartNew();
         var u = Update(batch);
         double trainingSeconds = clock.Elapsed.TotalSeconds;
-        if (_options.AdaptiveKl)
-            _klCoefficient = AdaptiveKlCoefficient.Update(_klCoefficient, u.ControllerKl, _options.KlTarget, _options.KlHorizon, batch.Samples.Length);
+        if (_options.Kl.Adaptive)
+            _klCoefficient = AdaptiveKlCoefficient.Update(_klCoefficient, u.ControllerKl, _options.Kl.Target, _options.Kl.Horizon, batch.Samples.Length);
 
         var s = batch.Stats;
         long tokens = (long)batch.Mask.sum().item<float>();

@@ -39,8 +39,12 @@ public static class LanguageAlgorithms
             // overlong reward shaping (buffer: the base options' or DefaultOverlongBuffer tokens), no KL.
             "dapo" => o with
             {
-                Estimator = "grpo", Loss = "ppo_clip", ClipLow = 0.2, ClipHigh = 0.28, Aggregation = LossAggregationMode.TokenMean,
-                DynamicSampling = true, OverlongBufferLength = o.OverlongBufferLength > 0 ? o.OverlongBufferLength : DefaultOverlongBuffer,
+                Estimator = "grpo", Loss = "ppo_clip", Clip = o.Clip with { Low = 0.2, High = 0.28 }, Aggregation = LossAggregationMode.TokenMean,
+                Rollout = o.Rollout with
+                {
+                    DynamicSampling = true,
+                    OverlongBufferLength = o.Rollout.OverlongBufferLength > 0 ? o.Rollout.OverlongBufferLength : DefaultOverlongBuffer,
+                },
             },
             // RLOO (Ahmadian et al. 2024, arXiv:2402.14740): leave-one-out baseline.
             "rloo" => o with { Estimator = "rloo", Loss = "ppo_clip", Aggregation = LossAggregationMode.TokenMean },
@@ -51,7 +55,7 @@ public static class LanguageAlgorithms
             // GPG (Chu et al. 2025, arXiv:2504.02546): plain policy gradient with α = B / #nonzero.
             "gpg" => o with { Estimator = "gpg", Loss = "reinforce", Aggregation = LossAggregationMode.TokenMean },
             // GSPO (Zheng et al. 2025, arXiv:2507.18071): sequence-level ratio, tiny clip ranges, seq-mean-token-mean.
-            "gspo" => o with { Estimator = "grpo", Loss = "gspo", ClipLow = 3e-4, ClipHigh = 4e-4, Aggregation = LossAggregationMode.SeqMeanTokenMean },
+            "gspo" => o with { Estimator = "grpo", Loss = "gspo", Clip = o.Clip with { Low = 3e-4, High = 4e-4 }, Aggregation = LossAggregationMode.SeqMeanTokenMean },
             // CISPO (MiniMax 2025, arXiv:2506.13585): clipped, stop-gradient IS weight; verl's bounds.
             "cispo" => o with { Estimator = "grpo", Loss = "cispo", Aggregation = LossAggregationMode.TokenMean },
             // PPO for language models (Ouyang et al. 2022; verl's PPO): a critic (policy copy with a value head),

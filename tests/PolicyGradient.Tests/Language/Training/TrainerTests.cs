@@ -73,7 +73,7 @@ public class TrainerTests
         var model = Tiny();
         var trainer = new GroupTrainer(model, ArithmeticTask.Addition(1), Tok, new GroupTrainerOptions
         {
-            PromptsPerStep = 4, GroupSize = 4, Estimator = estimator, Loss = loss, KlCoefficient = 0.01,
+            PromptsPerStep = 4, GroupSize = 4, Estimator = estimator, Loss = loss, Kl = new() { Coefficient = 0.01 },
         });
         var m = trainer.Step();
         Assert.True(double.IsFinite(m.Loss) && double.IsFinite(m.GradNorm), $"loss {m.Loss}, grad norm {m.GradNorm}");
