@@ -44,6 +44,8 @@ public class LanguageRunConfigTests
         Assert.Equal("ppo_clip", With().Loss);
         PolicyGradient.Estimators.AdvantageEstimatorRegistry.Shared.Register("test_run_estimator", i => i.ResponseMask.to(TorchSharp.torch.ScalarType.Float32));
         Assert.Equal("test_run_estimator", With("estimator=test_run_estimator").Estimator);
+        PolicyLossRegistry.Shared.Register("test_run_loss", i => (PolicyGradientLoss.Compute(i.LogProbs, i.Advantages), i.Mask.ne(i.Mask)));
+        Assert.Equal("Test-Run-Loss", With("loss=Test-Run-Loss").Loss);   // a user loss passes validation by its loose name
         Assert.Contains("unknown policy loss 'gmop'; did you mean 'gmpo'?", Assert.Throws<ConfigurationException>(() => With("loss=gmop")).Message);
         Assert.Contains("unknown advantage estimator 'rlo'; did you mean 'rloo'?", Assert.Throws<ConfigurationException>(() => With("estimator=rlo")).Message);
     }
