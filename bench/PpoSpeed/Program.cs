@@ -29,10 +29,11 @@ for (int seed = 0; seed < seeds; seed++)
         // rl-baselines3-zoo style settings for the others (see docs/results.md for the exact values).
         "trpo" => new Trpo("CartPole-v1", new TrpoOptions { NEnvs = 2, NSteps = 512, BatchSize = 512, GaeLambda = 0.98, NCriticUpdates = 20 }, seed),
         "a2c" => new A2c("CartPole-v1", new A2cOptions { NEnvs = 8 }, seed),
+        "a2c-libtorch" => new A2c("CartPole-v1", new A2cOptions { NEnvs = 8, Backend = ComputeBackend.LibTorch }, seed),
         "reinforce" => new Reinforce("CartPole-v1", new ReinforceOptions(), seed), // defaults: 2 envs × 1000 steps, Adam 2e-3, value baseline
         "reinforce-short" => new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 4, NSteps = 256, LearningRate = 3e-3 }, seed),
         "reinforce3" => new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 8, NSteps = 500, LearningRate = 5e-3, MaxGradNorm = 1.0 }, seed),
-        "ppo-libtorch" => new Ppo("CartPole-v1", options with { Backend = PpoBackend.LibTorch }, seed),
+        "ppo-libtorch" => new Ppo("CartPole-v1", options with { Backend = ComputeBackend.LibTorch }, seed),
         _ => new Ppo("CartPole-v1", options, seed),
     };
     var timer = new PhaseTimer();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using PolicyGradient.Algorithms.OnPolicy;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Estimators;
@@ -20,8 +21,9 @@ namespace PolicyGradient.Algorithms;
 public sealed class A2c : IAlgorithm, ISavableAlgorithm
 {
     readonly OnPolicyCore _core;
-    readonly FlatRmsProp? _rmsProp;
-    readonly FlatAdam? _adam;
+    readonly IFlatOptimizer _optimizer;
+    readonly NativeRolloutGradient? _native;
+    readonly float[] _advantages = [];
 
     /// <summary>A2C on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
     public A2c(string envId, A2cOptions? options = null, long seed = 0, Device? device = null)
@@ -42,9 +44,23 @@ public sealed class A2c : IAlgorithm, ISavableAlgorithm
         Options = Checked(options) with { NEnvs = env.NumEnvs };
         _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
             Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
-        if (Options.UseRmsProp) _rmsProp = new FlatRmsProp(_core.Net.Parameters, Options.RmsPropAlpha, Options.RmsPropEps);
-        else _adam = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
+        _optimizer = Options.UseRmsProp
+            ? new FlatRmsProp(_core.Net.Parameters, Options.RmsPropAlpha, Options.RmsPropEps)
+            : new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
+        try
+        {
+            // The native C# SIMD rollout and update (OnPolicy/NativeRolloutGradient.cs) where they apply.
+            if (_core.UseBackend(Options.Backend) is { } layout)
+            {
+                _native = new NativeRolloutGradient(_core, layout);
+                _advantages = new float[_native.Rows];
+            }
+        }
+        catch { _optimizer.Dispose(); _core.Dispose(); throw; } // backend=native on an unsupported setup
     }
+
+    /// <inheritdoc />
+    public string Backend => _core.Backend;
 
     static A2cOptions Checked(A2cOptions? options) => OptionsValidation.Checked(options);
 
@@ -70,10 +86,11 @@ public sealed class A2c : IAlgorithm, ISavableAlgorithm
             double learningRate = Options.LearningRate.Value(progressRemaining);
             // n-step returns (λ = 1) bootstrapped from V(s_T), and from V(final observation) on truncation.
             _core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
-            return Update(learningRate);
+            return _native is null ? UpdateLibTorch(learningRate) : UpdateNative(learningRate);
         });
 
-    Dictionary<string, double> Update(double learningRate)
+    // The definition: the tensor composition, differentiated by autograd.
+    Dictionary<string, double> UpdateLibTorch(double learningRate)
     {
         using var scope = torch.NewDisposeScope();
         var buffer = _core.Buffer;
@@ -100,7 +117,7 @@ public sealed class A2c : IAlgorithm, ISavableAlgorithm
         _core.Net.Parameters.ZeroGrad();
         loss.backward();
         var gradNorm = _core.Net.Parameters.ClipGradNorm(Options.MaxGradNorm);
-        if (_rmsProp is not null) _rmsProp.Step(learningRate); else _adam!.Step(learningRate);
+        _optimizer.Step(learningRate);
 
         return new Dictionary<string, double>
         {
@@ -108,6 +125,26 @@ public sealed class A2c : IAlgorithm, ISavableAlgorithm
             ["value_loss"] = valueLoss.item<float>(),
             ["entropy"] = entropy.item<float>(),
             ["grad_norm"] = gradNorm.item<float>(),
+            ["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns),
+            ["learning_rate"] = learningRate,
+        };
+    }
+
+    // The same update on the native kernels: one forward/backward over the whole rollout, then clipping and the step.
+    Dictionary<string, double> UpdateNative(double learningRate)
+    {
+        var buffer = _core.Buffer;
+        MemoryMarshal.Cast<byte, float>(buffer.Advantages.bytes).CopyTo(_advantages);
+        if (Options.NormalizeAdvantage) NativeAdvantageNormalization.Normalize(_advantages);
+        var terms = _native!.Compute(_advantages, MemoryMarshal.Cast<byte, float>(buffer.Returns.bytes), default, Options.VfCoef, Options.EntCoef);
+        float gradNorm = NativeAdam.ClipGradNorm(MemoryMarshal.Cast<byte, float>(_core.Net.Parameters.Grad.bytes), Options.MaxGradNorm);
+        _optimizer.StepNative(learningRate);
+        return new Dictionary<string, double>
+        {
+            ["policy_loss"] = terms.PolicyLoss,
+            ["value_loss"] = terms.ValueLoss,
+            ["entropy"] = terms.Entropy,
+            ["grad_norm"] = gradNorm,
             ["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns),
             ["learning_rate"] = learningRate,
         };
@@ -129,8 +166,7 @@ public sealed class A2c : IAlgorithm, ISavableAlgorithm
     {
         var state = new TrainingState();
         _core.Capture(state);
-        if (_rmsProp is not null) _rmsProp.Capture(state);
-        else _adam!.Capture(state);
+        _optimizer.Capture(state);
         return state;
     }
 
@@ -138,15 +174,13 @@ public sealed class A2c : IAlgorithm, ISavableAlgorithm
     public void RestoreState(TrainingState state)
     {
         _core.Restore(state);
-        if (_rmsProp is not null) _rmsProp.Restore(state);
-        else _adam!.Restore(state);
+        _optimizer.Restore(state);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _rmsProp?.Dispose();
-        _adam?.Dispose();
+        _optimizer.Dispose();
         _core.Dispose();
     }
 }

@@ -61,6 +61,14 @@ public sealed record A2cOptions : IValidatableOptions
     /// <summary>Scale rewards by the running std of the discounted return (VecNormalize norm_reward). Default false.</summary>
     public bool NormalizeRewards { get; init; }
 
+    /// <summary>
+    /// Compute path: auto (default) uses the native C# SIMD kernels (rollout inference, the loss and
+    /// its gradient over the whole rollout, gradient clipping, RMSprop/Adam) for CPU MLP actor-critics
+    /// with tanh/ReLU, Box observations and Discrete/Box actions, and libtorch otherwise; native
+    /// forces it (an error where unsupported); libtorch forces the tensor path.
+    /// </summary>
+    public ComputeBackend Backend { get; init; } = ComputeBackend.Auto;
+
     /// <summary>Actor-critic network (net_arch, activation, ortho_init, log_std_init, share_trunk).</summary>
     public PolicyNetworkOptions Policy { get; init; } = new();
 

@@ -49,19 +49,11 @@ public sealed class Ppo : IAlgorithm, ISavableAlgorithm
     }
 
     // The native C# SIMD update (OnPolicy/NativePpoUpdate.cs) where it applies; null selects libtorch.
-    NativePpoUpdate? NativeBackend(PpoBackend backend)
-    {
-        if (backend == PpoBackend.LibTorch) return null;
-        var layout = _core.Device.type == DeviceType.CPU ? _core.Net.NativeLayout() : null;
-        if (layout is null && backend == PpoBackend.Native)
-            throw new ArgumentException($"backend=native needs the CPU and an MLP actor-critic with tanh or relu, Box observations and Discrete or Box actions (got device {_core.Device.type}, activation {Options.Policy.Activation}, {_core.Env.SingleObservationSpace} -> {_core.Env.SingleActionSpace}); set backend=auto or backend=libtorch");
-        if (layout is null) return null;
-        _core.NativeRollout = new NativeRolloutPolicy(_core.Net, layout, _core.Env.NumEnvs);
-        return new NativePpoUpdate(_core, _optimizer, Options, layout);
-    }
+    NativePpoUpdate? NativeBackend(ComputeBackend backend) =>
+        _core.UseBackend(backend) is { } layout ? new NativePpoUpdate(_core, _optimizer, Options, layout) : null;
 
-    /// <summary>The compute path in use: Native or LibTorch (Auto resolved).</summary>
-    public PpoBackend Backend => _native is null ? PpoBackend.LibTorch : PpoBackend.Native;
+    /// <inheritdoc />
+    public string Backend => _core.Backend;
 
     static PpoOptions Checked(PpoOptions? options) => OptionsValidation.Checked(options);
 

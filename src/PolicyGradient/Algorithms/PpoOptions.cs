@@ -76,7 +76,7 @@ public sealed record PpoOptions : IValidatableOptions
     /// libtorch's per-op overhead dominates — and libtorch otherwise; native forces it (an error where
     /// unsupported); libtorch forces the tensor path. Both compute the same update up to float rounding.
     /// </summary>
-    public PpoBackend Backend { get; init; } = PpoBackend.Auto;
+    public ComputeBackend Backend { get; init; } = ComputeBackend.Auto;
 
     /// <summary>Actor-critic network (net_arch, activation, ortho_init, log_std_init, share_trunk).</summary>
     public PolicyNetworkOptions Policy { get; init; } = new();

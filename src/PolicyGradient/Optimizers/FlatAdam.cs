@@ -11,7 +11,7 @@ namespace PolicyGradient.Optimizers;
 /// CleanRL), not PyTorch's 1e-8. <see cref="ExpAvg"/>, <see cref="ExpAvgSq"/> and <see cref="Steps"/>
 /// are the checkpointed state.
 /// </summary>
-public sealed class FlatAdam : IDisposable
+public sealed class FlatAdam : IFlatOptimizer
 {
     readonly FlatParameters _parameters;
 
@@ -57,6 +57,16 @@ public sealed class FlatAdam : IDisposable
         var denom = ExpAvgSq.sqrt().div_(Math.Sqrt(bc2)).add_(Epsilon);
         _parameters.Data.addcdiv_(ExpAvg, denom, -learningRate / bc1);
     }
+
+    /// <summary>The same step as <see cref="Step"/> on the CPU buffers' memory (<see cref="NativeAdam"/>).</summary>
+    public void StepNative(double learningRate)
+    {
+        Steps++;
+        NativeAdam.Step(Floats(_parameters.Data), Floats(_parameters.Grad), Floats(ExpAvg), Floats(ExpAvgSq), Steps,
+            Beta1, Beta2, Epsilon, learningRate);
+    }
+
+    static Span<float> Floats(Tensor t) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.bytes);
 
     /// <summary>Stores the moment estimates and step count ("optimizer.*") in a checkpoint state.</summary>
     public void Capture(TrainingState state)

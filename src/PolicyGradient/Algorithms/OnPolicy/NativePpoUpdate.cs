@@ -70,7 +70,7 @@ internal sealed class NativePpoUpdate
                 int size = Math.Min(_options.BatchSize, _total - start);
                 Gather(start, size);
                 // Detail 7: advantage normalization per minibatch (AdvantageNormalization: unbiased std, ε = 1e-8).
-                if (_options.NormalizeAdvantage && size > 1) Normalize(_advMb.AsSpan(0, size));
+                if (_options.NormalizeAdvantage && size > 1) NativeAdvantageNormalization.Normalize(_advMb.AsSpan(0, size));
 
                 Span<float> theta = Floats(parameters.Data), grad = Floats(parameters.Grad);
                 var x = _obsMb.AsSpan(0, size * _obs);
@@ -88,9 +88,7 @@ internal sealed class NativePpoUpdate
                 if (layout.Gaussian) _dLogStd.CopyTo(grad.Slice(layout.LogStdOffset, _head));
                 // Detail 11: global gradient clipping, then Adam (ε = 1e-5) on the flat buffers.
                 float gradNorm = NativeAdam.ClipGradNorm(grad, _options.MaxGradNorm);
-                _optimizer.Steps++;
-                NativeAdam.Step(theta, grad, Floats(_optimizer.ExpAvg), Floats(_optimizer.ExpAvgSq), _optimizer.Steps,
-                    _optimizer.Beta1, _optimizer.Beta2, _optimizer.Epsilon, learningRate);
+                _optimizer.StepNative(learningRate);
 
                 sums[0] += terms.PolicyLoss; sums[1] += terms.ValueLoss; sums[2] += terms.Entropy;
                 sums[3] += terms.ApproxKl; sums[4] += terms.ClipFraction; sums[5] += gradNorm;
@@ -110,18 +108,5 @@ internal sealed class NativePpoUpdate
             _rollAct.AsSpan(s * _act, _act).CopyTo(_actMb.AsSpan(r * _act, _act));
             _logpMb[r] = _rollLogp[s]; _advMb[r] = _rollAdv[s]; _retMb[r] = _rollRet[s]; _valMb[r] = _rollVal[s];
         }
-    }
-
-    /// <summary>(A − mean)/(std + 1e-8) with the unbiased std, as <see cref="Estimators.AdvantageNormalization"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Normalize(Span<float> a)
-    {
-        double mean = 0;
-        foreach (float v in a) mean += v;
-        mean /= a.Length;
-        double sq = 0;
-        foreach (float v in a) sq += (v - mean) * (v - mean);
-        float m = (float)mean, denom = (float)Math.Sqrt(sq / (a.Length - 1)) + 1e-8f;
-        for (int i = 0; i < a.Length; i++) a[i] = (a[i] - m) / denom;
     }
 }

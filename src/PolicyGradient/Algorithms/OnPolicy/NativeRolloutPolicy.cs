@@ -18,7 +18,6 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 /// </summary>
 internal sealed class NativeRolloutPolicy
 {
-    const float HalfLog2Pi = 0.918938533204672742f;
     readonly NativeActorCritic _net;
     readonly FusedActorCritic _fused;
     readonly int _k;
@@ -93,7 +92,7 @@ internal sealed class NativeRolloutPolicy
                 {
                     float e = eps[i * _k + j];
                     actions[i * _k + j] = head[i * _k + j] + MathF.Exp(logStd[j]) * e;
-                    lp += -0.5f * e * e - logStd[j] - HalfLog2Pi;
+                    lp += -0.5f * e * e - logStd[j] - NativeDistribution.HalfLog2Pi;
                 }
                 logProbs[i] = lp;
             }

@@ -83,8 +83,27 @@ internal sealed class OnPolicyCore : IDisposable
     public RolloutBuffer Buffer { get; }
     public long NumTimesteps { get; set; }
 
-    /// <summary>Native rollout inference (set by an algorithm on its native backend); null: the tensor forward.</summary>
-    public NativeRolloutPolicy? NativeRollout { get; set; }
+    /// <summary>Native rollout inference (set by <see cref="UseBackend"/> on the native backend); null: the tensor forward.</summary>
+    public NativeRolloutPolicy? NativeRollout { get; private set; }
+
+    /// <summary>"native" or "libtorch": the backend <see cref="UseBackend"/> resolved.</summary>
+    public string Backend => NativeRollout is null ? "libtorch" : "native";
+
+    /// <summary>
+    /// Resolves <paramref name="backend"/> for this network and device: returns the native layout and
+    /// switches rollouts to <see cref="NativeRollout"/> when native applies (auto on a supported
+    /// setup, or native), else null (libtorch).
+    /// </summary>
+    /// <exception cref="ArgumentException">backend=native on a setup the native kernels cannot compute; the message names the fix.</exception>
+    public NativeLayout? UseBackend(ComputeBackend backend)
+    {
+        if (backend == ComputeBackend.LibTorch) return null;
+        var layout = Device.type == DeviceType.CPU ? Net.NativeLayout() : null;
+        if (layout is null && backend == ComputeBackend.Native)
+            throw new ArgumentException($"backend=native needs the CPU and an MLP actor-critic with tanh or relu, Box observations and Discrete or Box actions (got device {Device.type}, activation {Net.Policy.Options.Activation}, {Env.SingleObservationSpace} -> {Env.SingleActionSpace}); set backend=auto or backend=libtorch");
+        if (layout is not null) NativeRollout = new NativeRolloutPolicy(Net, layout, Env.NumEnvs);
+        return layout;
+    }
     public int NumUpdates { get; set; }
 
     /// <summary>

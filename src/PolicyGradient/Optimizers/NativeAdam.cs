@@ -1,12 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using PolicyGradient.Optimizers;
 
-namespace PolicyGradient.Algorithms.OnPolicy;
+namespace PolicyGradient.Optimizers;
 
 /// <summary>
-/// <see cref="Optimizers.FlatAdam"/>'s step and <see cref="Optimizers.FlatParameters.ClipGradNorm"/>
+/// <see cref="FlatAdam"/>'s step and <see cref="FlatParameters.ClipGradNorm"/>
 /// on spans over the same tensors (same formulas, same operation order in float):
 /// m ← m + (1−β₁)(g − m);  v ← β₂v + (1−β₂)g²;  θ ← θ − (lr/(1−β₁ᵗ))·m/(√v/√(1−β₂ᵗ) + ε);
 /// clip: g ← g·min(1, c/(‖g‖₂ + 1e-6)) (Pascanu et al. 2013).
