@@ -136,7 +136,8 @@ public sealed class A2c : IAlgorithm, ISavableAlgorithm
         var buffer = _core.Buffer;
         MemoryMarshal.Cast<byte, float>(buffer.Advantages.bytes).CopyTo(_advantages);
         if (Options.NormalizeAdvantage) NativeAdvantageNormalization.Normalize(_advantages);
-        var terms = _native!.Compute(_advantages, MemoryMarshal.Cast<byte, float>(buffer.Returns.bytes), default, Options.VfCoef, Options.EntCoef);
+        _native!.Forward();
+        var terms = _native.Backward(_advantages, MemoryMarshal.Cast<byte, float>(buffer.Returns.bytes), default, Options.VfCoef, Options.EntCoef);
         float gradNorm = NativeAdam.ClipGradNorm(MemoryMarshal.Cast<byte, float>(_core.Net.Parameters.Grad.bytes), Options.MaxGradNorm);
         _optimizer.StepNative(learningRate);
         return new Dictionary<string, double>

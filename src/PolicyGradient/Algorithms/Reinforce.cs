@@ -23,6 +23,8 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
 {
     readonly OnPolicyCore _core;
     readonly FlatAdam _optimizer;
+    readonly NativeRolloutGradient? _native;
+    readonly float[] _returns = [], _mask = [], _advantages = [], _rowWeights = [];
     double _runningBaseline;
     bool _baselineStarted;
 
@@ -46,7 +48,20 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
         _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
             Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
         _optimizer = new FlatAdam(_core.Net.Parameters);
+        try
+        {
+            // The native C# SIMD rollout and update (OnPolicy/NativeRolloutGradient.cs) where they apply.
+            if (_core.UseBackend(Options.Backend) is { } layout)
+            {
+                _native = new NativeRolloutGradient(_core, layout);
+                (_returns, _mask, _advantages, _rowWeights) = (new float[_native.Rows], new float[_native.Rows], new float[_native.Rows], new float[_native.Rows]);
+            }
+        }
+        catch { _optimizer.Dispose(); _core.Dispose(); throw; } // backend=native on an unsupported setup
     }
+
+    /// <inheritdoc />
+    public string Backend => _core.Backend;
 
     static ReinforceOptions Checked(ReinforceOptions? options) => OptionsValidation.Checked(options);
 
@@ -67,27 +82,38 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
 
     /// <inheritdoc />
     public void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
-        _core.Learn(this, totalTimesteps, callback, progressRemaining => Update(Options.LearningRate.Value(progressRemaining)));
+        _core.Learn(this, totalTimesteps, callback, progressRemaining =>
+        {
+            double learningRate = Options.LearningRate.Value(progressRemaining);
+            return _native is null ? UpdateLibTorch(learningRate) : UpdateNative(learningRate);
+        });
 
     /// <summary>1 for steps whose episode ended inside the rollout (so G_t is a true Monte-Carlo return), else 0; [T, N].</summary>
     internal static Tensor CompletedEpisodeMask(Tensor dones)
     {
         int t = (int)dones.shape[0], n = (int)dones.shape[1];
-        var d = MemoryMarshal.Cast<byte, float>(dones.contiguous().bytes).ToArray();
         var mask = new float[t * n];
+        CompletedEpisodeMask(MemoryMarshal.Cast<byte, float>(dones.contiguous().bytes), n, mask);
+        return torch.tensor(mask, [t, n]);
+    }
+
+    /// <summary>The same mask on spans: <paramref name="dones"/> and <paramref name="mask"/> are [T, N] row-major.</summary>
+    internal static void CompletedEpisodeMask(ReadOnlySpan<float> dones, int n, Span<float> mask)
+    {
+        int t = dones.Length / n;
         for (int j = 0; j < n; j++)
         {
             bool ended = false; // scanning backwards: has an episode end been seen at or after step i?
             for (int i = t - 1; i >= 0; i--)
             {
-                if (d[i * n + j] != 0f) ended = true;
+                if (dones[i * n + j] != 0f) ended = true;
                 mask[i * n + j] = ended ? 1f : 0f;
             }
         }
-        return torch.tensor(mask, [t, n]);
     }
 
-    Dictionary<string, double> Update(double learningRate)
+    // The definition: the tensor composition, differentiated by autograd.
+    Dictionary<string, double> UpdateLibTorch(double learningRate)
     {
         using var scope = torch.NewDisposeScope();
         var buffer = _core.Buffer;
@@ -117,9 +143,7 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
         };
         if (Options.Baseline == ReinforceBaseline.RunningMean)
         {
-            double batchMean = (returns * mask).sum().item<float>() / validCount;
-            _runningBaseline = _baselineStarted ? Options.BaselineMomentum * _runningBaseline + (1 - Options.BaselineMomentum) * batchMean : batchMean;
-            _baselineStarted = true;
+            UpdateRunningBaseline((returns * mask).sum().item<float>() / validCount);
         }
         if (Options.NormalizeAdvantage) advantages = AdvantageNormalization.Normalize(advantages, mask);
 
@@ -149,6 +173,58 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
         if (Options.Baseline == ReinforceBaseline.RunningMean) metrics["baseline"] = _runningBaseline;
         return metrics;
     }
+
+    // The same update on the native kernels (masked means as row weights mask/Σmask).
+    Dictionary<string, double> UpdateNative(double learningRate)
+    {
+        var buffer = _core.Buffer;
+        int total = _native!.Rows;
+        using (torch.NewDisposeScope())
+            Floats(DiscountedReturns.Compute(buffer.Rewards, buffer.Dones, Options.Gamma)).CopyTo(_returns);
+        CompletedEpisodeMask(Floats(buffer.Dones), buffer.NumEnvs, _mask);
+        double validCount = 0, returnSum = 0;
+        for (int i = 0; i < total; i++) { validCount += _mask[i]; returnSum += _returns[i] * _mask[i]; }
+        var metrics = new Dictionary<string, double> { ["learning_rate"] = learningRate, ["valid_fraction"] = validCount / total };
+        if (validCount < 2) return metrics; // no episode finished in this rollout: nothing to learn from yet
+
+        _native.Forward();
+        var values = _native.Values;
+        for (int i = 0; i < total; i++)
+            _advantages[i] = Options.Baseline switch
+            {
+                ReinforceBaseline.None => _returns[i],
+                ReinforceBaseline.RunningMean => (float)(_returns[i] - _runningBaseline),
+                _ => _returns[i] - values[i],
+            };
+        if (Options.Baseline == ReinforceBaseline.RunningMean) UpdateRunningBaseline(returnSum / validCount);
+        if (Options.NormalizeAdvantage) NativeAdvantageNormalization.Normalize(_advantages, _mask);
+        for (int i = 0; i < total; i++) _rowWeights[i] = (float)(_mask[i] / validCount);
+        bool valueBaseline = Options.Baseline == ReinforceBaseline.Value;
+        var terms = _native.Backward(_advantages, _returns, _rowWeights, valueBaseline ? Options.VfCoef : 0, Options.EntCoef);
+        float gradNorm = NativeAdam.ClipGradNorm(Floats(_core.Net.Parameters.Grad), Options.MaxGradNorm);
+        _optimizer.StepNative(learningRate);
+
+        metrics["policy_loss"] = terms.PolicyLoss;
+        metrics["entropy"] = terms.Entropy;
+        metrics["grad_norm"] = gradNorm;
+        if (valueBaseline)
+        {
+            metrics["value_loss"] = terms.ValueLoss;
+            using var scope = torch.NewDisposeScope();
+            var valid = torch.tensor(_mask).to_type(ScalarType.Bool);
+            metrics["explained_variance"] = ExplainedVariance.Compute(buffer.Values.view(total)[valid], torch.tensor(_returns)[valid]);
+        }
+        if (Options.Baseline == ReinforceBaseline.RunningMean) metrics["baseline"] = _runningBaseline;
+        return metrics;
+    }
+
+    void UpdateRunningBaseline(double batchMean)
+    {
+        _runningBaseline = _baselineStarted ? Options.BaselineMomentum * _runningBaseline + (1 - Options.BaselineMomentum) * batchMean : batchMean;
+        _baselineStarted = true;
+    }
+
+    static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
     /// <inheritdoc />
     public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);

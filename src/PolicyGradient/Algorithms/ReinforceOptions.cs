@@ -54,6 +54,14 @@ public sealed record ReinforceOptions : IValidatableOptions
     /// <summary>Scale rewards by the running std of the discounted return. Default false.</summary>
     public bool NormalizeRewards { get; init; }
 
+    /// <summary>
+    /// Compute path: auto (default) uses the native C# SIMD kernels (rollout inference, the loss and
+    /// its gradient over the whole rollout, clipping, Adam) for CPU MLP policies with tanh/ReLU, Box
+    /// observations and Discrete/Box actions, and libtorch otherwise; native forces it (an error where
+    /// unsupported); libtorch forces the tensor path.
+    /// </summary>
+    public ComputeBackend Backend { get; init; } = ComputeBackend.Auto;
+
     /// <summary>Policy (and baseline value) network.</summary>
     public PolicyNetworkOptions Policy { get; init; } = new();
 

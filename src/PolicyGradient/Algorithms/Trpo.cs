@@ -22,6 +22,7 @@ public sealed class Trpo : IAlgorithm, ISavableAlgorithm
 {
     readonly OnPolicyCore _core;
     readonly FlatAdam _valueOptimizer;
+    readonly NativeCriticUpdate? _nativeCritic;
 
     /// <summary>TRPO on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
     public Trpo(string envId, TrpoOptions? options = null, long seed = 0, Device? device = null)
@@ -45,7 +46,13 @@ public sealed class Trpo : IAlgorithm, ISavableAlgorithm
         // The critic's optimizer. The value loss gives the actor's entries exactly zero gradient, so
         // Adam leaves them in place: only the trust-region step moves the policy.
         _valueOptimizer = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
+        // Native rollout inference and critic updates (OnPolicy/NativeCriticUpdate.cs) where they apply.
+        try { _nativeCritic = _core.UseBackend(Options.Backend) is { } layout ? new NativeCriticUpdate(_core, layout, Options.BatchSize) : null; }
+        catch { _valueOptimizer.Dispose(); _core.Dispose(); throw; } // backend=native on an unsupported setup
     }
+
+    /// <inheritdoc />
+    public string Backend => _core.Backend;
 
     static TrpoOptions Checked(TrpoOptions? options) => OptionsValidation.Checked(options);
 
@@ -130,23 +137,8 @@ public sealed class Trpo : IAlgorithm, ISavableAlgorithm
         if (!accepted) using (torch.no_grad()) theta.copy_(original);
 
         // Critic: n_critic_updates epochs of shuffled minibatches, (V − R)², Adam on the value entries.
-        double valueLossSum = 0; int valueSteps = 0;
-        for (int epoch = 0; epoch < Options.NCriticUpdates; epoch++)
-        {
-            var permutation = torch.randperm(total, generator: _core.Generator).to(device);
-            for (int start = 0; start < total; start += Options.BatchSize)
-            {
-                using var minibatchScope = torch.NewDisposeScope();
-                var index = permutation.narrow(0, start, Math.Min(Options.BatchSize, total - start));
-                var values = net.Forward(observations.index_select(0, index)).Value;
-                var valueLoss = ValueLoss.Compute(values, returns.index_select(0, index)).mean();
-                net.Parameters.ZeroGrad();
-                valueLoss.backward();
-                _valueOptimizer.Step(learningRate);
-                valueLossSum += valueLoss.item<float>();
-                valueSteps++;
-            }
-        }
+        var (valueLossSum, valueSteps) = _nativeCritic?.Run(Options.NCriticUpdates, _valueOptimizer, learningRate)
+            ?? FitCritic(observations, returns, learningRate);
 
         return new Dictionary<string, double>
         {
@@ -161,6 +153,32 @@ public sealed class Trpo : IAlgorithm, ISavableAlgorithm
             ["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns),
             ["learning_rate"] = learningRate,
         };
+    }
+
+    // The critic fit in tensor ops (the definition of NativeCriticUpdate).
+    (double LossSum, int Steps) FitCritic(Tensor observations, Tensor returns, double learningRate)
+    {
+        var net = _core.Net;
+        int total = (int)observations.shape[0];
+        double valueLossSum = 0; int valueSteps = 0;
+        for (int epoch = 0; epoch < Options.NCriticUpdates; epoch++)
+        {
+            using var epochScope = torch.NewDisposeScope();
+            var permutation = torch.randperm(total, generator: _core.Generator).to(_core.Device);
+            for (int start = 0; start < total; start += Options.BatchSize)
+            {
+                using var minibatchScope = torch.NewDisposeScope();
+                var index = permutation.narrow(0, start, Math.Min(Options.BatchSize, total - start));
+                var values = net.Forward(observations.index_select(0, index)).Value;
+                var valueLoss = ValueLoss.Compute(values, returns.index_select(0, index)).mean();
+                net.Parameters.ZeroGrad();
+                valueLoss.backward();
+                _valueOptimizer.Step(learningRate);
+                valueLossSum += valueLoss.item<float>();
+                valueSteps++;
+            }
+        }
+        return (valueLossSum, valueSteps);
     }
 
     /// <inheritdoc />

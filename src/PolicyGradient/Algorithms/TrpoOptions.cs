@@ -63,6 +63,15 @@ public sealed record TrpoOptions : IValidatableOptions
     /// <summary>Scale rewards by the running std of the discounted return. Default false.</summary>
     public bool NormalizeRewards { get; init; }
 
+    /// <summary>
+    /// Compute path: auto (default) uses the native C# SIMD kernels for rollout inference and the
+    /// critic's minibatch updates (the trust-region policy step, with its Fisher-vector products,
+    /// stays on libtorch autograd) for CPU MLP actor-critics with tanh/ReLU, Box observations and
+    /// Discrete/Box actions, and libtorch otherwise; native forces it (an error where unsupported);
+    /// libtorch forces the tensor path.
+    /// </summary>
+    public ComputeBackend Backend { get; init; } = ComputeBackend.Auto;
+
     /// <summary>Actor-critic network.</summary>
     public PolicyNetworkOptions Policy { get; init; } = new();
 

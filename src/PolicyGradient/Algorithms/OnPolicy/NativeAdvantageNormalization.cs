@@ -21,4 +21,20 @@ internal static class NativeAdvantageNormalization
         float m = (float)mean, denom = (float)Math.Sqrt(sq / (a.Length - 1)) + 1e-8f;
         for (int i = 0; i < a.Length; i++) a[i] = (a[i] - m) / denom;
     }
+
+    /// <summary>
+    /// The masked form (mask 1 = valid): mean and unbiased std over the valid entries only, masked-out
+    /// entries set to 0 (the variance's divisor is at least 1, as the tensor version's clamp).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Normalize(Span<float> a, ReadOnlySpan<float> mask)
+    {
+        double count = 0, mean = 0;
+        for (int i = 0; i < a.Length; i++) { count += mask[i]; mean += a[i] * mask[i]; }
+        mean /= Math.Max(count, 1);
+        double sq = 0;
+        for (int i = 0; i < a.Length; i++) { double c = (a[i] - mean) * mask[i]; sq += c * c; }
+        float denom = (float)Math.Sqrt(sq / Math.Max(count - 1, 1)) + 1e-8f;
+        for (int i = 0; i < a.Length; i++) a[i] = (float)((a[i] - mean) * mask[i]) / denom;
+    }
 }

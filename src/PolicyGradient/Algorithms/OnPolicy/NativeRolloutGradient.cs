@@ -33,20 +33,26 @@ internal sealed class NativeRolloutGradient
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
+    /// <summary>V(s) of every rollout row from the last <see cref="Forward"/>, [T·N].</summary>
+    public ReadOnlySpan<float> Values => _net.Value(_total);
+
+    /// <summary>Runs the network on the buffer's T·N observations at the current θ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Forward() => _net.Forward(Floats(_core.Net.Parameters.Data), Floats(_core.Buffer.Observations), _total);
+
     /// <summary>
-    /// Writes ∇θ of the loss over the buffer's rows into the flat gradient (overwriting it) for the
-    /// given advantages and return targets [T·N]; <paramref name="rowWeights"/> empty means the plain mean.
+    /// Writes ∇θ of the loss over the rows of the last <see cref="Forward"/> into the flat gradient
+    /// (overwriting it) for the given advantages and return targets [T·N]; <paramref name="rowWeights"/>
+    /// empty means the plain mean.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public NativePolicyGradientLoss.Terms Compute(ReadOnlySpan<float> advantages, ReadOnlySpan<float> returns,
+    public NativePolicyGradientLoss.Terms Backward(ReadOnlySpan<float> advantages, ReadOnlySpan<float> returns,
         ReadOnlySpan<float> rowWeights, double vfCoef, double entCoef)
     {
-        var buffer = _core.Buffer;
         var parameters = _core.Net.Parameters;
         var layout = _net.Layout;
         Span<float> theta = Floats(parameters.Data), grad = Floats(parameters.Grad);
-        ReadOnlySpan<float> x = Floats(buffer.Observations), actions = Floats(buffer.Actions);
-        _net.Forward(theta, x, _total);
+        ReadOnlySpan<float> x = Floats(_core.Buffer.Observations), actions = Floats(_core.Buffer.Actions);
         var logStd = layout.Gaussian ? theta.Slice(layout.LogStdOffset, _head) : Span<float>.Empty;
         var terms = NativePolicyGradientLoss.Compute(_net.Head(_total), _head, layout.Gaussian, logStd, _net.Value(_total),
             actions, advantages, returns, rowWeights, _total, vfCoef, entCoef, _dHead, _dValue, _dLogStd);
