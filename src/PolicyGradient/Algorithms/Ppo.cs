@@ -21,7 +21,8 @@ public sealed class Ppo : IAlgorithm, ISavableAlgorithm
 {
     readonly OnPolicyCore _core;
     readonly FlatAdam _optimizer;
-    readonly NativePpoUpdate? _native;
+    readonly IPpoMinibatchStep _step;
+    long[] _permutation = [];
 
     /// <summary>PPO on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
     public Ppo(string envId, PpoOptions? options = null, long seed = 0, Device? device = null)
@@ -44,13 +45,14 @@ public sealed class Ppo : IAlgorithm, ISavableAlgorithm
             Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
         // Detail 3: Adam with ε = 1e-5 (not PyTorch's 1e-8), on one flat parameter buffer.
         _optimizer = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
-        try { _native = NativeBackend(Options.Backend); }
+        try { _step = MinibatchStep(Options.Backend); }
         catch { _optimizer.Dispose(); _core.Dispose(); throw; } // backend=native on an unsupported setup
     }
 
-    // The native C# SIMD update (OnPolicy/NativePpoUpdate.cs) where it applies; null selects libtorch.
-    NativePpoUpdate? NativeBackend(ComputeBackend backend) =>
-        _core.UseBackend(backend) is { } layout ? new NativePpoUpdate(_core, _optimizer, Options, layout) : null;
+    // The native C# SIMD step (OnPolicy/NativePpoStep.cs) where it applies, else the tensor step (OnPolicy/TensorPpoStep.cs).
+    IPpoMinibatchStep MinibatchStep(ComputeBackend backend) => _core.UseBackend(backend) is { } layout
+        ? new NativePpoStep(_core, _optimizer, Options, layout)
+        : new TensorPpoStep(_core, _optimizer, Options);
 
     /// <inheritdoc />
     public string Backend => _core.Backend;
@@ -88,8 +90,7 @@ public sealed class Ppo : IAlgorithm, ISavableAlgorithm
 
     Dictionary<string, double> Update(double learningRate, double clipRange)
     {
-        // The same update on either backend; the tensor composition below is the definition.
-        var stats = _native?.Run(learningRate, clipRange) ?? UpdateLibTorch(learningRate, clipRange);
+        var stats = RunEpochs(learningRate, clipRange);
         var metrics = new Dictionary<string, double>();
         var s = stats.Sums;
         double d = Math.Max(stats.Minibatches, 1);
@@ -107,82 +108,36 @@ public sealed class Ppo : IAlgorithm, ISavableAlgorithm
         return metrics;
     }
 
-    PpoUpdateStatistics UpdateLibTorch(double learningRate, double clipRange)
+    // K epochs of shuffled minibatch steps over the rollout, the same loop on either backend.
+    PpoUpdateStatistics RunEpochs(double learningRate, double clipRange)
     {
-        using var scope = torch.NewDisposeScope();
-        var buffer = _core.Buffer;
-        int total = buffer.NumSteps * buffer.NumEnvs, obsSize = buffer.ObservationSize, actSize = buffer.ActionSize;
-        // Flatten [T, N, …] to [T·N, …] and pack every per-sample column side by side, so one
-        // index_select gathers a whole minibatch.
-        var packed = torch.cat([
-            buffer.Observations.view(total, obsSize), buffer.Actions.view(total, actSize),
-            buffer.LogProbs.view(total, 1), buffer.Advantages.view(total, 1),
-            buffer.Returns.view(total, 1), buffer.Values.view(total, 1)], 1).to(_core.Device);
-        long[] columns = [obsSize, actSize, 1, 1, 1, 1];
-        // Sums over minibatches of: policy loss, value loss, entropy, approx KL, clip fraction, grad norm.
-        var sums = torch.zeros(6, device: _core.Device);
+        int total = _core.Buffer.NumSteps * _core.Buffer.NumEnvs;
         int minibatches = 0, epochs = 0;
         int? earlyStop = null;
-        bool continueTraining = true;
-        for (int epoch = 0; epoch < Options.NEpochs && continueTraining; epoch++, epochs++)
+        _step.BeginUpdate();
+        for (int epoch = 0; epoch < Options.NEpochs && earlyStop is null; epoch++, epochs++)
         {
             // Detail 6: shuffled minibatches — a fresh permutation of the rollout each epoch, drawn
             // from the run's torch generator (reproducible, checkpointed).
-            var permutation = torch.randperm(total, generator: _core.Generator).to(_core.Device);
+            DrawPermutation(total);
             for (int start = 0; start < total; start += Options.BatchSize)
             {
-                using var minibatchScope = torch.NewDisposeScope();
-                int size = Math.Min(Options.BatchSize, total - start);
-                var cols = packed.index_select(0, permutation.narrow(0, start, size)).split(columns, 1);
-                Tensor observations = cols[0], actions = cols[1], oldLogProbs = cols[2].view(-1),
-                    advantages = cols[3].view(-1), returns = cols[4].view(-1), oldValues = cols[5].view(-1);
-
-                // Detail 7: advantage normalization, per minibatch.
-                if (Options.NormalizeAdvantage && size > 1) advantages = AdvantageNormalization.Normalize(advantages);
-
-                // One fused actor + critic forward on the flat parameter buffer.
-                var weights = _core.Net.Weights();
-                var (head, values) = _core.Net.Forward(observations, weights);
-                var distribution = _core.Net.Distribution(head, weights);
-                var logProbs = distribution.LogProb(actions);
-                var entropy = distribution.Entropy().mean();
-
-                // Detail 8: clipped surrogate objective, L = E[max(−rA, −clip(r, 1−ε, 1+ε)A)].
-                var (surrogate, clipped) = ClippedSurrogateObjective.Compute(logProbs, oldLogProbs, advantages, clipRange, clipRange);
-                var policyLoss = surrogate.mean();
-
-                // Detail 9: value loss (V − R)², optionally clipped around the rollout's V (clip_range_vf).
-                var valueLoss = ValueLoss.Compute(values, returns, oldValues, Options.ClipRangeVf).mean();
-
-                // Detail 10: entropy bonus; overall loss L = L_clip + c_vf·L_V − c_ent·H.
-                var loss = policyLoss + Options.VfCoef * valueLoss;
-                if (Options.EntCoef != 0) loss = loss + Options.EntCoef * EntropyBonus.Compute(entropy);
-
-                // Detail 12: debug variable approx-KL, k3 = (r − 1) − log r (Schulman 2020), and
-                // early stopping when it exceeds 1.5 × target_kl (SB3 checks before the step).
-                Tensor approxKl;
-                using (torch.no_grad()) approxKl = KlEstimators.ApproxKl(oldLogProbs, logProbs.detach()).mean();
-                if (Options.TargetKl is double targetKl && approxKl.item<float>() > 1.5 * targetKl)
-                {
-                    continueTraining = false;
-                    earlyStop = epoch;
-                    break;
-                }
-
-                _core.Net.Parameters.ZeroGrad();
-                loss.backward();
-                // Detail 11: global gradient clipping to max_grad_norm over all parameters at once.
-                var gradNorm = _core.Net.Parameters.ClipGradNorm(Options.MaxGradNorm);
-                _optimizer.Step(learningRate);
-
-                using (torch.no_grad())
-                    sums.add_(torch.stack([policyLoss.detach(), valueLoss.detach(), entropy.detach(), approxKl, ClipFraction.Compute(clipped), gradNorm]));
+                var minibatch = _permutation.AsSpan(start, Math.Min(Options.BatchSize, total - start));
+                // Details 7–11 in the step; detail 12: it declines (early stop) once approx-KL > 1.5 × target_kl.
+                if (!_step.Step(minibatch, learningRate, clipRange)) { earlyStop = epoch; break; }
                 minibatches++;
             }
         }
+        return new PpoUpdateStatistics(_step.EndUpdate(), minibatches, epochs, earlyStop);
+    }
 
-        var s = sums.cpu().data<float>().ToArray();
-        return new PpoUpdateStatistics(s.Select(v => (double)v).ToArray(), minibatches, epochs, earlyStop);
+    void DrawPermutation(int total)
+    {
+        using var scope = torch.NewDisposeScope();
+        if (_permutation.Length != total) _permutation = new long[total];
+        var permutation = torch.randperm(total, generator: _core.Generator);
+        if (permutation.device_type != DeviceType.CPU) permutation = permutation.cpu();
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(permutation.bytes).CopyTo(_permutation);
     }
 
     /// <inheritdoc />
@@ -216,6 +171,7 @@ public sealed class Ppo : IAlgorithm, ISavableAlgorithm
     /// <inheritdoc />
     public void Dispose()
     {
+        (_step as IDisposable)?.Dispose();
         _optimizer.Dispose();
         _core.Dispose();
     }
