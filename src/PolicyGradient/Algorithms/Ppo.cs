@@ -17,74 +17,44 @@ namespace PolicyGradient.Algorithms;
 /// Proximal Policy Optimization" (ICLR blog track), each named where it acts below. Defaults follow
 /// Stable-Baselines3. Usage: <c>using var ppo = new Ppo("CartPole-v1"); ppo.Learn(100_000); ppo.Predict(obs);</c>
 /// </summary>
-public sealed class Ppo : IAlgorithm, ISavableAlgorithm
+public sealed class Ppo : OnPolicyAlgorithm<PpoOptions>
 {
-    readonly OnPolicyCore _core;
-    readonly FlatAdam _optimizer;
-    readonly IPpoMinibatchStep _step;
+    IPpoMinibatchStep _step = null!;
     long[] _permutation = [];
 
     /// <summary>PPO on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
-    public Ppo(string envId, PpoOptions? options = null, long seed = 0, Device? device = null)
-        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
-        _core.Source = new AlgorithmContext(envId, seed, _core.Device);
+    public Ppo(string envId, PpoOptions? options = null, long seed = 0, Device? device = null) : base(envId, options, seed, device) => Build();
 
     /// <summary>PPO as the run layer builds it (registry entry "ppo").</summary>
-    public Ppo(PpoOptions options, AlgorithmContext context)
-        : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
-    {
-        _core.Source = context;
-        if (context.Deterministic) torch.set_num_threads(1);
-    }
+    public Ppo(PpoOptions options, AlgorithmContext context) : base(options, context) => Build();
 
     /// <summary>PPO on a vector env you built (its NumEnvs overrides <c>n_envs</c>); wrap copies in RecordEpisodeStatistics for episode metrics.</summary>
-    public Ppo(IVectorEnv env, PpoOptions? options = null, long seed = 0, Device? device = null)
+    public Ppo(IVectorEnv env, PpoOptions? options = null, long seed = 0, Device? device = null) : base(env, options, seed, device) => Build();
+
+    // Detail 3: Adam with ε = 1e-5 (not PyTorch's 1e-8), on one flat parameter buffer. The native C#
+    // SIMD step (OnPolicy/NativePpoStep.cs) where it applies, else the tensor step (OnPolicy/TensorPpoStep.cs).
+    void Build()
     {
-        Options = Checked(options) with { NEnvs = env.NumEnvs };
-        _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
-            Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
-        // Detail 3: Adam with ε = 1e-5 (not PyTorch's 1e-8), on one flat parameter buffer.
-        _optimizer = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
-        try { _step = MinibatchStep(Options.Backend); }
-        catch { _optimizer.Dispose(); _core.Dispose(); throw; } // backend=native on an unsupported setup
+        var adam = new FlatAdam(Core.Net.Parameters, epsilon: 1e-5);
+        Initialize(adam, layout => _step = layout is not null
+            ? new NativePpoStep(Core, adam, Options, layout)
+            : new TensorPpoStep(Core, adam, Options));
     }
 
-    // The native C# SIMD step (OnPolicy/NativePpoStep.cs) where it applies, else the tensor step (OnPolicy/TensorPpoStep.cs).
-    IPpoMinibatchStep MinibatchStep(ComputeBackend backend) => _core.UseBackend(backend) is { } layout
-        ? new NativePpoStep(_core, _optimizer, Options, layout)
-        : new TensorPpoStep(_core, _optimizer, Options);
+    /// <inheritdoc />
+    public override string Name => "ppo";
 
     /// <inheritdoc />
-    public string Backend => _core.Backend;
-
-    static PpoOptions Checked(PpoOptions? options) => OptionsValidation.Checked(options);
-
-    /// <summary>The options in use.</summary>
-    public PpoOptions Options { get; }
-
-    /// <inheritdoc />
-    public string Name => "ppo";
-
-    /// <inheritdoc />
-    public long NumTimesteps => _core.NumTimesteps;
-
-    /// <inheritdoc />
-    public int NumUpdates => _core.NumUpdates;
-
-    /// <summary>The actor-critic module, with the trained weights copied in.</summary>
-    public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
-
-    /// <inheritdoc />
-    public void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
+    public override void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
         // Detail 1: each update follows a fixed-length rollout of n_steps from each of the n_envs
         // vectorised copies (OnPolicyCore.Learn collects it and reports the metrics).
-        _core.Learn(this, totalTimesteps, callback, progressRemaining =>
+        Core.Learn(this, totalTimesteps, callback, progressRemaining =>
         {
             // Detail 4: learning-rate and clip-range annealing, on the fraction of training left (SB3).
             double learningRate = Options.LearningRate.Value(progressRemaining);
             double clipRange = Options.ClipRange.Value(progressRemaining);
             // Detail 5: GAE, bootstrapping from V(final observation) on truncation, 0 on termination.
-            _core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
+            Core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
             return Update(learningRate, clipRange);
         });
 
@@ -101,7 +71,7 @@ public sealed class Ppo : IAlgorithm, ISavableAlgorithm
         metrics["clip_fraction"] = s[4] / d;
         metrics["grad_norm"] = s[5] / d;
         if (stats.EarlyStopEpoch is int stop) metrics["early_stop_epoch"] = stop;
-        metrics["explained_variance"] = ExplainedVariance.Compute(_core.Buffer.Values, _core.Buffer.Returns);
+        metrics["explained_variance"] = ExplainedVariance.Compute(Core.Buffer.Values, Core.Buffer.Returns);
         metrics["learning_rate"] = learningRate;
         metrics["clip_range"] = clipRange;
         metrics["n_epochs_done"] = stats.Epochs;
@@ -111,7 +81,7 @@ public sealed class Ppo : IAlgorithm, ISavableAlgorithm
     // K epochs of shuffled minibatch steps over the rollout, the same loop on either backend.
     PpoUpdateStatistics RunEpochs(double learningRate, double clipRange)
     {
-        int total = _core.Buffer.NumSteps * _core.Buffer.NumEnvs;
+        int total = Core.Buffer.NumSteps * Core.Buffer.NumEnvs;
         int minibatches = 0, epochs = 0;
         int? earlyStop = null;
         _step.BeginUpdate();
@@ -135,44 +105,15 @@ public sealed class Ppo : IAlgorithm, ISavableAlgorithm
     {
         using var scope = torch.NewDisposeScope();
         if (_permutation.Length != total) _permutation = new long[total];
-        var permutation = torch.randperm(total, generator: _core.Generator);
+        var permutation = torch.randperm(total, generator: Core.Generator);
         if (permutation.device_type != DeviceType.CPU) permutation = permutation.cpu();
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(permutation.bytes).CopyTo(_permutation);
     }
 
     /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
-
-    /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
-
-
-
-    OnPolicyCore ISavableAlgorithm.Core => _core;
-    object ISavableAlgorithm.OptionsRecord => Options;
-
-    /// <inheritdoc />
-    public TrainingState CaptureState()
+    protected override void Dispose(bool disposing)
     {
-        var state = new TrainingState();
-        _core.Capture(state);
-        _optimizer.Capture(state);
-        return state;
-    }
-
-    /// <inheritdoc />
-    public void RestoreState(TrainingState state)
-    {
-        _core.Restore(state);
-        using var _ = torch.no_grad();
-        _optimizer.Restore(state);
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        (_step as IDisposable)?.Dispose();
-        _optimizer.Dispose();
-        _core.Dispose();
+        if (disposing) (_step as IDisposable)?.Dispose();
+        base.Dispose(disposing);
     }
 }

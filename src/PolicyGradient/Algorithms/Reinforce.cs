@@ -19,70 +19,37 @@ namespace PolicyGradient.Algorithms;
 /// episodes of a fixed-length vectorised rollout: the unfinished tail of each copy has no
 /// Monte-Carlo return yet, so it is masked out (no bootstrapping — that would make it actor-critic).
 /// </summary>
-public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
+public sealed class Reinforce : OnPolicyAlgorithm<ReinforceOptions>
 {
-    readonly OnPolicyCore _core;
-    readonly FlatAdam _optimizer;
-    readonly NativeRolloutGradient? _native;
-    readonly float[] _returns = [], _mask = [], _advantages = [], _rowWeights = [];
+    NativeRolloutGradient? _native;
+    float[] _returns = [], _mask = [], _advantages = [], _rowWeights = [];
     double _runningBaseline;
     bool _baselineStarted;
 
     /// <summary>REINFORCE on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
-    public Reinforce(string envId, ReinforceOptions? options = null, long seed = 0, Device? device = null)
-        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
-        _core.Source = new AlgorithmContext(envId, seed, _core.Device);
+    public Reinforce(string envId, ReinforceOptions? options = null, long seed = 0, Device? device = null) : base(envId, options, seed, device) => Build();
 
     /// <summary>REINFORCE as the run layer builds it (registry entry "reinforce").</summary>
-    public Reinforce(ReinforceOptions options, AlgorithmContext context)
-        : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
-    {
-        _core.Source = context;
-        if (context.Deterministic) torch.set_num_threads(1);
-    }
+    public Reinforce(ReinforceOptions options, AlgorithmContext context) : base(options, context) => Build();
 
     /// <summary>REINFORCE on a vector env you built (its NumEnvs overrides <c>n_envs</c>).</summary>
-    public Reinforce(IVectorEnv env, ReinforceOptions? options = null, long seed = 0, Device? device = null)
+    public Reinforce(IVectorEnv env, ReinforceOptions? options = null, long seed = 0, Device? device = null) : base(env, options, seed, device) => Build();
+
+    // Adam (PyTorch defaults); the native rollout and update (OnPolicy/NativeRolloutGradient.cs) where they apply.
+    void Build() => Initialize(new FlatAdam(Core.Net.Parameters), layout =>
     {
-        Options = Checked(options) with { NEnvs = env.NumEnvs };
-        _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
-            Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
-        _optimizer = new FlatAdam(_core.Net.Parameters);
-        try
-        {
-            // The native C# SIMD rollout and update (OnPolicy/NativeRolloutGradient.cs) where they apply.
-            if (_core.UseBackend(Options.Backend) is { } layout)
-            {
-                _native = new NativeRolloutGradient(_core, layout);
-                (_returns, _mask, _advantages, _rowWeights) = (new float[_native.Rows], new float[_native.Rows], new float[_native.Rows], new float[_native.Rows]);
-            }
-        }
-        catch { _optimizer.Dispose(); _core.Dispose(); throw; } // backend=native on an unsupported setup
-    }
+        if (layout is null) return;
+        _native = new NativeRolloutGradient(Core, layout);
+        int rows = _native.Rows;
+        (_returns, _mask, _advantages, _rowWeights) = (new float[rows], new float[rows], new float[rows], new float[rows]);
+    });
 
     /// <inheritdoc />
-    public string Backend => _core.Backend;
-
-    static ReinforceOptions Checked(ReinforceOptions? options) => OptionsValidation.Checked(options);
-
-    /// <summary>The options in use.</summary>
-    public ReinforceOptions Options { get; }
+    public override string Name => "reinforce";
 
     /// <inheritdoc />
-    public string Name => "reinforce";
-
-    /// <inheritdoc />
-    public long NumTimesteps => _core.NumTimesteps;
-
-    /// <inheritdoc />
-    public int NumUpdates => _core.NumUpdates;
-
-    /// <summary>The policy module (with its value head, used only by the learned baseline), trained weights copied in.</summary>
-    public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
-
-    /// <inheritdoc />
-    public void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
-        _core.Learn(this, totalTimesteps, callback, progressRemaining =>
+    public override void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
+        Core.Learn(this, totalTimesteps, callback, progressRemaining =>
         {
             double learningRate = Options.LearningRate.Value(progressRemaining);
             return _native is null ? UpdateLibTorch(learningRate) : UpdateNative(learningRate);
@@ -116,9 +83,9 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
     Dictionary<string, double> UpdateLibTorch(double learningRate)
     {
         using var scope = torch.NewDisposeScope();
-        var buffer = _core.Buffer;
+        var buffer = Core.Buffer;
         int total = buffer.NumSteps * buffer.NumEnvs;
-        var device = _core.Device;
+        var device = Core.Device;
         // Monte-Carlo reward-to-go G_t = r_t + γ(1 − done_t)G_{t+1}; the tail after the last episode end is masked.
         var returns = DiscountedReturns.Compute(buffer.Rewards, buffer.Dones, Options.Gamma).view(total).to(device);
         var mask = CompletedEpisodeMask(buffer.Dones).view(total).to(device);
@@ -128,9 +95,9 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
 
         var observations = buffer.Observations.view(total, buffer.ObservationSize).to(device);
         var actions = buffer.Actions.view(total, buffer.ActionSize).to(device);
-        var weights = _core.Net.Weights();
-        var (head, values) = _core.Net.Forward(observations, weights);
-        var distribution = _core.Net.Distribution(head, weights);
+        var weights = Core.Net.Weights();
+        var (head, values) = Core.Net.Forward(observations, weights);
+        var distribution = Core.Net.Distribution(head, weights);
         var logProbs = distribution.LogProb(actions);
         var entropy = LossAggregation.Aggregate(distribution.Entropy(), mask, LossAggregationMode.TokenMean);
 
@@ -157,10 +124,10 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
         }
         if (Options.EntCoef != 0) loss = loss + Options.EntCoef * EntropyBonus.Compute(entropy);
 
-        _core.Net.Parameters.ZeroGrad();
+        Core.Net.Parameters.ZeroGrad();
         loss.backward();
-        var gradNorm = _core.Net.Parameters.ClipGradNorm(Options.MaxGradNorm);
-        _optimizer.Step(learningRate);
+        var gradNorm = Core.Net.Parameters.ClipGradNorm(Options.MaxGradNorm);
+        Optimizer.Step(learningRate);
 
         metrics["policy_loss"] = policyLoss.item<float>();
         metrics["entropy"] = entropy.item<float>();
@@ -177,7 +144,7 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
     // The same update on the native kernels (masked means as row weights mask/Σmask).
     Dictionary<string, double> UpdateNative(double learningRate)
     {
-        var buffer = _core.Buffer;
+        var buffer = Core.Buffer;
         int total = _native!.Rows;
         using (torch.NewDisposeScope())
             Floats(DiscountedReturns.Compute(buffer.Rewards, buffer.Dones, Options.Gamma)).CopyTo(_returns);
@@ -201,8 +168,8 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
         for (int i = 0; i < total; i++) _rowWeights[i] = (float)(_mask[i] / validCount);
         bool valueBaseline = Options.Baseline == ReinforceBaseline.Value;
         var terms = _native.Backward(_advantages, _returns, _rowWeights, valueBaseline ? Options.VfCoef : 0, Options.EntCoef);
-        float gradNorm = NativeAdam.ClipGradNorm(Floats(_core.Net.Parameters.Grad), Options.MaxGradNorm);
-        _optimizer.StepNative(learningRate);
+        float gradNorm = NativeAdam.ClipGradNorm(Floats(Core.Net.Parameters.Grad), Options.MaxGradNorm);
+        Optimizer.StepNative(learningRate);
 
         metrics["policy_loss"] = terms.PolicyLoss;
         metrics["entropy"] = terms.Entropy;
@@ -227,41 +194,16 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
     /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
-
-    /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
-
-
-
-    OnPolicyCore ISavableAlgorithm.Core => _core;
-    object ISavableAlgorithm.OptionsRecord => Options;
-
-    /// <inheritdoc />
-    public TrainingState CaptureState()
+    private protected override void CaptureExtra(TrainingState state)
     {
-        var state = new TrainingState();
-        _core.Capture(state);
-        _optimizer.Capture(state);
         state.Values["baseline.running_mean"] = _runningBaseline.ToString("R", CultureInfo.InvariantCulture);
         state.Values["baseline.started"] = _baselineStarted ? "true" : "false";
-        return state;
     }
 
     /// <inheritdoc />
-    public void RestoreState(TrainingState state)
+    private protected override void RestoreExtra(TrainingState state)
     {
-        _core.Restore(state);
-        using var _ = torch.no_grad();
-        _optimizer.Restore(state);
         _runningBaseline = double.Parse(OnPolicyCore.RequireValue(state, "baseline.running_mean"), CultureInfo.InvariantCulture);
         _baselineStarted = OnPolicyCore.RequireValue(state, "baseline.started") == "true";
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _optimizer.Dispose();
-        _core.Dispose();
     }
 }

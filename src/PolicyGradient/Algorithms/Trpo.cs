@@ -18,76 +18,49 @@ namespace PolicyGradient.Algorithms;
 /// β = √(2δ / sᵀFs) along it, and a backtracking line search; the value function is fitted
 /// separately with Adam on minibatches.
 /// </summary>
-public sealed class Trpo : IAlgorithm, ISavableAlgorithm
+public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
 {
-    readonly OnPolicyCore _core;
-    readonly FlatAdam _valueOptimizer;
-    readonly NativeCriticUpdate? _nativeCritic;
+    FlatAdam _valueOptimizer = null!;
+    NativeCriticUpdate? _nativeCritic;
 
     /// <summary>TRPO on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
-    public Trpo(string envId, TrpoOptions? options = null, long seed = 0, Device? device = null)
-        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
-        _core.Source = new AlgorithmContext(envId, seed, _core.Device);
+    public Trpo(string envId, TrpoOptions? options = null, long seed = 0, Device? device = null) : base(envId, options, seed, device) => Build();
 
     /// <summary>TRPO as the run layer builds it (registry entry "trpo").</summary>
-    public Trpo(TrpoOptions options, AlgorithmContext context)
-        : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
-    {
-        _core.Source = context;
-        if (context.Deterministic) torch.set_num_threads(1);
-    }
+    public Trpo(TrpoOptions options, AlgorithmContext context) : base(options, context) => Build();
 
     /// <summary>TRPO on a vector env you built (its NumEnvs overrides <c>n_envs</c>).</summary>
-    public Trpo(IVectorEnv env, TrpoOptions? options = null, long seed = 0, Device? device = null)
+    public Trpo(IVectorEnv env, TrpoOptions? options = null, long seed = 0, Device? device = null) : base(env, options, seed, device) => Build();
+
+    // The critic's optimizer. The value loss gives the actor's entries exactly zero gradient, so Adam
+    // leaves them in place: only the trust-region step moves the policy. Native rollout inference and
+    // critic updates (OnPolicy/NativeCriticUpdate.cs) where they apply.
+    void Build()
     {
-        Options = Checked(options) with { NEnvs = env.NumEnvs };
-        _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
-            Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
-        // The critic's optimizer. The value loss gives the actor's entries exactly zero gradient, so
-        // Adam leaves them in place: only the trust-region step moves the policy.
-        _valueOptimizer = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
-        // Native rollout inference and critic updates (OnPolicy/NativeCriticUpdate.cs) where they apply.
-        try { _nativeCritic = _core.UseBackend(Options.Backend) is { } layout ? new NativeCriticUpdate(_core, layout, Options.BatchSize) : null; }
-        catch { _valueOptimizer.Dispose(); _core.Dispose(); throw; } // backend=native on an unsupported setup
+        _valueOptimizer = new FlatAdam(Core.Net.Parameters, epsilon: 1e-5);
+        Initialize(_valueOptimizer, layout => _nativeCritic = layout is null ? null : new NativeCriticUpdate(Core, layout, Options.BatchSize));
     }
 
     /// <inheritdoc />
-    public string Backend => _core.Backend;
-
-    static TrpoOptions Checked(TrpoOptions? options) => OptionsValidation.Checked(options);
-
-    /// <summary>The options in use.</summary>
-    public TrpoOptions Options { get; }
+    public override string Name => "trpo";
 
     /// <inheritdoc />
-    public string Name => "trpo";
-
-    /// <inheritdoc />
-    public long NumTimesteps => _core.NumTimesteps;
-
-    /// <inheritdoc />
-    public int NumUpdates => _core.NumUpdates;
-
-    /// <summary>The actor-critic module, with the trained weights copied in.</summary>
-    public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
-
-    /// <inheritdoc />
-    public void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
-        _core.Learn(this, totalTimesteps, callback, progressRemaining =>
+    public override void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
+        Core.Learn(this, totalTimesteps, callback, progressRemaining =>
         {
             double learningRate = Options.LearningRate.Value(progressRemaining);
-            _core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
+            Core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
             return Update(learningRate);
         });
 
     Dictionary<string, double> Update(double learningRate)
     {
         using var scope = torch.NewDisposeScope();
-        var buffer = _core.Buffer;
-        var net = _core.Net;
+        var buffer = Core.Buffer;
+        var net = Core.Net;
         var theta = net.Parameters.Data;
         int total = buffer.NumSteps * buffer.NumEnvs;
-        var device = _core.Device;
+        var device = Core.Device;
         var observations = buffer.Observations.view(total, buffer.ObservationSize).to(device);
         var actions = buffer.Actions.view(total, buffer.ActionSize).to(device);
         var oldLogProbs = buffer.LogProbs.view(total).to(device);
@@ -158,13 +131,13 @@ public sealed class Trpo : IAlgorithm, ISavableAlgorithm
     // The critic fit in tensor ops (the definition of NativeCriticUpdate).
     (double LossSum, int Steps) FitCritic(Tensor observations, Tensor returns, double learningRate)
     {
-        var net = _core.Net;
+        var net = Core.Net;
         int total = (int)observations.shape[0];
         double valueLossSum = 0; int valueSteps = 0;
         for (int epoch = 0; epoch < Options.NCriticUpdates; epoch++)
         {
             using var epochScope = torch.NewDisposeScope();
-            var permutation = torch.randperm(total, generator: _core.Generator).to(_core.Device);
+            var permutation = torch.randperm(total, generator: Core.Generator).to(Core.Device);
             for (int start = 0; start < total; start += Options.BatchSize)
             {
                 using var minibatchScope = torch.NewDisposeScope();
@@ -179,40 +152,5 @@ public sealed class Trpo : IAlgorithm, ISavableAlgorithm
             }
         }
         return (valueLossSum, valueSteps);
-    }
-
-    /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
-
-    /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
-
-
-
-    OnPolicyCore ISavableAlgorithm.Core => _core;
-    object ISavableAlgorithm.OptionsRecord => Options;
-
-    /// <inheritdoc />
-    public TrainingState CaptureState()
-    {
-        var state = new TrainingState();
-        _core.Capture(state);
-        _valueOptimizer.Capture(state);
-        return state;
-    }
-
-    /// <inheritdoc />
-    public void RestoreState(TrainingState state)
-    {
-        _core.Restore(state);
-        using var _ = torch.no_grad();
-        _valueOptimizer.Restore(state);
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _valueOptimizer.Dispose();
-        _core.Dispose();
     }
 }
