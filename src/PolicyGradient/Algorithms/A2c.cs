@@ -114,7 +114,7 @@ public sealed class A2c : OnPolicyAlgorithm<A2cOptions>
             ["value_loss"] = terms.ValueLoss,
             ["entropy"] = terms.Entropy,
             ["grad_norm"] = gradNorm,
-            ["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns),
+            ["explained_variance"] = NativeExplainedVariance.Compute(MemoryMarshal.Cast<byte, float>(buffer.Values.bytes), MemoryMarshal.Cast<byte, float>(buffer.Returns.bytes)),
             ["learning_rate"] = learningRate,
         };
     }

@@ -117,7 +117,9 @@ internal sealed class OnPolicyCore : IDisposable
         int n = Env.NumEnvs;
         using var rolloutScope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var weights = Net.Weights(); // views of the flat buffer, valid for the whole rollout
+        // Views of the flat buffer for the tensor forward, valid for the whole rollout (~20 libtorch
+        // calls, so not made when the native kernels run the rollout).
+        var weights = NativeRollout is null ? Net.Weights() : [];
         var observations = buffer.Observations;
         NativeRollout?.BeginRollout(Generator, buffer.NumSteps, n);
         while (!buffer.Full)
