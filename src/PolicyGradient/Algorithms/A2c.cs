@@ -79,8 +79,9 @@ public sealed class A2c : OnPolicyAlgorithm<A2cOptions>
 
         var policyLoss = PolicyGradientLoss.Compute(logProbs, advantages).mean(); // −A·log π (Williams 1992)
         var valueLoss = ValueLoss.Compute(values, returns).mean();                 // (V − R)²
-        var loss = policyLoss + Options.VfCoef * valueLoss;
-        if (Options.EntCoef != 0) loss = loss + Options.EntCoef * EntropyBonus.Compute(entropy);
+        using Scalar vfCoef = Options.VfCoef.ToScalar(), entCoef = Options.EntCoef.ToScalar();
+        var loss = policyLoss + valueLoss.mul(vfCoef);
+        if (Options.EntCoef != 0) loss = loss + EntropyBonus.Compute(entropy).mul(entCoef);
 
         Core.Net.Parameters.ZeroGrad();
         loss.backward();

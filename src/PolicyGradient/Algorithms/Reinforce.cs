@@ -102,10 +102,11 @@ public sealed class Reinforce : OnPolicyAlgorithm<ReinforceOptions>
         var entropy = LossAggregation.Aggregate(distribution.Entropy(), mask, LossAggregationMode.TokenMean);
 
         // The baseline b (variance reduction; it leaves the gradient unbiased).
+        using Scalar baseline = _runningBaseline.ToScalar();
         Tensor advantages = Options.Baseline switch
         {
             ReinforceBaseline.None => returns,
-            ReinforceBaseline.RunningMean => returns - _runningBaseline,
+            ReinforceBaseline.RunningMean => returns.sub(baseline),
             _ => returns - values.detach(),
         };
         if (Options.Baseline == ReinforceBaseline.RunningMean)
@@ -117,12 +118,13 @@ public sealed class Reinforce : OnPolicyAlgorithm<ReinforceOptions>
         var policyLoss = LossAggregation.Aggregate(PolicyGradientLoss.Compute(logProbs, advantages), mask, LossAggregationMode.TokenMean);
         var loss = policyLoss;
         Tensor? valueLoss = null;
+        using Scalar vfCoef = Options.VfCoef.ToScalar(), entCoef = Options.EntCoef.ToScalar();
         if (Options.Baseline == ReinforceBaseline.Value)
         {
             valueLoss = LossAggregation.Aggregate(ValueLoss.Compute(values, returns), mask, LossAggregationMode.TokenMean);
-            loss = loss + Options.VfCoef * valueLoss;
+            loss = loss + valueLoss.mul(vfCoef);
         }
-        if (Options.EntCoef != 0) loss = loss + Options.EntCoef * EntropyBonus.Compute(entropy);
+        if (Options.EntCoef != 0) loss = loss + EntropyBonus.Compute(entropy).mul(entCoef);
 
         Core.Net.Parameters.ZeroGrad();
         loss.backward();

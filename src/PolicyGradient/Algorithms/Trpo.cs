@@ -98,7 +98,8 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
         {
             using var evalScope = torch.NewDisposeScope();
             using var _ = torch.no_grad();
-            theta.copy_(original + (fraction * maxStep) * direction);
+            using Scalar stepSize = (fraction * maxStep).ToScalar();
+            theta.copy_(original + direction.mul(stepSize));
             var w = net.Weights();
             var d = net.Distribution(net.Forward(observations, w).Head, w);
             lastObjective = (advantages * (d.LogProb(actions) - oldLogProbs).exp()).mean().item<float>();

@@ -52,10 +52,13 @@ public sealed class FlatAdam : IFlatOptimizer
         Steps++;
         var g = _parameters.Grad;
         double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
+        // Explicit Scalars, disposed after the ops (a temporary's finalizer could free one libtorch still reads).
+        using Scalar beta2 = Beta2.ToScalar(), weight2 = (1 - Beta2).ToScalar(), sqrtBc2 = Math.Sqrt(bc2).ToScalar(),
+            epsilon = Epsilon.ToScalar(), stepSize = (-learningRate / bc1).ToScalar();
         ExpAvg.lerp_(g, 1 - Beta1);
-        ExpAvgSq.mul_(Beta2).addcmul_(g, g, 1 - Beta2);
-        var denom = ExpAvgSq.sqrt().div_(Math.Sqrt(bc2)).add_(Epsilon);
-        _parameters.Data.addcdiv_(ExpAvg, denom, -learningRate / bc1);
+        ExpAvgSq.mul_(beta2).addcmul_(g, g, weight2);
+        var denom = ExpAvgSq.sqrt().div_(sqrtBc2).add_(epsilon);
+        _parameters.Data.addcdiv_(ExpAvg, denom, stepSize);
     }
 
     /// <summary>The same step as <see cref="Step"/> on the CPU buffers' memory (<see cref="NativeAdam"/>).</summary>

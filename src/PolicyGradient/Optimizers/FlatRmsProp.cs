@@ -37,8 +37,10 @@ public sealed class FlatRmsProp : IFlatOptimizer
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var g = _parameters.Grad;
-        SquareAvg.mul_(Alpha).addcmul_(g, g, 1 - Alpha);
-        _parameters.Data.addcdiv_(g, SquareAvg.sqrt().add_(Epsilon), -learningRate);
+        // Explicit Scalars, disposed after the ops (a temporary's finalizer could free one libtorch still reads).
+        using Scalar alpha = Alpha.ToScalar(), weight = (1 - Alpha).ToScalar(), epsilon = Epsilon.ToScalar(), stepSize = (-learningRate).ToScalar();
+        SquareAvg.mul_(alpha).addcmul_(g, g, weight);
+        _parameters.Data.addcdiv_(g, SquareAvg.sqrt().add_(epsilon), stepSize);
     }
 
     /// <summary>The same step as <see cref="Step"/> on the CPU buffers' memory (<see cref="NativeRmsProp"/>).</summary>

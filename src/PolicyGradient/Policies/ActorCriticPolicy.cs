@@ -60,7 +60,10 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
         _actionNet = nn.Linear(piOut, headSize);
         _valueNet = nn.Linear(vfOut, 1);
         if (ActionKind == ActionKind.Box)
-            _logStd = nn.Parameter(torch.full(headSize, options.LogStdInit, dtype: ScalarType.Float32));
+        {
+            using Scalar logStdInit = options.LogStdInit.ToScalar();
+            _logStd = nn.Parameter(torch.full([headSize], logStdInit, dtype: ScalarType.Float32));
+        }
         RegisterComponents();
 
         if (options.OrthoInit)

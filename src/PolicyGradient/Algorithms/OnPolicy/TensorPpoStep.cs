@@ -67,8 +67,9 @@ internal sealed class TensorPpoStep : IPpoMinibatchStep, IDisposable
         var valueLoss = ValueLoss.Compute(values, returns, oldValues, _options.ClipRangeVf).mean();
 
         // Detail 10: entropy bonus; overall loss L = L_clip + c_vf·L_V − c_ent·H.
-        var loss = policyLoss + _options.VfCoef * valueLoss;
-        if (_options.EntCoef != 0) loss = loss + _options.EntCoef * EntropyBonus.Compute(entropy);
+        using Scalar vfCoef = _options.VfCoef.ToScalar(), entCoef = _options.EntCoef.ToScalar();
+        var loss = policyLoss + valueLoss.mul(vfCoef);
+        if (_options.EntCoef != 0) loss = loss + EntropyBonus.Compute(entropy).mul(entCoef);
 
         // Detail 12: debug variable approx-KL, k3 = (r − 1) − log r (Schulman 2020), and the early stop.
         Tensor approxKl;
