@@ -22,6 +22,8 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
 {
     FlatAdam _valueOptimizer = null!;
     NativeCriticUpdate? _nativeCritic;
+    NativeTrustRegionStep? _nativePolicy;
+    float[] _advantages = [];
 
     /// <summary>TRPO on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
     public Trpo(string envId, TrpoOptions? options = null, long seed = 0, Device? device = null) : base(envId, options, seed, device) => Build();
@@ -34,11 +36,17 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
 
     // The critic's optimizer. The value loss gives the actor's entries exactly zero gradient, so Adam
     // leaves them in place: only the trust-region step moves the policy. Native rollout inference and
-    // critic updates (OnPolicy/NativeCriticUpdate.cs) where they apply.
+    // critic updates (OnPolicy/NativeCriticUpdate.cs) and trust-region steps (OnPolicy/NativeTrustRegionStep.cs) where they apply.
     void Build()
     {
         _valueOptimizer = new FlatAdam(Core.Net.Parameters, epsilon: 1e-5);
-        Initialize(_valueOptimizer, layout => _nativeCritic = layout is null ? null : new NativeCriticUpdate(Core, layout, Options.BatchSize));
+        Initialize(_valueOptimizer, layout =>
+        {
+            if (layout is null) return;
+            _nativeCritic = new NativeCriticUpdate(Core, layout, Options.BatchSize);
+            _nativePolicy = new NativeTrustRegionStep(Core, layout);
+            _advantages = new float[Core.Buffer.NumSteps * Core.Buffer.NumEnvs];
+        });
     }
 
     /// <inheritdoc />
@@ -57,6 +65,39 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
     {
         using var scope = torch.NewDisposeScope();
         var buffer = Core.Buffer;
+        // The policy: one trust-region step; then the critic: n_critic_updates epochs of shuffled
+        // minibatches of (V − R)², Adam on the value entries.
+        var step = _nativePolicy is null ? PolicyStepLibTorch() : PolicyStepNative();
+        var (valueLossSum, valueSteps) = _nativeCritic?.Run(Options.NCriticUpdates, _valueOptimizer, learningRate)
+            ?? FitCritic(learningRate);
+
+        return new Dictionary<string, double>
+        {
+            ["policy_objective"] = step.OldObjective,
+            ["policy_loss"] = -(step.Accepted ? step.Objective : step.OldObjective),
+            ["approx_kl"] = step.Accepted ? step.Kl : 0,
+            ["line_search_success"] = step.Accepted ? 1 : 0,
+            ["line_search_evaluations"] = step.Evaluations,
+            ["step_fraction"] = step.Fraction,
+            ["value_loss"] = valueLossSum / Math.Max(valueSteps, 1),
+            ["entropy"] = step.Entropy,
+            ["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns),
+            ["learning_rate"] = learningRate,
+        };
+    }
+
+    TrustRegionStepResult PolicyStepNative()
+    {
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Core.Buffer.Advantages.bytes).CopyTo(_advantages);
+        if (Options.NormalizeAdvantage) NativeAdvantageNormalization.Normalize(_advantages);
+        return _nativePolicy!.Run(_advantages, Options);
+    }
+
+    // The definition: surrogate gradient and Fisher-vector products by autograd (double backward through the mean KL).
+    TrustRegionStepResult PolicyStepLibTorch()
+    {
+        using var scope = torch.NewDisposeScope();
+        var buffer = Core.Buffer;
         var net = Core.Net;
         var theta = net.Parameters.Data;
         int total = buffer.NumSteps * buffer.NumEnvs;
@@ -65,7 +106,6 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
         var actions = buffer.Actions.view(total, buffer.ActionSize).to(device);
         var oldLogProbs = buffer.LogProbs.view(total).to(device);
         var advantages = buffer.Advantages.view(total).to(device);
-        var returns = buffer.Returns.view(total).to(device);
         if (Options.NormalizeAdvantage) advantages = AdvantageNormalization.Normalize(advantages);
 
         // π_old as constants (the rollout policy: the parameters have not moved yet).
@@ -110,30 +150,18 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
             Evaluate, oldObjective, Options.TargetKl, Options.LineSearchShrinkingFactor, Options.LineSearchMaxIter);
         if (!accepted) using (torch.no_grad()) theta.copy_(original);
 
-        // Critic: n_critic_updates epochs of shuffled minibatches, (V − R)², Adam on the value entries.
-        var (valueLossSum, valueSteps) = _nativeCritic?.Run(Options.NCriticUpdates, _valueOptimizer, learningRate)
-            ?? FitCritic(observations, returns, learningRate);
-
-        return new Dictionary<string, double>
-        {
-            ["policy_objective"] = oldObjective,
-            ["policy_loss"] = -(accepted ? lastObjective : oldObjective),
-            ["approx_kl"] = accepted ? lastKl : 0,
-            ["line_search_success"] = accepted ? 1 : 0,
-            ["line_search_evaluations"] = evaluations,
-            ["step_fraction"] = fractionTaken,
-            ["value_loss"] = valueLossSum / Math.Max(valueSteps, 1),
-            ["entropy"] = oldDistribution.Entropy().mean().item<float>(),
-            ["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns),
-            ["learning_rate"] = learningRate,
-        };
+        double entropy = oldDistribution.Entropy().mean().item<float>();
+        return new TrustRegionStepResult(oldObjective, lastObjective, lastKl, accepted, fractionTaken, evaluations, entropy);
     }
 
     // The critic fit in tensor ops (the definition of NativeCriticUpdate).
-    (double LossSum, int Steps) FitCritic(Tensor observations, Tensor returns, double learningRate)
+    (double LossSum, int Steps) FitCritic(double learningRate)
     {
         var net = Core.Net;
-        int total = (int)observations.shape[0];
+        var buffer = Core.Buffer;
+        int total = buffer.NumSteps * buffer.NumEnvs;
+        var observations = buffer.Observations.view(total, buffer.ObservationSize).to(Core.Device);
+        var returns = buffer.Returns.view(total).to(Core.Device);
         double valueLossSum = 0; int valueSteps = 0;
         for (int epoch = 0; epoch < Options.NCriticUpdates; epoch++)
         {

@@ -186,7 +186,14 @@ public class NativeA2cTests
         var after = Weights(native);
         Assert.Contains(after, kv => !kv.Value.SequenceEqual(initial[kv.Key]));
         AssertClose(Weights(reference), after, 1e-5);
-        foreach (var (key, value) in expected.Where(kv => kv.Key is "policy_loss" or "value_loss" or "entropy" or "grad_norm" or "baseline" or "approx_kl"))
+        if (algorithm == "trpo")
+        {
+            // The native trust-region step (Fisher products by forward mode, CG, line search) took the same step.
+            Assert.Equal(1.0, expected["line_search_success"]);
+            Assert.Equal(expected["line_search_evaluations"], got["line_search_evaluations"]);
+            Assert.True(got["approx_kl"] > 0);
+        }
+        foreach (var (key, value) in expected.Where(kv => kv.Key is "policy_loss" or "value_loss" or "entropy" or "grad_norm" or "baseline" or "approx_kl" or "policy_objective" or "step_fraction"))
             Assert.True(Math.Abs(value - got[key]) <= 1e-4 * Math.Max(1, Math.Abs(value)), $"{key}: libtorch {value}, native {got[key]}");
     }
 
