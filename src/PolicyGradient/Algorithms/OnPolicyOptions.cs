@@ -42,7 +42,8 @@ public abstract record OnPolicyOptions : IValidatableOptions
     /// tanh/ReLU, Box observations and Discrete/Box actions — several times faster on small networks,
     /// where libtorch's per-op overhead dominates — and libtorch otherwise; native forces it (an error
     /// where unsupported); libtorch forces the tensor path. Both compute the same update up to float
-    /// rounding (TRPO's trust-region step stays on libtorch autograd either way).
+    /// rounding (the native path covers the rollout, the losses and their gradients, TRPO's
+    /// Fisher-vector products, gradient clipping and the optimizers).
     /// </summary>
     public ComputeBackend Backend { get; init; } = ComputeBackend.Auto;
 
