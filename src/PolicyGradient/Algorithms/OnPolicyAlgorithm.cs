@@ -48,7 +48,7 @@ public abstract class OnPolicyAlgorithm<TOptions> : IAlgorithm, ISavableAlgorith
     /// layout, or null for libtorch); on an error (backend=native on an unsupported setup) it releases
     /// what was built and rethrows.
     /// </summary>
-    private protected void Initialize(IFlatOptimizer optimizer, Action<NativeLayout?> build)
+    private protected void Initialize(IFlatOptimizer optimizer, Action<ActorCriticLayout?> build)
     {
         Optimizer = optimizer;
         try { build(Core.UseBackend(Options.Backend)); }

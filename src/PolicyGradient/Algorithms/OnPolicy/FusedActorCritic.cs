@@ -77,6 +77,7 @@ internal sealed class FusedActorCritic : IDisposable
         if (_order.Count != names.Count)
             throw new InvalidOperationException($"FusedActorCritic packed {_order.Count} of the policy's {names.Count} parameters ({string.Join(", ", names.Values)}); ActorCriticPolicy gained a parameter outside its layer lists");
         Parameters = new FlatParameters(_order, device);
+        Layout = BuildLayout();
     }
 
     // One group per tensor; a stacked group holds the actor's block first, then the critic's.
@@ -146,31 +147,32 @@ internal sealed class FusedActorCritic : IDisposable
     /// <summary>The action distribution for an action-head output (log σ from the flat buffer, so it trains).</summary>
     public IActionDistribution Distribution(Tensor head, Tensor[] weights) => Policy.Distribution(head, _logStd >= 0 ? weights[_logStd] : null);
 
+    /// <summary>The network as offsets into <see cref="Parameters"/> (the one description; see <see cref="ActorCriticLayout"/>).</summary>
+    public ActorCriticLayout Layout { get; }
+
     /// <summary>
-    /// Where every dense layer lives in the flat buffer, for <see cref="NativeActorCritic"/>; null
-    /// when the native path cannot compute this network (activation other than tanh/ReLU, one-hot
-    /// features, MultiDiscrete or MultiBinary actions).
+    /// <see cref="Layout"/> when the native kernels can compute this network, else null (activation
+    /// other than tanh/ReLU, one-hot features, MultiDiscrete or MultiBinary actions).
     /// </summary>
-    public NativeLayout? NativeLayout()
+    public ActorCriticLayout? NativeLayout() => Layout.SupportsNative ? Layout : null;
+
+    // Offsets of every group in the flat buffer; a stacked group [2, out, in] holds the actor's block first, then the critic's.
+    ActorCriticLayout BuildLayout()
     {
-        var activation = Policy.Options.Activation;
-        if (activation is not (Activation.Tanh or Activation.ReLU) || Policy.ActionKind is not (ActionKind.Discrete or ActionKind.Box)
-            || Policy.FeatureSize != Policy.ObservationSpace.FlatSize || Policy.ObservationSpace is not Environments.Spaces.Box)
-            return null;
         var offsets = new int[_groups.Count];
         for (int g = 1; g < offsets.Length; g++) offsets[g] = offsets[g - 1] + (int)_groups[g - 1].Size;
         DenseLayer One(int w, int b) => new(offsets[w], offsets[b], (int)_groups[w].Shape[^1], (int)_groups[w].Shape[^2]);
-        // A stacked group [2, out, in] holds the actor's block first, then the critic's.
         DenseLayer Second(int w, int b) { var l = One(w, b); return l with { WeightOffset = l.WeightOffset + l.Inputs * l.Outputs, BiasOffset = l.BiasOffset + l.Outputs }; }
         DenseLayer[] Chain(int[] w, int[] b) => w.Select((wi, i) => One(wi, b[i])).ToArray();
-        return new NativeLayout(
+        return new ActorCriticLayout(
             Shared: Chain(_sharedW, _sharedB),
             Pi: Chain(_piW, _piB),
             Vf: Stacked ? _piW.Select((wi, i) => Second(wi, _piB[i])).ToArray() : Chain(_vfW, _vfB),
             Head: One(_headW, _headB), Value: One(_valueW, _valueB),
             LogStdOffset: _logStd >= 0 ? offsets[_logStd] : -1,
-            Activation: activation, Gaussian: Policy.ActionKind == ActionKind.Box, InputSize: Policy.FeatureSize,
-            ParameterCount: (int)Parameters.Count);
+            Activation: Policy.Options.Activation, ActionKind: Policy.ActionKind,
+            PlainFeatures: Policy.FeatureSize == Policy.ObservationSpace.FlatSize && Policy.ObservationSpace is Environments.Spaces.Box,
+            InputSize: Policy.FeatureSize, ParameterCount: (int)Parameters.Count);
     }
 
     /// <summary>Copies the flat buffer's values into the policy module's own parameters.</summary>

@@ -7,7 +7,7 @@ using PolicyGradient.Policies;
 namespace PolicyGradient.Algorithms.OnPolicy;
 
 /// <summary>
-/// The forward and backward pass of an MLP actor-critic (<see cref="NativeLayout"/>) in C# SIMD,
+/// The forward and backward pass of an MLP actor-critic (<see cref="ActorCriticLayout"/>) in C# SIMD,
 /// reading the weights straight from the flat parameter buffer θ and writing the gradient straight
 /// into the flat gradient buffer, so the libtorch path, checkpoints and the optimizer state see the
 /// same memory. For small networks (64-64) libtorch's per-operation dispatch costs more than the
@@ -30,7 +30,7 @@ internal sealed class NativeActorCritic
     bool _refresh = true;
 
     /// <summary>Scratch for batches of up to <paramref name="maxBatch"/> rows.</summary>
-    public NativeActorCritic(NativeLayout layout, int maxBatch)
+    public NativeActorCritic(ActorCriticLayout layout, int maxBatch)
     {
         Layout = layout;
         MaxBatch = maxBatch;
@@ -45,7 +45,7 @@ internal sealed class NativeActorCritic
     }
 
     /// <summary>The network's shape.</summary>
-    public NativeLayout Layout { get; }
+    public ActorCriticLayout Layout { get; }
 
     /// <summary>Largest batch the scratch holds.</summary>
     public int MaxBatch { get; }

@@ -22,7 +22,7 @@ internal sealed class NativeCriticUpdate
     readonly long[] _permutation;
 
     /// <summary>Scratch for minibatches of <paramref name="batchSize"/> rows of <paramref name="core"/>'s rollout.</summary>
-    public NativeCriticUpdate(OnPolicyCore core, NativeLayout layout, int batchSize)
+    public NativeCriticUpdate(OnPolicyCore core, ActorCriticLayout layout, int batchSize)
     {
         _core = core;
         _obs = core.ObservationSize;

@@ -28,7 +28,7 @@ internal sealed class NativePpoStep : IPpoMinibatchStep
     readonly double[] _sums = new double[6];
 
     /// <summary>Prepares scratch for <paramref name="core"/>'s rollout size and minibatch size.</summary>
-    public NativePpoStep(OnPolicyCore core, FlatAdam optimizer, PpoOptions options, NativeLayout layout)
+    public NativePpoStep(OnPolicyCore core, FlatAdam optimizer, PpoOptions options, ActorCriticLayout layout)
     {
         (_core, _optimizer, _options) = (core, optimizer, options);
         _obs = core.ObservationSize; _act = core.ActionSize; _head = layout.Head.Outputs;

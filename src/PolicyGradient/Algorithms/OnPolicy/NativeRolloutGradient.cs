@@ -19,7 +19,7 @@ internal sealed class NativeRolloutGradient
     readonly float[] _dHead, _dValue, _dLogStd;
 
     /// <summary>Scratch for <paramref name="core"/>'s rollout size.</summary>
-    public NativeRolloutGradient(OnPolicyCore core, NativeLayout layout)
+    public NativeRolloutGradient(OnPolicyCore core, ActorCriticLayout layout)
     {
         _core = core;
         _total = core.Buffer.NumSteps * core.Buffer.NumEnvs;

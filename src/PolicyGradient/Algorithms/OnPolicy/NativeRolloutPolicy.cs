@@ -26,7 +26,7 @@ internal sealed class NativeRolloutPolicy
     bool _weightsSeen; // θ is fixed during a rollout: transpose the weights once per rollout
 
     /// <summary>For up to <paramref name="maxRows"/> observations per call.</summary>
-    public NativeRolloutPolicy(FusedActorCritic fused, NativeLayout layout, int maxRows)
+    public NativeRolloutPolicy(FusedActorCritic fused, ActorCriticLayout layout, int maxRows)
     {
         _fused = fused;
         _net = new NativeActorCritic(layout, maxRows);

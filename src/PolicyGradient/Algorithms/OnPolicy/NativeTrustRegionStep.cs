@@ -29,7 +29,7 @@ internal sealed class NativeTrustRegionStep
     readonly float[] _g, _x, _r, _p, _ap, _fv;
 
     /// <summary>Scratch for <paramref name="core"/>'s rollout.</summary>
-    public NativeTrustRegionStep(OnPolicyCore core, NativeLayout layout)
+    public NativeTrustRegionStep(OnPolicyCore core, ActorCriticLayout layout)
     {
         _core = core;
         _total = core.Buffer.NumSteps * core.Buffer.NumEnvs;
@@ -43,7 +43,7 @@ internal sealed class NativeTrustRegionStep
     }
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
-    NativeLayout Layout => _net.Layout;
+    ActorCriticLayout Layout => _net.Layout;
     ReadOnlySpan<float> Observations => Floats(_core.Buffer.Observations);
 
     /// <summary>One trust-region step on θ (the flat buffer) for the given advantages [T·N].</summary>

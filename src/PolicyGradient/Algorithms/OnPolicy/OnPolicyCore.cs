@@ -95,7 +95,7 @@ internal sealed class OnPolicyCore : IDisposable
     /// setup, or native), else null (libtorch).
     /// </summary>
     /// <exception cref="ArgumentException">backend=native on a setup the native kernels cannot compute; the message names the fix.</exception>
-    public NativeLayout? UseBackend(ComputeBackend backend)
+    public ActorCriticLayout? UseBackend(ComputeBackend backend)
     {
         if (backend == ComputeBackend.LibTorch) return null;
         var layout = Device.type == DeviceType.CPU ? Net.NativeLayout() : null;
