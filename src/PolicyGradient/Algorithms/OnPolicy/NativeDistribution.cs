@@ -90,4 +90,44 @@ internal static class NativeDistribution
             dLogStd[j] += g * (x * x - 1f);
         }
     }
+
+    /// <summary>
+    /// Draws a categorical action by inverse transform from u ~ U[0, 1): a = min{j : u·Σe^z &lt; Σ_{i≤j} e^{z_i}}
+    /// (the last class when rounding leaves the sum below), with log π(a) = z_a − max − log Σ e^{z − max}.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CategoricalSample(ReadOnlySpan<float> z, float u, out float logProb)
+    {
+        int k = z.Length;
+        float max = z[0];
+        for (int j = 1; j < k; j++) max = Math.Max(max, z[j]);
+        float sum = 0;
+        for (int j = 0; j < k; j++) sum += MathF.Exp(z[j] - max);
+        float cumulative = 0, target = u * sum;
+        int a = k - 1;
+        for (int j = 0; j < k; j++)
+        {
+            cumulative += MathF.Exp(z[j] - max);
+            if (target < cumulative) { a = j; break; }
+        }
+        logProb = z[a] - max - MathF.Log(sum);
+        return a;
+    }
+
+    /// <summary>
+    /// Draws a = μ + σ ⊙ ε from ε ~ N(0, I) into <paramref name="action"/>; returns
+    /// log π(a) = Σ_j (−½ε_j² − log σ_j − ½ log 2π).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float GaussianSample(ReadOnlySpan<float> mean, ReadOnlySpan<float> logStd, ReadOnlySpan<float> eps, Span<float> action)
+    {
+        float lp = 0;
+        for (int j = 0; j < mean.Length; j++)
+        {
+            float e = eps[j];
+            action[j] = mean[j] + MathF.Exp(logStd[j]) * e;
+            lp += -0.5f * e * e - logStd[j] - HalfLog2Pi;
+        }
+        return lp;
+    }
 }
