@@ -89,7 +89,8 @@ public sealed class Ppo : OnPolicyAlgorithm<PpoOptions>
         {
             // Detail 6: shuffled minibatches — a fresh permutation of the rollout each epoch, drawn
             // from the run's torch generator (reproducible, checkpointed).
-            DrawPermutation(total);
+            if (_permutation.Length != total) _permutation = new long[total];
+            Core.DrawPermutation(_permutation);
             for (int start = 0; start < total; start += Options.BatchSize)
             {
                 var minibatch = _permutation.AsSpan(start, Math.Min(Options.BatchSize, total - start));
@@ -99,15 +100,6 @@ public sealed class Ppo : OnPolicyAlgorithm<PpoOptions>
             }
         }
         return new PpoUpdateStatistics(_step.EndUpdate(), minibatches, epochs, earlyStop);
-    }
-
-    void DrawPermutation(int total)
-    {
-        using var scope = torch.NewDisposeScope();
-        if (_permutation.Length != total) _permutation = new long[total];
-        var permutation = torch.randperm(total, generator: Core.Generator);
-        if (permutation.device_type != DeviceType.CPU) permutation = permutation.cpu();
-        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(permutation.bytes).CopyTo(_permutation);
     }
 
     /// <inheritdoc />

@@ -21,7 +21,8 @@ namespace PolicyGradient.Algorithms;
 public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
 {
     FlatAdam _valueOptimizer = null!;
-    NativeCriticUpdate? _nativeCritic;
+    ICriticStep _critic = null!;
+    long[] _permutation = [];
     NativeTrustRegionStep? _nativePolicy;
     float[] _advantages = [];
 
@@ -36,14 +37,14 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
 
     // The critic's optimizer. The value loss gives the actor's entries exactly zero gradient, so Adam
     // leaves them in place: only the trust-region step moves the policy. Native rollout inference and
-    // critic updates (OnPolicy/NativeCriticUpdate.cs) and trust-region steps (OnPolicy/NativeTrustRegionStep.cs) where they apply.
+    // critic steps (OnPolicy/NativeCriticStep.cs) and trust-region steps (OnPolicy/NativeTrustRegionStep.cs) where they apply.
     void Build()
     {
         _valueOptimizer = new FlatAdam(Core.Net.Parameters, epsilon: 1e-5);
         Initialize(_valueOptimizer, layout =>
         {
+            _critic = layout is null ? new TensorCriticStep(Core, _valueOptimizer) : new NativeCriticStep(Core, layout, Options.BatchSize, _valueOptimizer);
             if (layout is null) return;
-            _nativeCritic = new NativeCriticUpdate(Core, layout, Options.BatchSize);
             _nativePolicy = new NativeTrustRegionStep(Core, layout);
             _advantages = new float[Core.Buffer.NumSteps * Core.Buffer.NumEnvs];
         });
@@ -68,8 +69,7 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
         // The policy: one trust-region step; then the critic: n_critic_updates epochs of shuffled
         // minibatches of (V − R)², Adam on the value entries.
         var step = _nativePolicy is null ? PolicyStepLibTorch() : PolicyStepNative();
-        var (valueLossSum, valueSteps) = _nativeCritic?.Run(Options.NCriticUpdates, _valueOptimizer, learningRate)
-            ?? FitCritic(learningRate);
+        var (valueLossSum, valueSteps) = FitCritic(learningRate);
 
         return new Dictionary<string, double>
         {
@@ -154,32 +154,27 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
         return new TrustRegionStepResult(oldObjective, lastObjective, lastKl, accepted, fractionTaken, evaluations, entropy);
     }
 
-    // The critic fit in tensor ops (the definition of NativeCriticUpdate).
+    // The critic: n_critic_updates epochs of shuffled minibatch steps, the same loop on either backend.
     (double LossSum, int Steps) FitCritic(double learningRate)
     {
-        var net = Core.Net;
-        var buffer = Core.Buffer;
-        int total = buffer.NumSteps * buffer.NumEnvs;
-        var observations = buffer.Observations.view(total, buffer.ObservationSize).to(Core.Device);
-        var returns = buffer.Returns.view(total).to(Core.Device);
-        double valueLossSum = 0; int valueSteps = 0;
+        int total = Core.Buffer.NumSteps * Core.Buffer.NumEnvs;
+        if (_permutation.Length != total) _permutation = new long[total];
+        double valueLossSum = 0;
+        int valueSteps = 0;
+        _critic.BeginUpdate();
         for (int epoch = 0; epoch < Options.NCriticUpdates; epoch++)
         {
-            using var epochScope = torch.NewDisposeScope();
-            var permutation = torch.randperm(total, generator: Core.Generator).to(Core.Device);
-            for (int start = 0; start < total; start += Options.BatchSize)
-            {
-                using var minibatchScope = torch.NewDisposeScope();
-                var index = permutation.narrow(0, start, Math.Min(Options.BatchSize, total - start));
-                var values = net.Forward(observations.index_select(0, index)).Value;
-                var valueLoss = ValueLoss.Compute(values, returns.index_select(0, index)).mean();
-                net.Parameters.ZeroGrad();
-                valueLoss.backward();
-                _valueOptimizer.Step(learningRate);
-                valueLossSum += valueLoss.item<float>();
-                valueSteps++;
-            }
+            Core.DrawPermutation(_permutation);
+            for (int start = 0; start < total; start += Options.BatchSize, valueSteps++)
+                valueLossSum += _critic.Step(_permutation.AsSpan(start, Math.Min(Options.BatchSize, total - start)), learningRate);
         }
         return (valueLossSum, valueSteps);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) (_critic as IDisposable)?.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -206,6 +206,19 @@ internal sealed class OnPolicyCore : IDisposable
         }
     }
 
+    /// <summary>
+    /// A fresh permutation of the rollout's T·N rows into <paramref name="destination"/>, drawn with
+    /// torch.randperm from the run's generator (reproducible, checkpointed as "rng.torch"): the
+    /// minibatch shuffling of every epoch, on either backend.
+    /// </summary>
+    public void DrawPermutation(long[] destination)
+    {
+        using var scope = torch.NewDisposeScope();
+        var permutation = torch.randperm(destination.Length, generator: Generator);
+        if (permutation.device_type != DeviceType.CPU) permutation = permutation.cpu();
+        MemoryMarshal.Cast<byte, long>(permutation.bytes).CopyTo(destination);
+    }
+
     /// <summary>Copies a CPU-readable float tensor into <paramref name="destination"/>.</summary>
     static void Read(Tensor t, float[] destination)
     {
