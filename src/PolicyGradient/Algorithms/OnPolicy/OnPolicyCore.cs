@@ -13,10 +13,11 @@ using static TorchSharp.torch;
 namespace PolicyGradient.Algorithms.OnPolicy;
 
 /// <summary>
-/// What every on-policy algorithm here shares, by composition (no base class hides the loop): the
-/// vector env, the actor-critic on a flat parameter buffer, VecNormalize-style normalization, the
-/// torch generator, the rollout collection step, episode statistics, prediction and the common part
-/// of a checkpoint. Each algorithm file keeps its own training loop and update.
+/// What every on-policy algorithm here shares at run time: the vector env, the actor-critic on a flat
+/// parameter buffer, the backend choice, VecNormalize-style normalization, the torch generator and
+/// minibatch permutations, the rollout collection step, episode statistics, prediction and the common
+/// part of a checkpoint. <see cref="OnPolicyAlgorithm{TOptions}"/> holds one; each algorithm file
+/// keeps its own update (and PPO and TRPO their epoch loops).
 /// </summary>
 internal sealed class OnPolicyCore : IDisposable
 {
