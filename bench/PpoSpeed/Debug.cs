@@ -21,9 +21,9 @@ static class DebugDeterminism
         torch.set_num_threads(1);
         List<string> One()
         {
-            using IAlgorithm a = algo == "trpo"
-                ? new Trpo("CartPole-v1", new TrpoOptions { NEnvs = 2, NSteps = 64, BatchSize = 32, NCriticUpdates = 2 }, 4)
-                : new Ppo("CartPole-v1", new PpoOptions { NEnvs = 2, NSteps = 32, BatchSize = 16, NEpochs = 2 }, 4);
+            using IAlgorithm a = algo.StartsWith("trpo", StringComparison.Ordinal)
+                ? new Trpo("CartPole-v1", new TrpoOptions { NEnvs = 2, NSteps = 64, BatchSize = 32, NCriticUpdates = 2, Backend = algo == "trpo-libtorch" ? ComputeBackend.LibTorch : ComputeBackend.Auto }, 4)
+                : new Ppo("CartPole-v1", new PpoOptions { NEnvs = 2, NSteps = 32, BatchSize = 16, NEpochs = 2, TargetKl = 0.002, Backend = algo == "ppo-libtorch" ? ComputeBackend.LibTorch : ComputeBackend.Native }, 4);
             var cb = new Cb(); a.Learn(512, cb); return cb.Log;
         }
         var x = One(); var y = One();

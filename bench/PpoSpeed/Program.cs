@@ -27,12 +27,12 @@ for (int seed = 0; seed < seeds; seed++)
     using IAlgorithm ppo = algo switch
     {
         // rl-baselines3-zoo style settings for the others (see docs/results.md for the exact values).
-        "trpo" => new Trpo("CartPole-v1", new TrpoOptions { NEnvs = 2, NSteps = 512, BatchSize = 512, GaeLambda = 0.98, NCriticUpdates = 20 }, seed),
-        "a2c" => new A2c("CartPole-v1", new A2cOptions { NEnvs = 8 }, seed),
-        "reinforce" => new Reinforce("CartPole-v1", new ReinforceOptions(), seed), // defaults: 2 envs × 1000 steps, Adam 2e-3, value baseline
+        "trpo" or "trpo-libtorch" => new Trpo("CartPole-v1", new TrpoOptions { NEnvs = 2, NSteps = 512, BatchSize = 512, GaeLambda = 0.98, NCriticUpdates = 20, Backend = Backend(algo) }, seed),
+        "a2c" or "a2c-libtorch" => new A2c("CartPole-v1", new A2cOptions { NEnvs = 8, Backend = Backend(algo) }, seed), // zoo: 8 envs, SB3 defaults
+        "reinforce" or "reinforce-libtorch" => new Reinforce("CartPole-v1", new ReinforceOptions { Backend = Backend(algo) }, seed), // defaults: 2 envs × 1000 steps, Adam 2e-3, value baseline
         "reinforce-short" => new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 4, NSteps = 256, LearningRate = 3e-3 }, seed),
         "reinforce3" => new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 8, NSteps = 500, LearningRate = 5e-3, MaxGradNorm = 1.0 }, seed),
-        "ppo-libtorch" => new Ppo("CartPole-v1", options with { Backend = PpoBackend.LibTorch }, seed),
+        "ppo-libtorch" => new Ppo("CartPole-v1", options with { Backend = ComputeBackend.LibTorch }, seed),
         _ => new Ppo("CartPole-v1", options, seed),
     };
     var timer = new PhaseTimer();
@@ -42,9 +42,12 @@ for (int seed = 0; seed < seeds; seed++)
     double total = sw.Elapsed.TotalSeconds;
     double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
     double eval = Evaluate(ppo, 10, 1000 + seed);
-    Console.WriteLine($"{algo} seed {seed}: {total:F2} s wall, {cpu:F2} s CPU (rollout {timer.Rollout:F2} s, update {timer.Update:F2} s), {ppo.NumUpdates} updates, train ep-return(last100) {timer.LastReturn:F1}, eval mean {eval:F1}");
+    Console.WriteLine($"{algo} ({ppo.Backend}) seed {seed}: {total:F2} s wall, {cpu:F2} s CPU (rollout {timer.Rollout:F2} s, update {timer.Update:F2} s), {ppo.NumUpdates} updates, train ep-return(last100) {timer.LastReturn:F1}, eval mean {eval:F1}");
 }
 return 0;
+
+// "<algo>-libtorch" forces the tensor path; the plain name takes the default (native where it applies).
+static ComputeBackend Backend(string algo) => algo.EndsWith("-libtorch", StringComparison.Ordinal) ? ComputeBackend.LibTorch : ComputeBackend.Auto;
 
 static double Evaluate(IAlgorithm algo, int episodes, long seed)
 {

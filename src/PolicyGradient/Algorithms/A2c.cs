@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using PolicyGradient.Algorithms.OnPolicy;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Estimators;
@@ -17,68 +18,52 @@ namespace PolicyGradient.Algorithms;
 /// gradient step on −A·log π + c_vf (V − R)² − c_ent H with n-step (GAE λ = 1) advantages.
 /// Defaults follow Stable-Baselines3 (RMSprop α 0.99 ε 1e-5, lr 7e-4, n_steps 5).
 /// </summary>
-public sealed class A2c : IAlgorithm, ISavableAlgorithm
+public sealed class A2c : OnPolicyAlgorithm<A2cOptions>
 {
-    readonly OnPolicyCore _core;
-    readonly FlatRmsProp? _rmsProp;
-    readonly FlatAdam? _adam;
+    NativeRolloutGradient? _native;
+    float[] _advantages = [];
 
     /// <summary>A2C on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
-    public A2c(string envId, A2cOptions? options = null, long seed = 0, Device? device = null)
-        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
-        _core.Source = new AlgorithmContext(envId, seed, _core.Device);
+    public A2c(string envId, A2cOptions? options = null, long seed = 0, Device? device = null) : base(envId, options, seed, device) => Build();
 
     /// <summary>A2C as the run layer builds it (registry entry "a2c").</summary>
-    public A2c(A2cOptions options, AlgorithmContext context)
-        : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
-    {
-        _core.Source = context;
-        if (context.Deterministic) torch.set_num_threads(1);
-    }
+    public A2c(A2cOptions options, AlgorithmContext context) : base(options, context) => Build();
 
     /// <summary>A2C on a vector env you built (its NumEnvs overrides <c>n_envs</c>).</summary>
-    public A2c(IVectorEnv env, A2cOptions? options = null, long seed = 0, Device? device = null)
-    {
-        Options = Checked(options) with { NEnvs = env.NumEnvs };
-        _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
-            Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
-        if (Options.UseRmsProp) _rmsProp = new FlatRmsProp(_core.Net.Parameters, Options.RmsPropAlpha, Options.RmsPropEps);
-        else _adam = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
-    }
+    public A2c(IVectorEnv env, A2cOptions? options = null, long seed = 0, Device? device = null) : base(env, options, seed, device) => Build();
 
-    static A2cOptions Checked(A2cOptions? options) => OptionsValidation.Checked(options);
-
-    /// <summary>The options in use.</summary>
-    public A2cOptions Options { get; }
-
-    /// <inheritdoc />
-    public string Name => "a2c";
+    // RMSprop (SB3's default) or Adam; the native rollout and update (OnPolicy/NativeRolloutGradient.cs) where they apply.
+    void Build() => Initialize(
+        Options.UseRmsProp
+            ? new FlatRmsProp(Core.Net.Parameters, Options.RmsPropAlpha, Options.RmsPropEps)
+            : new FlatAdam(Core.Net.Parameters, epsilon: 1e-5),
+        layout =>
+        {
+            if (layout is null) return;
+            _native = new NativeRolloutGradient(Core, layout);
+            _advantages = new float[_native.Rows];
+        });
 
     /// <inheritdoc />
-    public long NumTimesteps => _core.NumTimesteps;
+    public override string Name => "a2c";
 
     /// <inheritdoc />
-    public int NumUpdates => _core.NumUpdates;
-
-    /// <summary>The actor-critic module, with the trained weights copied in.</summary>
-    public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
-
-    /// <inheritdoc />
-    public void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
-        _core.Learn(this, totalTimesteps, callback, progressRemaining =>
+    public override void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
+        Core.Learn(this, totalTimesteps, callback, progressRemaining =>
         {
             double learningRate = Options.LearningRate.Value(progressRemaining);
             // n-step returns (λ = 1) bootstrapped from V(s_T), and from V(final observation) on truncation.
-            _core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
-            return Update(learningRate);
+            Core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
+            return _native is null ? UpdateLibTorch(learningRate) : UpdateNative(learningRate);
         });
 
-    Dictionary<string, double> Update(double learningRate)
+    // The definition: the tensor composition, differentiated by autograd.
+    Dictionary<string, double> UpdateLibTorch(double learningRate)
     {
         using var scope = torch.NewDisposeScope();
-        var buffer = _core.Buffer;
+        var buffer = Core.Buffer;
         int total = buffer.NumSteps * buffer.NumEnvs;
-        var device = _core.Device;
+        var device = Core.Device;
         var observations = buffer.Observations.view(total, buffer.ObservationSize).to(device);
         var actions = buffer.Actions.view(total, buffer.ActionSize).to(device);
         var advantages = buffer.Advantages.view(total).to(device);
@@ -86,21 +71,22 @@ public sealed class A2c : IAlgorithm, ISavableAlgorithm
         if (Options.NormalizeAdvantage) advantages = AdvantageNormalization.Normalize(advantages);
 
         // One pass over the whole rollout: a single gradient step per rollout.
-        var weights = _core.Net.Weights();
-        var (head, values) = _core.Net.Forward(observations, weights);
-        var distribution = _core.Net.Distribution(head, weights);
+        var weights = Core.Net.Weights();
+        var (head, values) = Core.Net.Forward(observations, weights);
+        var distribution = Core.Net.Distribution(head, weights);
         var logProbs = distribution.LogProb(actions);
         var entropy = distribution.Entropy().mean();
 
         var policyLoss = PolicyGradientLoss.Compute(logProbs, advantages).mean(); // −A·log π (Williams 1992)
         var valueLoss = ValueLoss.Compute(values, returns).mean();                 // (V − R)²
-        var loss = policyLoss + Options.VfCoef * valueLoss;
-        if (Options.EntCoef != 0) loss = loss + Options.EntCoef * EntropyBonus.Compute(entropy);
+        using Scalar vfCoef = Options.VfCoef.ToScalar(), entCoef = Options.EntCoef.ToScalar();
+        var loss = policyLoss + valueLoss.mul(vfCoef);
+        if (Options.EntCoef != 0) loss = loss + EntropyBonus.Compute(entropy).mul(entCoef);
 
-        _core.Net.Parameters.ZeroGrad();
+        Core.Net.Parameters.ZeroGrad();
         loss.backward();
-        var gradNorm = _core.Net.Parameters.ClipGradNorm(Options.MaxGradNorm);
-        if (_rmsProp is not null) _rmsProp.Step(learningRate); else _adam!.Step(learningRate);
+        var gradNorm = Core.Net.Parameters.ClipGradNorm(Options.MaxGradNorm);
+        Optimizer.Step(learningRate);
 
         return new Dictionary<string, double>
         {
@@ -113,40 +99,24 @@ public sealed class A2c : IAlgorithm, ISavableAlgorithm
         };
     }
 
-    /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
-
-    /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
-
-
-
-    OnPolicyCore ISavableAlgorithm.Core => _core;
-    object ISavableAlgorithm.OptionsRecord => Options;
-
-    /// <inheritdoc />
-    public TrainingState CaptureState()
+    // The same update on the native kernels: one forward/backward over the whole rollout, then clipping and the step.
+    Dictionary<string, double> UpdateNative(double learningRate)
     {
-        var state = new TrainingState();
-        _core.Capture(state);
-        if (_rmsProp is not null) _rmsProp.Capture(state);
-        else _adam!.Capture(state);
-        return state;
-    }
-
-    /// <inheritdoc />
-    public void RestoreState(TrainingState state)
-    {
-        _core.Restore(state);
-        if (_rmsProp is not null) _rmsProp.Restore(state);
-        else _adam!.Restore(state);
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _rmsProp?.Dispose();
-        _adam?.Dispose();
-        _core.Dispose();
+        var buffer = Core.Buffer;
+        MemoryMarshal.Cast<byte, float>(buffer.Advantages.bytes).CopyTo(_advantages);
+        if (Options.NormalizeAdvantage) NativeAdvantageNormalization.Normalize(_advantages);
+        _native!.Forward();
+        var terms = _native.Backward(_advantages, MemoryMarshal.Cast<byte, float>(buffer.Returns.bytes), default, Options.VfCoef, Options.EntCoef);
+        float gradNorm = NativeAdam.ClipGradNorm(MemoryMarshal.Cast<byte, float>(Core.Net.Parameters.Grad.bytes), Options.MaxGradNorm);
+        Optimizer.StepNative(learningRate);
+        return new Dictionary<string, double>
+        {
+            ["policy_loss"] = terms.PolicyLoss,
+            ["value_loss"] = terms.ValueLoss,
+            ["entropy"] = terms.Entropy,
+            ["grad_norm"] = gradNorm,
+            ["explained_variance"] = NativeExplainedVariance.Compute(MemoryMarshal.Cast<byte, float>(buffer.Values.bytes), MemoryMarshal.Cast<byte, float>(buffer.Returns.bytes)),
+            ["learning_rate"] = learningRate,
+        };
     }
 }

@@ -19,80 +19,73 @@ namespace PolicyGradient.Algorithms;
 /// episodes of a fixed-length vectorised rollout: the unfinished tail of each copy has no
 /// Monte-Carlo return yet, so it is masked out (no bootstrapping — that would make it actor-critic).
 /// </summary>
-public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
+public sealed class Reinforce : OnPolicyAlgorithm<ReinforceOptions>
 {
-    readonly OnPolicyCore _core;
-    readonly FlatAdam _optimizer;
+    NativeRolloutGradient? _native;
+    float[] _returns = [], _mask = [], _advantages = [], _rowWeights = [];
     double _runningBaseline;
     bool _baselineStarted;
 
     /// <summary>REINFORCE on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
-    public Reinforce(string envId, ReinforceOptions? options = null, long seed = 0, Device? device = null)
-        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
-        _core.Source = new AlgorithmContext(envId, seed, _core.Device);
+    public Reinforce(string envId, ReinforceOptions? options = null, long seed = 0, Device? device = null) : base(envId, options, seed, device) => Build();
 
     /// <summary>REINFORCE as the run layer builds it (registry entry "reinforce").</summary>
-    public Reinforce(ReinforceOptions options, AlgorithmContext context)
-        : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
-    {
-        _core.Source = context;
-        if (context.Deterministic) torch.set_num_threads(1);
-    }
+    public Reinforce(ReinforceOptions options, AlgorithmContext context) : base(options, context) => Build();
 
     /// <summary>REINFORCE on a vector env you built (its NumEnvs overrides <c>n_envs</c>).</summary>
-    public Reinforce(IVectorEnv env, ReinforceOptions? options = null, long seed = 0, Device? device = null)
+    public Reinforce(IVectorEnv env, ReinforceOptions? options = null, long seed = 0, Device? device = null) : base(env, options, seed, device) => Build();
+
+    // Adam (PyTorch defaults); the native rollout and update (OnPolicy/NativeRolloutGradient.cs) where they apply.
+    void Build() => Initialize(new FlatAdam(Core.Net.Parameters), layout =>
     {
-        Options = Checked(options) with { NEnvs = env.NumEnvs };
-        _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
-            Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
-        _optimizer = new FlatAdam(_core.Net.Parameters);
-    }
-
-    static ReinforceOptions Checked(ReinforceOptions? options) => OptionsValidation.Checked(options);
-
-    /// <summary>The options in use.</summary>
-    public ReinforceOptions Options { get; }
+        if (layout is null) return;
+        _native = new NativeRolloutGradient(Core, layout);
+        int rows = _native.Rows;
+        (_returns, _mask, _advantages, _rowWeights) = (new float[rows], new float[rows], new float[rows], new float[rows]);
+    });
 
     /// <inheritdoc />
-    public string Name => "reinforce";
+    public override string Name => "reinforce";
 
     /// <inheritdoc />
-    public long NumTimesteps => _core.NumTimesteps;
-
-    /// <inheritdoc />
-    public int NumUpdates => _core.NumUpdates;
-
-    /// <summary>The policy module (with its value head, used only by the learned baseline), trained weights copied in.</summary>
-    public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
-
-    /// <inheritdoc />
-    public void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
-        _core.Learn(this, totalTimesteps, callback, progressRemaining => Update(Options.LearningRate.Value(progressRemaining)));
+    public override void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
+        Core.Learn(this, totalTimesteps, callback, progressRemaining =>
+        {
+            double learningRate = Options.LearningRate.Value(progressRemaining);
+            return _native is null ? UpdateLibTorch(learningRate) : UpdateNative(learningRate);
+        });
 
     /// <summary>1 for steps whose episode ended inside the rollout (so G_t is a true Monte-Carlo return), else 0; [T, N].</summary>
     internal static Tensor CompletedEpisodeMask(Tensor dones)
     {
         int t = (int)dones.shape[0], n = (int)dones.shape[1];
-        var d = MemoryMarshal.Cast<byte, float>(dones.contiguous().bytes).ToArray();
         var mask = new float[t * n];
+        CompletedEpisodeMask(MemoryMarshal.Cast<byte, float>(dones.contiguous().bytes), n, mask);
+        return torch.tensor(mask, [t, n]);
+    }
+
+    /// <summary>The same mask on spans: <paramref name="dones"/> and <paramref name="mask"/> are [T, N] row-major.</summary>
+    internal static void CompletedEpisodeMask(ReadOnlySpan<float> dones, int n, Span<float> mask)
+    {
+        int t = dones.Length / n;
         for (int j = 0; j < n; j++)
         {
             bool ended = false; // scanning backwards: has an episode end been seen at or after step i?
             for (int i = t - 1; i >= 0; i--)
             {
-                if (d[i * n + j] != 0f) ended = true;
+                if (dones[i * n + j] != 0f) ended = true;
                 mask[i * n + j] = ended ? 1f : 0f;
             }
         }
-        return torch.tensor(mask, [t, n]);
     }
 
-    Dictionary<string, double> Update(double learningRate)
+    // The definition: the tensor composition, differentiated by autograd.
+    Dictionary<string, double> UpdateLibTorch(double learningRate)
     {
         using var scope = torch.NewDisposeScope();
-        var buffer = _core.Buffer;
+        var buffer = Core.Buffer;
         int total = buffer.NumSteps * buffer.NumEnvs;
-        var device = _core.Device;
+        var device = Core.Device;
         // Monte-Carlo reward-to-go G_t = r_t + γ(1 − done_t)G_{t+1}; the tail after the last episode end is masked.
         var returns = DiscountedReturns.Compute(buffer.Rewards, buffer.Dones, Options.Gamma).view(total).to(device);
         var mask = CompletedEpisodeMask(buffer.Dones).view(total).to(device);
@@ -102,41 +95,41 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
 
         var observations = buffer.Observations.view(total, buffer.ObservationSize).to(device);
         var actions = buffer.Actions.view(total, buffer.ActionSize).to(device);
-        var weights = _core.Net.Weights();
-        var (head, values) = _core.Net.Forward(observations, weights);
-        var distribution = _core.Net.Distribution(head, weights);
+        var weights = Core.Net.Weights();
+        var (head, values) = Core.Net.Forward(observations, weights);
+        var distribution = Core.Net.Distribution(head, weights);
         var logProbs = distribution.LogProb(actions);
         var entropy = LossAggregation.Aggregate(distribution.Entropy(), mask, LossAggregationMode.TokenMean);
 
         // The baseline b (variance reduction; it leaves the gradient unbiased).
+        using Scalar baseline = _runningBaseline.ToScalar();
         Tensor advantages = Options.Baseline switch
         {
             ReinforceBaseline.None => returns,
-            ReinforceBaseline.RunningMean => returns - _runningBaseline,
+            ReinforceBaseline.RunningMean => returns.sub(baseline),
             _ => returns - values.detach(),
         };
         if (Options.Baseline == ReinforceBaseline.RunningMean)
         {
-            double batchMean = (returns * mask).sum().item<float>() / validCount;
-            _runningBaseline = _baselineStarted ? Options.BaselineMomentum * _runningBaseline + (1 - Options.BaselineMomentum) * batchMean : batchMean;
-            _baselineStarted = true;
+            UpdateRunningBaseline((returns * mask).sum().item<float>() / validCount);
         }
         if (Options.NormalizeAdvantage) advantages = AdvantageNormalization.Normalize(advantages, mask);
 
         var policyLoss = LossAggregation.Aggregate(PolicyGradientLoss.Compute(logProbs, advantages), mask, LossAggregationMode.TokenMean);
         var loss = policyLoss;
         Tensor? valueLoss = null;
+        using Scalar vfCoef = Options.VfCoef.ToScalar(), entCoef = Options.EntCoef.ToScalar();
         if (Options.Baseline == ReinforceBaseline.Value)
         {
             valueLoss = LossAggregation.Aggregate(ValueLoss.Compute(values, returns), mask, LossAggregationMode.TokenMean);
-            loss = loss + Options.VfCoef * valueLoss;
+            loss = loss + valueLoss.mul(vfCoef);
         }
-        if (Options.EntCoef != 0) loss = loss + Options.EntCoef * EntropyBonus.Compute(entropy);
+        if (Options.EntCoef != 0) loss = loss + EntropyBonus.Compute(entropy).mul(entCoef);
 
-        _core.Net.Parameters.ZeroGrad();
+        Core.Net.Parameters.ZeroGrad();
         loss.backward();
-        var gradNorm = _core.Net.Parameters.ClipGradNorm(Options.MaxGradNorm);
-        _optimizer.Step(learningRate);
+        var gradNorm = Core.Net.Parameters.ClipGradNorm(Options.MaxGradNorm);
+        Optimizer.Step(learningRate);
 
         metrics["policy_loss"] = policyLoss.item<float>();
         metrics["entropy"] = entropy.item<float>();
@@ -150,42 +143,69 @@ public sealed class Reinforce : IAlgorithm, ISavableAlgorithm
         return metrics;
     }
 
-    /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
-
-    /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
-
-
-
-    OnPolicyCore ISavableAlgorithm.Core => _core;
-    object ISavableAlgorithm.OptionsRecord => Options;
-
-    /// <inheritdoc />
-    public TrainingState CaptureState()
+    // The same update on the native kernels (masked means as row weights mask/Σmask).
+    Dictionary<string, double> UpdateNative(double learningRate)
     {
-        var state = new TrainingState();
-        _core.Capture(state);
-        _optimizer.Capture(state);
+        var buffer = Core.Buffer;
+        int total = _native!.Rows;
+        using (torch.NewDisposeScope())
+            Floats(DiscountedReturns.Compute(buffer.Rewards, buffer.Dones, Options.Gamma)).CopyTo(_returns);
+        CompletedEpisodeMask(Floats(buffer.Dones), buffer.NumEnvs, _mask);
+        double validCount = 0, returnSum = 0;
+        for (int i = 0; i < total; i++) { validCount += _mask[i]; returnSum += _returns[i] * _mask[i]; }
+        var metrics = new Dictionary<string, double> { ["learning_rate"] = learningRate, ["valid_fraction"] = validCount / total };
+        if (validCount < 2) return metrics; // no episode finished in this rollout: nothing to learn from yet
+
+        _native.Forward();
+        var values = _native.Values;
+        for (int i = 0; i < total; i++)
+            _advantages[i] = Options.Baseline switch
+            {
+                ReinforceBaseline.None => _returns[i],
+                ReinforceBaseline.RunningMean => (float)(_returns[i] - _runningBaseline),
+                _ => _returns[i] - values[i],
+            };
+        if (Options.Baseline == ReinforceBaseline.RunningMean) UpdateRunningBaseline(returnSum / validCount);
+        if (Options.NormalizeAdvantage) NativeAdvantageNormalization.Normalize(_advantages, _mask);
+        for (int i = 0; i < total; i++) _rowWeights[i] = (float)(_mask[i] / validCount);
+        bool valueBaseline = Options.Baseline == ReinforceBaseline.Value;
+        var terms = _native.Backward(_advantages, _returns, _rowWeights, valueBaseline ? Options.VfCoef : 0, Options.EntCoef);
+        float gradNorm = NativeAdam.ClipGradNorm(Floats(Core.Net.Parameters.Grad), Options.MaxGradNorm);
+        Optimizer.StepNative(learningRate);
+
+        metrics["policy_loss"] = terms.PolicyLoss;
+        metrics["entropy"] = terms.Entropy;
+        metrics["grad_norm"] = gradNorm;
+        if (valueBaseline)
+        {
+            metrics["value_loss"] = terms.ValueLoss;
+            using var scope = torch.NewDisposeScope();
+            var valid = torch.tensor(_mask).to_type(ScalarType.Bool);
+            metrics["explained_variance"] = ExplainedVariance.Compute(buffer.Values.view(total)[valid], torch.tensor(_returns)[valid]);
+        }
+        if (Options.Baseline == ReinforceBaseline.RunningMean) metrics["baseline"] = _runningBaseline;
+        return metrics;
+    }
+
+    void UpdateRunningBaseline(double batchMean)
+    {
+        _runningBaseline = _baselineStarted ? Options.BaselineMomentum * _runningBaseline + (1 - Options.BaselineMomentum) * batchMean : batchMean;
+        _baselineStarted = true;
+    }
+
+    static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+
+    /// <inheritdoc />
+    private protected override void CaptureExtra(TrainingState state)
+    {
         state.Values["baseline.running_mean"] = _runningBaseline.ToString("R", CultureInfo.InvariantCulture);
         state.Values["baseline.started"] = _baselineStarted ? "true" : "false";
-        return state;
     }
 
     /// <inheritdoc />
-    public void RestoreState(TrainingState state)
+    private protected override void RestoreExtra(TrainingState state)
     {
-        _core.Restore(state);
-        using var _ = torch.no_grad();
-        _optimizer.Restore(state);
         _runningBaseline = double.Parse(OnPolicyCore.RequireValue(state, "baseline.running_mean"), CultureInfo.InvariantCulture);
         _baselineStarted = OnPolicyCore.RequireValue(state, "baseline.started") == "true";
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _optimizer.Dispose();
-        _core.Dispose();
     }
 }

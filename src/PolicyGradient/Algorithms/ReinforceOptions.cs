@@ -8,23 +8,16 @@ namespace PolicyGradient.Algorithms;
 /// defaults are this library's choice: γ 0.99 as SB3, and Adam 2e-3 with 2 copies × 1000 steps, which
 /// reached an evaluation mean of 500 on CartPole-v1 within 300k steps (docs/results.md).
 /// </summary>
-public sealed record ReinforceOptions : IValidatableOptions
+public sealed record ReinforceOptions : OnPolicyOptions
 {
-    /// <summary>Adam step size, constant or linear. Default 2e-3.</summary>
-    [ConfigRange(0, 1, MinimumExclusive = true)]
-    public Schedule LearningRate { get; init; } = 2e-3;
-
-    /// <summary>Steps per environment per update; only completed episodes are used, so make it longer than a typical episode. Default 1000.</summary>
-    [ConfigRange(1, 1e7)]
-    public int NSteps { get; init; } = 1000;
-
-    /// <summary>Parallel environment copies. Default 2.</summary>
-    [ConfigRange(1, 4096)]
-    public int NEnvs { get; init; } = 2;
-
-    /// <summary>Discount γ. Default 0.99.</summary>
-    [ConfigRange(0, 1)]
-    public double Gamma { get; init; } = 0.99;
+    /// <summary>Defaults for the shared options: learning_rate 2e-3 (Adam), n_steps 1000, n_envs 2, normalize_advantage true (over each batch, variance reduction).</summary>
+    public ReinforceOptions()
+    {
+        LearningRate = 2e-3;
+        NSteps = 1000;
+        NEnvs = 2;
+        NormalizeAdvantage = true;
+    }
 
     /// <summary>The baseline. Default <see cref="ReinforceBaseline.Value"/>.</summary>
     public ReinforceBaseline Baseline { get; init; } = ReinforceBaseline.Value;
@@ -45,22 +38,10 @@ public sealed record ReinforceOptions : IValidatableOptions
     [ConfigRange(0, 1e6, MinimumExclusive = true)]
     public double MaxGradNorm { get; init; } = 0.5;
 
-    /// <summary>Normalize advantages over each batch (variance reduction). Default true.</summary>
-    public bool NormalizeAdvantage { get; init; } = true;
-
-    /// <summary>Normalize observations with running statistics. Default false.</summary>
-    public bool NormalizeObservations { get; init; }
-
-    /// <summary>Scale rewards by the running std of the discounted return. Default false.</summary>
-    public bool NormalizeRewards { get; init; }
-
-    /// <summary>Policy (and baseline value) network.</summary>
-    public PolicyNetworkOptions Policy { get; init; } = new();
-
     /// <inheritdoc />
-    public IEnumerable<string> Validate()
+    public override IEnumerable<string> Validate()
     {
-        if (LearningRate.Initial <= 0) yield return $"learning_rate must be > 0, got {LearningRate}";
+        foreach (string problem in base.Validate()) yield return problem;
         if (NSteps < 2) yield return "n_steps must be >= 2 so that a rollout can hold a complete episode";
     }
 }

@@ -18,74 +18,94 @@ namespace PolicyGradient.Algorithms;
 /// β = √(2δ / sᵀFs) along it, and a backtracking line search; the value function is fitted
 /// separately with Adam on minibatches.
 /// </summary>
-public sealed class Trpo : IAlgorithm, ISavableAlgorithm
+public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
 {
-    readonly OnPolicyCore _core;
-    readonly FlatAdam _valueOptimizer;
+    FlatAdam _valueOptimizer = null!;
+    ICriticStep _critic = null!;
+    long[] _permutation = [];
+    NativeTrustRegionStep? _nativePolicy;
+    float[] _advantages = [];
 
     /// <summary>TRPO on <paramref name="options"/>.NEnvs copies of a registered environment.</summary>
-    public Trpo(string envId, TrpoOptions? options = null, long seed = 0, Device? device = null)
-        : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
-        _core.Source = new AlgorithmContext(envId, seed, _core.Device);
+    public Trpo(string envId, TrpoOptions? options = null, long seed = 0, Device? device = null) : base(envId, options, seed, device) => Build();
 
     /// <summary>TRPO as the run layer builds it (registry entry "trpo").</summary>
-    public Trpo(TrpoOptions options, AlgorithmContext context)
-        : this(OnPolicyCore.MakeVectorEnv(context.EnvId, Checked(options).NEnvs, context.EnvKwargs), options, context.Seed, context.Device)
-    {
-        _core.Source = context;
-        if (context.Deterministic) torch.set_num_threads(1);
-    }
+    public Trpo(TrpoOptions options, AlgorithmContext context) : base(options, context) => Build();
 
     /// <summary>TRPO on a vector env you built (its NumEnvs overrides <c>n_envs</c>).</summary>
-    public Trpo(IVectorEnv env, TrpoOptions? options = null, long seed = 0, Device? device = null)
+    public Trpo(IVectorEnv env, TrpoOptions? options = null, long seed = 0, Device? device = null) : base(env, options, seed, device) => Build();
+
+    // The critic's optimizer. The value loss gives the actor's entries exactly zero gradient, so Adam
+    // leaves them in place: only the trust-region step moves the policy. Native rollout inference and
+    // critic steps (OnPolicy/NativeCriticStep.cs) and trust-region steps (OnPolicy/NativeTrustRegionStep.cs) where they apply.
+    void Build()
     {
-        Options = Checked(options) with { NEnvs = env.NumEnvs };
-        _core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
-            Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
-        // The critic's optimizer. The value loss gives the actor's entries exactly zero gradient, so
-        // Adam leaves them in place: only the trust-region step moves the policy.
-        _valueOptimizer = new FlatAdam(_core.Net.Parameters, epsilon: 1e-5);
+        _valueOptimizer = new FlatAdam(Core.Net.Parameters, epsilon: 1e-5);
+        Initialize(_valueOptimizer, layout =>
+        {
+            _critic = layout is null ? new TensorCriticStep(Core, _valueOptimizer) : new NativeCriticStep(Core, layout, Options.BatchSize, _valueOptimizer);
+            if (layout is null) return;
+            _nativePolicy = new NativeTrustRegionStep(Core, layout);
+            _advantages = new float[Core.Buffer.NumSteps * Core.Buffer.NumEnvs];
+        });
     }
 
-    static TrpoOptions Checked(TrpoOptions? options) => OptionsValidation.Checked(options);
-
-    /// <summary>The options in use.</summary>
-    public TrpoOptions Options { get; }
+    /// <inheritdoc />
+    public override string Name => "trpo";
 
     /// <inheritdoc />
-    public string Name => "trpo";
-
-    /// <inheritdoc />
-    public long NumTimesteps => _core.NumTimesteps;
-
-    /// <inheritdoc />
-    public int NumUpdates => _core.NumUpdates;
-
-    /// <summary>The actor-critic module, with the trained weights copied in.</summary>
-    public ActorCriticPolicy Policy { get { _core.Net.SyncToPolicy(); return _core.Net.Policy; } }
-
-    /// <inheritdoc />
-    public void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
-        _core.Learn(this, totalTimesteps, callback, progressRemaining =>
+    public override void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
+        Core.Learn(this, totalTimesteps, callback, progressRemaining =>
         {
             double learningRate = Options.LearningRate.Value(progressRemaining);
-            _core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
+            Core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
             return Update(learningRate);
         });
 
     Dictionary<string, double> Update(double learningRate)
     {
         using var scope = torch.NewDisposeScope();
-        var buffer = _core.Buffer;
-        var net = _core.Net;
+        var buffer = Core.Buffer;
+        // The policy: one trust-region step; then the critic: n_critic_updates epochs of shuffled
+        // minibatches of (V − R)², Adam on the value entries.
+        var step = _nativePolicy is null ? PolicyStepLibTorch() : PolicyStepNative();
+        var (valueLossSum, valueSteps) = FitCritic(learningRate);
+
+        return new Dictionary<string, double>
+        {
+            ["policy_objective"] = step.OldObjective,
+            ["policy_loss"] = -(step.Accepted ? step.Objective : step.OldObjective),
+            ["approx_kl"] = step.Accepted ? step.Kl : 0,
+            ["line_search_success"] = step.Accepted ? 1 : 0,
+            ["line_search_evaluations"] = step.Evaluations,
+            ["step_fraction"] = step.Fraction,
+            ["value_loss"] = valueLossSum / Math.Max(valueSteps, 1),
+            ["entropy"] = step.Entropy,
+            ["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns),
+            ["learning_rate"] = learningRate,
+        };
+    }
+
+    TrustRegionStepResult PolicyStepNative()
+    {
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Core.Buffer.Advantages.bytes).CopyTo(_advantages);
+        if (Options.NormalizeAdvantage) NativeAdvantageNormalization.Normalize(_advantages);
+        return _nativePolicy!.Run(_advantages, Options);
+    }
+
+    // The definition: surrogate gradient and Fisher-vector products by autograd (double backward through the mean KL).
+    TrustRegionStepResult PolicyStepLibTorch()
+    {
+        using var scope = torch.NewDisposeScope();
+        var buffer = Core.Buffer;
+        var net = Core.Net;
         var theta = net.Parameters.Data;
         int total = buffer.NumSteps * buffer.NumEnvs;
-        var device = _core.Device;
+        var device = Core.Device;
         var observations = buffer.Observations.view(total, buffer.ObservationSize).to(device);
         var actions = buffer.Actions.view(total, buffer.ActionSize).to(device);
         var oldLogProbs = buffer.LogProbs.view(total).to(device);
         var advantages = buffer.Advantages.view(total).to(device);
-        var returns = buffer.Returns.view(total).to(device);
         if (Options.NormalizeAdvantage) advantages = AdvantageNormalization.Normalize(advantages);
 
         // π_old as constants (the rollout policy: the parameters have not moved yet).
@@ -118,7 +138,8 @@ public sealed class Trpo : IAlgorithm, ISavableAlgorithm
         {
             using var evalScope = torch.NewDisposeScope();
             using var _ = torch.no_grad();
-            theta.copy_(original + (fraction * maxStep) * direction);
+            using Scalar stepSize = (fraction * maxStep).ToScalar();
+            theta.copy_(original + direction.mul(stepSize));
             var w = net.Weights();
             var d = net.Distribution(net.Forward(observations, w).Head, w);
             lastObjective = (advantages * (d.LogProb(actions) - oldLogProbs).exp()).mean().item<float>();
@@ -129,72 +150,31 @@ public sealed class Trpo : IAlgorithm, ISavableAlgorithm
             Evaluate, oldObjective, Options.TargetKl, Options.LineSearchShrinkingFactor, Options.LineSearchMaxIter);
         if (!accepted) using (torch.no_grad()) theta.copy_(original);
 
-        // Critic: n_critic_updates epochs of shuffled minibatches, (V − R)², Adam on the value entries.
-        double valueLossSum = 0; int valueSteps = 0;
+        double entropy = oldDistribution.Entropy().mean().item<float>();
+        return new TrustRegionStepResult(oldObjective, lastObjective, lastKl, accepted, fractionTaken, evaluations, entropy);
+    }
+
+    // The critic: n_critic_updates epochs of shuffled minibatch steps, the same loop on either backend.
+    (double LossSum, int Steps) FitCritic(double learningRate)
+    {
+        int total = Core.Buffer.NumSteps * Core.Buffer.NumEnvs;
+        if (_permutation.Length != total) _permutation = new long[total];
+        double valueLossSum = 0;
+        int valueSteps = 0;
+        _critic.BeginUpdate();
         for (int epoch = 0; epoch < Options.NCriticUpdates; epoch++)
         {
-            var permutation = torch.randperm(total, generator: _core.Generator).to(device);
-            for (int start = 0; start < total; start += Options.BatchSize)
-            {
-                using var minibatchScope = torch.NewDisposeScope();
-                var index = permutation.narrow(0, start, Math.Min(Options.BatchSize, total - start));
-                var values = net.Forward(observations.index_select(0, index)).Value;
-                var valueLoss = ValueLoss.Compute(values, returns.index_select(0, index)).mean();
-                net.Parameters.ZeroGrad();
-                valueLoss.backward();
-                _valueOptimizer.Step(learningRate);
-                valueLossSum += valueLoss.item<float>();
-                valueSteps++;
-            }
+            Core.DrawPermutation(_permutation);
+            for (int start = 0; start < total; start += Options.BatchSize, valueSteps++)
+                valueLossSum += _critic.Step(_permutation.AsSpan(start, Math.Min(Options.BatchSize, total - start)), learningRate);
         }
-
-        return new Dictionary<string, double>
-        {
-            ["policy_objective"] = oldObjective,
-            ["policy_loss"] = -(accepted ? lastObjective : oldObjective),
-            ["approx_kl"] = accepted ? lastKl : 0,
-            ["line_search_success"] = accepted ? 1 : 0,
-            ["line_search_evaluations"] = evaluations,
-            ["step_fraction"] = fractionTaken,
-            ["value_loss"] = valueLossSum / Math.Max(valueSteps, 1),
-            ["entropy"] = oldDistribution.Entropy().mean().item<float>(),
-            ["explained_variance"] = ExplainedVariance.Compute(buffer.Values, buffer.Returns),
-            ["learning_rate"] = learningRate,
-        };
+        return (valueLossSum, valueSteps);
     }
 
     /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => _core.Predict(observation, deterministic);
-
-    /// <inheritdoc />
-    public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => _core.Predict(observations, batch, deterministic);
-
-
-
-    OnPolicyCore ISavableAlgorithm.Core => _core;
-    object ISavableAlgorithm.OptionsRecord => Options;
-
-    /// <inheritdoc />
-    public TrainingState CaptureState()
+    protected override void Dispose(bool disposing)
     {
-        var state = new TrainingState();
-        _core.Capture(state);
-        _valueOptimizer.Capture(state);
-        return state;
-    }
-
-    /// <inheritdoc />
-    public void RestoreState(TrainingState state)
-    {
-        _core.Restore(state);
-        using var _ = torch.no_grad();
-        _valueOptimizer.Restore(state);
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _valueOptimizer.Dispose();
-        _core.Dispose();
+        if (disposing) (_critic as IDisposable)?.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -4,27 +4,20 @@ using PolicyGradient.Core;
 namespace PolicyGradient.Algorithms;
 
 /// <summary>Hyperparameters of <see cref="Trpo"/>. Defaults are sb3-contrib's TRPO defaults.</summary>
-public sealed record TrpoOptions : IValidatableOptions
+public sealed record TrpoOptions : OnPolicyOptions
 {
-    /// <summary>Adam step size of the VALUE function (the policy moves by the natural-gradient step). sb3-contrib: 1e-3.</summary>
-    [ConfigRange(0, 1, MinimumExclusive = true)]
-    public Schedule LearningRate { get; init; } = 1e-3;
-
-    /// <summary>Steps per environment per rollout. sb3-contrib: 2048.</summary>
-    [ConfigRange(1, 1e7)]
-    public int NSteps { get; init; } = 2048;
-
-    /// <summary>Parallel environment copies. Default 1.</summary>
-    [ConfigRange(1, 4096)]
-    public int NEnvs { get; init; } = 1;
+    /// <summary>sb3-contrib's TRPO defaults for the shared options: learning_rate 1e-3 (the critic's Adam), n_steps 2048, n_envs 1, normalize_advantage true.</summary>
+    public TrpoOptions()
+    {
+        LearningRate = 1e-3;
+        NSteps = 2048;
+        NEnvs = 1;
+        NormalizeAdvantage = true;
+    }
 
     /// <summary>Minibatch size of the critic updates. sb3-contrib: 128.</summary>
     [ConfigRange(1, 1e8)]
     public int BatchSize { get; init; } = 128;
-
-    /// <summary>Discount γ. sb3-contrib: 0.99.</summary>
-    [ConfigRange(0, 1)]
-    public double Gamma { get; init; } = 0.99;
 
     /// <summary>GAE λ. sb3-contrib: 0.95.</summary>
     [ConfigRange(0, 1)]
@@ -50,25 +43,14 @@ public sealed record TrpoOptions : IValidatableOptions
     [ConfigRange(1, 1000)]
     public int NCriticUpdates { get; init; } = 10;
 
-    /// <summary>Normalize advantages over the rollout. sb3-contrib: true.</summary>
-    public bool NormalizeAdvantage { get; init; } = true;
-
     /// <summary>Trust-region bound δ on the mean KL(π_old ‖ π_new). sb3-contrib: 0.01.</summary>
     [ConfigRange(0, 10, MinimumExclusive = true)]
     public double TargetKl { get; init; } = 0.01;
 
-    /// <summary>Normalize observations with running statistics. Default false.</summary>
-    public bool NormalizeObservations { get; init; }
-
-    /// <summary>Scale rewards by the running std of the discounted return. Default false.</summary>
-    public bool NormalizeRewards { get; init; }
-
-    /// <summary>Actor-critic network.</summary>
-    public PolicyNetworkOptions Policy { get; init; } = new();
-
     /// <inheritdoc />
-    public IEnumerable<string> Validate()
+    public override IEnumerable<string> Validate()
     {
+        foreach (string problem in base.Validate()) yield return problem;
         long rollout = (long)NSteps * NEnvs;
         if (BatchSize > rollout)
             yield return $"batch_size ({BatchSize}) must be <= n_steps * n_envs ({NSteps} * {NEnvs} = {rollout}); lower batch_size or raise n_steps";

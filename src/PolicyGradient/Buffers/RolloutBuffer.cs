@@ -121,14 +121,11 @@ public sealed class RolloutBuffer : IDisposable
     }
 
     /// <summary>Fills <see cref="Advantages"/> and <see cref="Returns"/> with GAE(γ, λ).</summary>
-    public void ComputeAdvantages(double gamma, double lambda)
-    {
-        using var scope = torch.NewDisposeScope();
-        var (adv, ret) = GeneralizedAdvantageEstimation.Compute(Rewards, Values, NextValues, Terminated, Dones, gamma, lambda);
-        using var _ = torch.no_grad();
-        Advantages.copy_(adv);
-        Returns.copy_(ret);
-    }
+    public void ComputeAdvantages(double gamma, double lambda) =>
+        // On the buffer's own memory (CPU float tensors): no tensor op, so a 40-row A2C rollout costs
+        // microseconds, not the ~20 libtorch calls of the tensor form; the numbers are the same.
+        GeneralizedAdvantageEstimation.Compute(Floats(Rewards), Floats(Values), Floats(NextValues), Floats(Terminated), Floats(Dones),
+            NumEnvs, gamma, lambda, Floats(Advantages), Floats(Returns));
 
     /// <summary>Empties the buffer for the next rollout (the tensors are reused).</summary>
     public void Reset() => Position = 0;

@@ -11,6 +11,12 @@ public interface IAlgorithm : IDisposable
     /// <summary>Short name used in the CLI and run folders, e.g. "ppo".</summary>
     string Name { get; }
 
+    /// <summary>
+    /// The compute path in use, resolved: "native" (the C# SIMD kernels) or "libtorch" (tensor ops
+    /// with autograd). The run layer records it with the run's configuration and metrics.
+    /// </summary>
+    string Backend => "libtorch";
+
     /// <summary>Environment steps taken so far (summed over vectorised copies).</summary>
     long NumTimesteps { get; }
 

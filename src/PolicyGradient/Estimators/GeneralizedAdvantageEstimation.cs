@@ -35,18 +35,30 @@ public static class GeneralizedAdvantageEstimation
         var done = TimeMajor.ToArray(dones);
         var adv = new float[t * n];
         var ret = new float[t * n];
-        for (int j = 0; j < n; j++)
+        Compute(r, v, nv, term, done, n, gamma, lambda, adv, ret);
+        return (TimeMajor.FromArray(adv, t, n, rewards), TimeMajor.FromArray(ret, t, n, rewards));
+    }
+
+    /// <summary>
+    /// The same recursion on time-major [T, N] row-major spans (flags 0/1), writing advantages and
+    /// λ-returns into <paramref name="advantages"/> and <paramref name="returns"/>; accumulates in double.
+    /// </summary>
+    public static void Compute(ReadOnlySpan<float> rewards, ReadOnlySpan<float> values, ReadOnlySpan<float> nextValues,
+        ReadOnlySpan<float> terminated, ReadOnlySpan<float> dones, int numEnvs, double gamma, double lambda,
+        Span<float> advantages, Span<float> returns)
+    {
+        int t = rewards.Length / numEnvs;
+        for (int j = 0; j < numEnvs; j++)
         {
             double next = 0;
             for (int i = t - 1; i >= 0; i--)
             {
-                int k = i * n + j;
-                double delta = r[k] + gamma * (1.0 - term[k]) * nv[k] - v[k];
-                next = delta + gamma * lambda * (1.0 - done[k]) * next;
-                adv[k] = (float)next;
-                ret[k] = (float)(next + v[k]);
+                int k = i * numEnvs + j;
+                double delta = rewards[k] + gamma * (1.0 - terminated[k]) * nextValues[k] - values[k];
+                next = delta + gamma * lambda * (1.0 - dones[k]) * next;
+                advantages[k] = (float)next;
+                returns[k] = (float)(next + values[k]);
             }
         }
-        return (TimeMajor.FromArray(adv, t, n, rewards), TimeMajor.FromArray(ret, t, n, rewards));
     }
 }

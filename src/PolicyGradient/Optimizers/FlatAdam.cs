@@ -11,7 +11,7 @@ namespace PolicyGradient.Optimizers;
 /// CleanRL), not PyTorch's 1e-8. <see cref="ExpAvg"/>, <see cref="ExpAvgSq"/> and <see cref="Steps"/>
 /// are the checkpointed state.
 /// </summary>
-public sealed class FlatAdam : IDisposable
+public sealed class FlatAdam : IFlatOptimizer
 {
     readonly FlatParameters _parameters;
 
@@ -52,11 +52,24 @@ public sealed class FlatAdam : IDisposable
         Steps++;
         var g = _parameters.Grad;
         double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
+        // Explicit Scalars, disposed after the ops (a temporary's finalizer could free one libtorch still reads).
+        using Scalar beta2 = Beta2.ToScalar(), weight2 = (1 - Beta2).ToScalar(), sqrtBc2 = Math.Sqrt(bc2).ToScalar(),
+            epsilon = Epsilon.ToScalar(), stepSize = (-learningRate / bc1).ToScalar();
         ExpAvg.lerp_(g, 1 - Beta1);
-        ExpAvgSq.mul_(Beta2).addcmul_(g, g, 1 - Beta2);
-        var denom = ExpAvgSq.sqrt().div_(Math.Sqrt(bc2)).add_(Epsilon);
-        _parameters.Data.addcdiv_(ExpAvg, denom, -learningRate / bc1);
+        ExpAvgSq.mul_(beta2).addcmul_(g, g, weight2);
+        var denom = ExpAvgSq.sqrt().div_(sqrtBc2).add_(epsilon);
+        _parameters.Data.addcdiv_(ExpAvg, denom, stepSize);
     }
+
+    /// <summary>The same step as <see cref="Step"/> on the CPU buffers' memory (<see cref="NativeAdam"/>).</summary>
+    public void StepNative(double learningRate)
+    {
+        Steps++;
+        NativeAdam.Step(Floats(_parameters.Data), Floats(_parameters.Grad), Floats(ExpAvg), Floats(ExpAvgSq), Steps,
+            Beta1, Beta2, Epsilon, learningRate);
+    }
+
+    static Span<float> Floats(Tensor t) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.bytes);
 
     /// <summary>Stores the moment estimates and step count ("optimizer.*") in a checkpoint state.</summary>
     public void Capture(TrainingState state)

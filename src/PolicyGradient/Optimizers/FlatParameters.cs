@@ -13,6 +13,8 @@ namespace PolicyGradient.Optimizers;
 /// </summary>
 public sealed class FlatParameters : IDisposable
 {
+    static readonly Scalar ClipEpsilon = 1e-6.ToScalar(), One = 1.0.ToScalar();
+
     readonly long[] _sizes;
     readonly long[][] _shapes;
 
@@ -88,7 +90,9 @@ public sealed class FlatParameters : IDisposable
     {
         using var _ = torch.no_grad();
         var norm = Grad.norm();
-        Grad.mul_((maxNorm / (norm + 1e-6)).clamp_max(1.0));
+        using Scalar max = maxNorm.ToScalar();
+        // min(1, c/(‖g‖ + 1e-6)), as the operators `maxNorm / (norm + 1e-6)` computed it (reciprocal, then mul).
+        Grad.mul_(norm.add(ClipEpsilon).reciprocal().mul(max).clamp_max(One));
         return norm;
     }
 

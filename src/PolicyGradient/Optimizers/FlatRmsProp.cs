@@ -9,7 +9,7 @@ namespace PolicyGradient.Optimizers;
 /// form (not centered, no momentum): v ← αv + (1−α)g²;  θ ← θ − lr·g/(√v + ε). A2C uses
 /// α = 0.99, ε = 1e-5 (SB3, following OpenAI baselines). <see cref="SquareAvg"/> is the checkpointed state.
 /// </summary>
-public sealed class FlatRmsProp : IDisposable
+public sealed class FlatRmsProp : IFlatOptimizer
 {
     readonly FlatParameters _parameters;
 
@@ -37,9 +37,17 @@ public sealed class FlatRmsProp : IDisposable
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var g = _parameters.Grad;
-        SquareAvg.mul_(Alpha).addcmul_(g, g, 1 - Alpha);
-        _parameters.Data.addcdiv_(g, SquareAvg.sqrt().add_(Epsilon), -learningRate);
+        // Explicit Scalars, disposed after the ops (a temporary's finalizer could free one libtorch still reads).
+        using Scalar alpha = Alpha.ToScalar(), weight = (1 - Alpha).ToScalar(), epsilon = Epsilon.ToScalar(), stepSize = (-learningRate).ToScalar();
+        SquareAvg.mul_(alpha).addcmul_(g, g, weight);
+        _parameters.Data.addcdiv_(g, SquareAvg.sqrt().add_(epsilon), stepSize);
     }
+
+    /// <summary>The same step as <see cref="Step"/> on the CPU buffers' memory (<see cref="NativeRmsProp"/>).</summary>
+    public void StepNative(double learningRate) =>
+        NativeRmsProp.Step(Floats(_parameters.Data), Floats(_parameters.Grad), Floats(SquareAvg), Alpha, Epsilon, learningRate);
+
+    static Span<float> Floats(Tensor t) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.bytes);
 
     /// <inheritdoc />
     public void Dispose() => SquareAvg.Dispose();

@@ -18,12 +18,10 @@ namespace PolicyGradient.Policies;
 public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Tensor Value)>
 {
     readonly int[]? _oneHotSizes;
-    readonly int _actionKind; // 0 Discrete, 1 MultiDiscrete, 2 MultiBinary, 3 Box
     readonly int[] _nvec;
     readonly Sequential? _shared;
     readonly Sequential? _pi;
     readonly Sequential? _vf;
-    readonly TwinMlp? _twin;
     readonly Linear _actionNet;
     readonly Linear _valueNet;
     readonly Parameter? _logStd;
@@ -40,28 +38,17 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
             _ => ((int[]?)null, observationSpace.FlatSize),
         };
         int headSize;
-        (_actionKind, _nvec, headSize) = actionSpace switch
-        {
-            Discrete { Start: not 0 } d => throw new ArgumentException($"action space {d} has start != 0; wrap the env so actions start at 0", nameof(actionSpace)),
-            Discrete d => (0, new[] { d.N }, d.N),
-            MultiDiscrete md => (1, md.Nvec, md.Nvec.Sum()),
-            MultiBinary mb => (2, Array.Empty<int>(), mb.N),
-            Box b => (3, Array.Empty<int>(), b.FlatSize),
-            _ => throw new ArgumentException($"action space {actionSpace} is not supported by ActorCriticPolicy", nameof(actionSpace)),
-        };
+        (ActionKind, _nvec, headSize) = ActionDistributions.Describe(actionSpace);
         ActionFlatSize = actionSpace.FlatSize;
 
+        if (options.FuseNetworks)
+            throw new ArgumentException("policy.fuse_networks was removed: actor and critic already live in one flat parameter buffer and are evaluated together when their hidden sizes match; remove the key (or set policy.fuse_networks=false)", nameof(options));
         var arch = options.NetArch;
         int piOut, vfOut;
         if (options.ShareTrunk)
         {
             _shared = MlpBuilder.Build(FeatureSize, arch.Pi, 0, options.Activation);
             piOut = vfOut = arch.Pi.Length > 0 ? arch.Pi[^1] : FeatureSize;
-        }
-        else if (options.FuseNetworks && arch.Pi.Length > 0 && arch.Pi.SequenceEqual(arch.Vf))
-        {
-            _twin = new TwinMlp(FeatureSize, arch.Pi, options.Activation);
-            piOut = vfOut = _twin.OutputSize;
         }
         else
         {
@@ -72,8 +59,11 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
         }
         _actionNet = nn.Linear(piOut, headSize);
         _valueNet = nn.Linear(vfOut, 1);
-        if (_actionKind == 3)
-            _logStd = nn.Parameter(torch.full(headSize, options.LogStdInit, dtype: ScalarType.Float32));
+        if (ActionKind == ActionKind.Box)
+        {
+            using Scalar logStdInit = options.LogStdInit.ToScalar();
+            _logStd = nn.Parameter(torch.full([headSize], logStdInit, dtype: ScalarType.Float32));
+        }
         RegisterComponents();
 
         if (options.OrthoInit)
@@ -81,7 +71,6 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
             if (_shared is not null) Initialization.Orthogonal(_shared, options.HiddenGain);
             if (_pi is not null) Initialization.Orthogonal(_pi, options.HiddenGain);
             if (_vf is not null) Initialization.Orthogonal(_vf, options.HiddenGain);
-            _twin?.OrthogonalInit(options.HiddenGain);
             Initialization.Orthogonal(_actionNet, options.PolicyHeadGain);
             Initialization.Orthogonal(_valueNet, options.ValueHeadGain);
         }
@@ -105,6 +94,26 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
 
     /// <summary>Floats per action in the environments' flat encoding.</summary>
     public int ActionFlatSize { get; }
+
+    /// <summary>The kind of action space, which picks the distribution.</summary>
+    public ActionKind ActionKind { get; }
+
+    /// <summary>The dense layers of the shared trunk (empty unless share_trunk), input to output.</summary>
+    internal IReadOnlyList<Linear> SharedLayers => Layers(_shared);
+
+    /// <summary>The dense layers of the policy network (empty with a shared trunk), input to output.</summary>
+    internal IReadOnlyList<Linear> PiLayers => Layers(_pi);
+
+    /// <summary>The dense layers of the value network (empty with a shared trunk), input to output.</summary>
+    internal IReadOnlyList<Linear> VfLayers => Layers(_vf);
+
+    /// <summary>The action head (logits or Gaussian mean).</summary>
+    internal Linear ActionNet => _actionNet;
+
+    /// <summary>The value head.</summary>
+    internal Linear ValueNet => _valueNet;
+
+    static IReadOnlyList<Linear> Layers(Sequential? mlp) => mlp is null ? [] : mlp.children().OfType<Linear>().ToArray();
 
     /// <summary>The state-independent log σ of a Box policy (null otherwise).</summary>
     public Parameter? LogStd => _logStd;
@@ -133,7 +142,6 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
     (Tensor Pi, Tensor Vf) Latents(Tensor observations)
     {
         var x = Features(observations);
-        if (_twin is not null) return _twin.forward(x);
         if (_shared is not null)
         {
             var h = _shared.forward(x);
@@ -143,13 +151,10 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
     }
 
     /// <summary>The action distribution for an action-head output.</summary>
-    public IActionDistribution Distribution(Tensor actionHead) => _actionKind switch
-    {
-        0 => new Categorical(actionHead),
-        1 => new MultiCategorical(actionHead, _nvec),
-        2 => new Bernoulli(actionHead),
-        _ => new DiagGaussian(actionHead, _logStd!),
-    };
+    public IActionDistribution Distribution(Tensor actionHead) => Distribution(actionHead, _logStd);
+
+    /// <summary>The action distribution for an action-head output with log σ <paramref name="logStd"/> (e.g. a view of a flat buffer).</summary>
+    internal IActionDistribution Distribution(Tensor actionHead, Tensor? logStd) => ActionDistributions.Create(ActionKind, actionHead, _nvec, logStd);
 
     /// <summary>Action distribution and V(s) [B] for a batch of observations, in one forward pass.</summary>
     public (IActionDistribution Distribution, Tensor Value) Evaluate(Tensor observations)
@@ -161,7 +166,7 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
     /// <summary>V(s) for a batch of observations, [B] (critic only).</summary>
     public Tensor PredictValues(Tensor observations)
     {
-        if (_twin is null && _shared is null) return _valueNet.forward(_vf!.forward(Features(observations))).squeeze(-1);
+        if (_shared is null) return _valueNet.forward(_vf!.forward(Features(observations))).squeeze(-1);
         return _valueNet.forward(Latents(observations).Vf).squeeze(-1);
     }
 
@@ -171,7 +176,7 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
     /// </summary>
     public Tensor Act(Tensor observations, bool deterministic, torch.Generator? generator = null)
     {
-        var piLatent = _twin is null && _shared is null ? _pi!.forward(Features(observations)) : Latents(observations).Pi;
+        var piLatent = _shared is null ? _pi!.forward(Features(observations)) : Latents(observations).Pi;
         var dist = Distribution(_actionNet.forward(piLatent));
         var a = deterministic ? dist.Mode() : dist.Sample(generator);
         return a.reshape(-1, ActionFlatSize);

@@ -10,6 +10,8 @@ namespace PolicyGradient.Policies;
 /// </summary>
 public sealed class Bernoulli : IActionDistribution
 {
+    static readonly Scalar Zero = 0.ToScalar();
+
     /// <summary>Creates the distribution.</summary>
     public Bernoulli(Tensor logits) => Logits = logits;
 
@@ -34,5 +36,5 @@ public sealed class Bernoulli : IActionDistribution
     }
 
     /// <inheritdoc />
-    public Tensor Mode() => Logits.gt(0).to_type(Logits.dtype);
+    public Tensor Mode() => Logits.gt(Zero).to_type(Logits.dtype);
 }

@@ -12,6 +12,7 @@ namespace PolicyGradient.Policies;
 /// </summary>
 public sealed class Categorical : IActionDistribution
 {
+    static readonly Scalar NegativeInfinity = double.NegativeInfinity.ToScalar();
     readonly Tensor? _mask;
 
     /// <summary>Creates the distribution from unnormalized logits and an optional validity mask.</summary>
@@ -20,7 +21,7 @@ public sealed class Categorical : IActionDistribution
         if (mask is not null)
         {
             _mask = mask.dtype == ScalarType.Bool ? mask : mask.to_type(ScalarType.Bool);
-            logits = logits.masked_fill(_mask.logical_not(), double.NegativeInfinity);
+            logits = logits.masked_fill(_mask.logical_not(), NegativeInfinity);
         }
         LogProbs = logits.log_softmax(-1);
     }

@@ -13,6 +13,7 @@ namespace PolicyGradient.Policies;
 public sealed class DiagGaussian : IActionDistribution
 {
     const double HalfLog2Pi = 0.91893853320467274178;
+    static readonly Scalar MinusHalf = (-0.5).ToScalar(), HalfLog2PiScalar = HalfLog2Pi.ToScalar(), EntropyOffset = (0.5 + HalfLog2Pi).ToScalar();
 
     /// <summary>Creates the distribution.</summary>
     public DiagGaussian(Tensor mean, Tensor logStd)
@@ -32,11 +33,11 @@ public sealed class DiagGaussian : IActionDistribution
     {
         if (actions.dtype != Mean.dtype) actions = actions.to_type(Mean.dtype);
         var z = (actions - Mean) * (-LogStd).exp();
-        return (-0.5 * z.square() - LogStd - HalfLog2Pi).sum(-1);
+        return (z.square().mul(MinusHalf) - LogStd).sub(HalfLog2PiScalar).sum(-1);
     }
 
     /// <inheritdoc />
-    public Tensor Entropy() => (LogStd + (0.5 + HalfLog2Pi)).sum(-1);
+    public Tensor Entropy() => LogStd.add(EntropyOffset).sum(-1);
 
     /// <inheritdoc />
     public Tensor Sample(torch.Generator? generator = null)

@@ -12,6 +12,8 @@ namespace PolicyGradient.Policies;
 /// </summary>
 public static class DistributionKl
 {
+    static readonly Scalar Zero = 0.ToScalar(), One = 1.ToScalar(), Two = 2.ToScalar(), MinusTwo = (-2).ToScalar(), Half = 0.5.ToScalar();
+
     /// <summary>KL(p ‖ q), [B]. Both must be the same type (and the same nvec for MultiCategorical).</summary>
     public static Tensor Compute(IActionDistribution p, IActionDistribution q) => (p, q) switch
     {
@@ -26,7 +28,7 @@ public static class DistributionKl
     {
         // Entries with p = 0 (masked) contribute 0, even where log q = −∞.
         var pp = p.LogProbs.exp();
-        var diff = torch.where(pp.gt(0), p.LogProbs - q.LogProbs, torch.zeros_like(pp));
+        var diff = torch.where(pp.gt(Zero), p.LogProbs - q.LogProbs, torch.zeros_like(pp));
         return (pp * diff).sum(-1);
     }
 
@@ -43,14 +45,14 @@ public static class DistributionKl
         // log σ(l) = −softplus(−l), log(1 − σ(l)) = −softplus(l)
         var pp = p.Logits.sigmoid();
         var kl = pp * (nn.functional.softplus(-q.Logits) - nn.functional.softplus(-p.Logits))
-               + (1 - pp) * (nn.functional.softplus(q.Logits) - nn.functional.softplus(p.Logits));
+               + pp.negative().add(One) * (nn.functional.softplus(q.Logits) - nn.functional.softplus(p.Logits));
         return kl.sum(-1);
     }
 
     static Tensor Gaussian(DiagGaussian p, DiagGaussian q)
     {
-        var varRatio = (2 * (p.LogStd - q.LogStd)).exp();
-        var meanTerm = (p.Mean - q.Mean).square() * (-2 * q.LogStd).exp();
-        return (q.LogStd - p.LogStd + 0.5 * (varRatio + meanTerm) - 0.5).sum(-1);
+        var varRatio = (p.LogStd - q.LogStd).mul(Two).exp();
+        var meanTerm = (p.Mean - q.Mean).square() * q.LogStd.mul(MinusTwo).exp();
+        return (q.LogStd - p.LogStd + (varRatio + meanTerm).mul(Half)).sub(Half).sum(-1);
     }
 }

@@ -19,11 +19,10 @@ public sealed record PolicyNetworkOptions
     public bool ShareTrunk { get; init; }
 
     /// <summary>
-    /// When the policy and value networks have the same hidden sizes (and no shared trunk), evaluate
-    /// them as one fused twin network (one matmul per layer for both); the computed function is the
-    /// same as two separate MLPs. Default false: on CPU with 64-unit layers the batched matmul
-    /// (bmm) measured 2–3× slower per PPO update than two plain MLPs (docs/algorithms/pieces.md);
-    /// it may pay off on GPUs or with wider layers.
+    /// Removed (kept so the key gives a clear error): true is rejected. The training path always keeps
+    /// actor and critic in one flat parameter buffer and, with equal hidden sizes, evaluates them
+    /// together (stacked batched matmuls on libtorch, one pass of the native kernels), so a separate
+    /// fused module has no value left. Default false.
     /// </summary>
     public bool FuseNetworks { get; init; }
 

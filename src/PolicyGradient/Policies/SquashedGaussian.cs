@@ -16,6 +16,8 @@ public sealed class SquashedGaussian : IActionDistribution
 {
     const double Log2 = 0.69314718055994530942;
     const double ClampEpsilon = 1e-6;
+    static readonly Scalar Log2Scalar = Log2.ToScalar(), Two = 2.0.ToScalar(), MinusTwo = (-2.0).ToScalar(),
+        ClampLow = (-1.0 + ClampEpsilon).ToScalar(), ClampHigh = (1.0 - ClampEpsilon).ToScalar();
     readonly DiagGaussian _base;
 
     /// <summary>Creates the distribution from the pre-squash mean and log standard deviation.</summary>
@@ -26,13 +28,13 @@ public sealed class SquashedGaussian : IActionDistribution
 
     /// <summary>Σ_i log(1 − tanh²(u_i)) computed as Σ_i 2(log 2 − u_i − softplus(−2u_i)).</summary>
     public static Tensor LogAbsDetJacobian(Tensor u) =>
-        (2.0 * (Log2 - u - nn.functional.softplus(-2.0 * u))).sum(-1);
+        (u.negative().add(Log2Scalar) - nn.functional.softplus(u.mul(MinusTwo))).mul(Two).sum(-1);
 
     /// <inheritdoc />
     public Tensor LogProb(Tensor actions)
     {
         if (actions.dtype != _base.Mean.dtype) actions = actions.to_type(_base.Mean.dtype);
-        var u = actions.clamp(-1.0 + ClampEpsilon, 1.0 - ClampEpsilon).atanh();
+        var u = actions.clamp(ClampLow, ClampHigh).atanh();
         return LogProbFromPreSquash(u);
     }
 

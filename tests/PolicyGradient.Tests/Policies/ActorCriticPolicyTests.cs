@@ -111,54 +111,39 @@ public class ActorCriticPolicyTests
     }
 }
 
+[Collection("TorchGlobalState")]
 public class FusedActorCriticTests
 {
     [Fact]
-    public void Fused_twin_network_computes_two_independent_mlps()
+    public void Fuse_networks_true_is_a_clear_error_naming_the_key_and_the_fix()
     {
-        using var scope = torch.NewDisposeScope();
-        torch.manual_seed(2);
-        var policy = ActorCriticPolicy.Create(new Box(-1, 1, 3), new Discrete(2), new PolicyNetworkOptions { NetArch = new NetArch([5, 4], [5, 4]), FuseNetworks = true });
-        var p = policy.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
-        var w0 = p.Single(kv => kv.Key.EndsWith("input.weight")).Value;   // [10, 3]
-        var b0 = p.Single(kv => kv.Key.EndsWith("input.bias")).Value;
-        var w1 = p.Single(kv => kv.Key.EndsWith("weights.0")).Value;      // [2, 5, 4]
-        var b1 = p.Single(kv => kv.Key.EndsWith("biases.0")).Value;       // [2, 1, 4]
-        var wa = p.Single(kv => kv.Key.EndsWith("_actionNet.weight") || kv.Key.EndsWith("actionNet.weight")).Value;
-        var ba = p.Single(kv => kv.Key.EndsWith("actionNet.bias")).Value;
-        var wv = p.Single(kv => kv.Key.EndsWith("valueNet.weight")).Value;
-        var bv = p.Single(kv => kv.Key.EndsWith("valueNet.bias")).Value;
-        var x = torch.randn(6, 3);
-        Tensor Mlp(int part) =>
-            ((x.matmul(w0[(part * 5)..(part * 5 + 5)].t()) + b0[(part * 5)..(part * 5 + 5)]).tanh().matmul(w1[part]) + b1[part]).tanh();
-        var (head, value) = policy.forward(x);
-        Close(Values(Mlp(0).matmul(wa.t()) + ba), head, 1e-5);
-        Close(Values((Mlp(1).matmul(wv.t()) + bv).squeeze(-1)), value, 1e-5);
-        // Each block gets only its own network's gradient: the value loss leaves the policy block untouched.
-        value.sum().backward();
-        Assert.Equal(0f, w1.grad![0].abs().sum().item<float>());
-        Assert.True(w1.grad![1].abs().sum().item<float>() > 0);
-        Assert.Equal(0f, w0.grad![..5].abs().sum().item<float>());
+        var e = Assert.Throws<ArgumentException>(() => ActorCriticPolicy.Create(new Box(-1, 1, 4), new Discrete(2), new PolicyNetworkOptions { FuseNetworks = true }));
+        Assert.Contains("policy.fuse_networks was removed", e.Message);
+        Assert.Contains("remove the key", e.Message);
+        var viaPpo = Assert.Throws<ArgumentException>(() => new PolicyGradient.Algorithms.Ppo("CartPole-v1", new PolicyGradient.Algorithms.PpoOptions { Policy = new PolicyNetworkOptions { FuseNetworks = true } }));
+        Assert.Contains("policy.fuse_networks", viaPpo.Message);
     }
 
-    [Fact]
-    public void Fused_blocks_are_orthogonal_per_network()
+    [Theory]
+    [InlineData(false, new[] { 64, 64 }, new[] { 64, 64 }, false)] // stacked actor + critic
+    [InlineData(false, new[] { 16 }, new[] { 8, 8 }, true)]        // unequal widths, Box actions
+    [InlineData(true, new[] { 32, 32 }, new[] { 32, 32 }, false)]  // shared trunk
+    [InlineData(false, new int[0], new[] { 8 }, true)]              // no actor hidden layers
+    public void The_flat_forward_packs_every_parameter_and_equals_the_module(bool shareTrunk, int[] pi, int[] vf, bool box)
     {
         using var scope = torch.NewDisposeScope();
-        var policy = ActorCriticPolicy.Create(new Box(-1, 1, 4), new Discrete(2), new PolicyNetworkOptions { FuseNetworks = true });
-        var w1 = policy.named_parameters().Single(kv => kv.name.EndsWith("weights.0")).parameter;
-        foreach (int part in new[] { 0, 1 })
-            Close(Values(torch.eye(64) * 2), w1[part].t().matmul(w1[part]), 1e-4);
-    }
-
-    [Fact]
-    public void Unfused_and_fused_policies_have_the_same_parameter_count()
-    {
-        using var scope = torch.NewDisposeScope();
-        var obs = new Box(-1, 1, 4);
-        long fused = ActorCriticPolicy.Create(obs, new Discrete(2), new PolicyNetworkOptions { FuseNetworks = true }).parameters().Sum(p => p.numel());
-        long plain = ActorCriticPolicy.Create(obs, new Discrete(2), new PolicyNetworkOptions { FuseNetworks = false }).parameters().Sum(p => p.numel());
-        Assert.Equal(plain, fused);
-        Assert.Equal(9155, fused);
+        torch.manual_seed(3);
+        var policy = ActorCriticPolicy.Create(new Box(-1, 1, 4), box ? new Box(-1, 1, 2) : new Discrete(3),
+            new PolicyNetworkOptions { ShareTrunk = shareTrunk, NetArch = new NetArch(pi, vf) });
+        using var net = new PolicyGradient.Algorithms.OnPolicy.FusedActorCritic(policy, torch.CPU);
+        Assert.Equal(policy.parameters().Sum(p => p.numel()), net.Parameters.Count);
+        Assert.Equal(policy.named_parameters().Select(p => p.name).Order(), net.Parameters.Names.Order());
+        using var _ = torch.no_grad();
+        var x = torch.randn(5, 4);
+        var (head, value) = net.Forward(x);
+        var (expectedHead, expectedValue) = policy.forward(x);
+        Close(Values(expectedHead), head, 1e-5);
+        Close(Values(expectedValue), value, 1e-5);
+        Assert.Equal(policy.ActionKind == ActionKind.Box, net.NativeLayout()!.Gaussian);
     }
 }

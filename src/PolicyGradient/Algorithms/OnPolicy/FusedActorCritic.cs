@@ -2,6 +2,7 @@ using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Policies;
 using PolicyGradient.Optimizers;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace PolicyGradient.Algorithms.OnPolicy;
@@ -24,15 +25,16 @@ internal sealed class FusedActorCritic : IDisposable
     readonly int[] _sharedW = [], _sharedB = [], _piW = [], _piB = [], _vfW = [], _vfB = [];
     readonly int _headW, _headB, _valueW, _valueB, _logStd = -1;
     readonly Func<Tensor, Tensor> _activation;
-    readonly int _actionKind; // 0 Discrete, 1 MultiDiscrete, 2 MultiBinary, 3 Box
-    readonly int[] _nvec = [];
+    readonly List<(string Name, Tensor Value)> _order = [];
 
     /// <summary>
     /// tanh(x) = 2σ(2x) − 1. On the CPU, libtorch 2.10's tanh kernel took 94 µs for a 256×64 tensor
     /// here against 6 µs for sigmoid (measured with bench/PpoSpeed micro), so four cheap ops beat one
     /// slow one; the absolute error stays at float rounding (~1e-7).
     /// </summary>
-    internal static Tensor FastTanh(Tensor x) => x.mul(2).sigmoid().mul(2).sub_(1);
+    internal static Tensor FastTanh(Tensor x) => x.mul(Two).sigmoid().mul(Two).sub_(One);
+
+    static readonly Scalar Two = 2.ToScalar(), One = 1.ToScalar();
 
     public FusedActorCritic(ActorCriticPolicy policy, Device device)
     {
@@ -46,61 +48,56 @@ internal sealed class FusedActorCritic : IDisposable
             Activation.ELU => x => nn.functional.elu(x, 1.0),
             _ => throw new ArgumentOutOfRangeException(nameof(policy), policy.Options.Activation, "unknown activation"),
         };
-        (_actionKind, _nvec) = policy.ActionSpace switch
-        {
-            Discrete => (0, Array.Empty<int>()),
-            MultiDiscrete md => (1, md.Nvec),
-            MultiBinary => (2, Array.Empty<int>()),
-            _ => (3, Array.Empty<int>()),
-        };
 
-        // Find the layers by the module's parameter names: <trunk>.linear<i>.weight|bias, heads, log σ.
-        var named = policy.named_parameters().Select(p => (Name: p.name, Value: (Tensor)p.parameter)).ToList();
-        static string Part(string name) => name.Split('.')[0].TrimStart('_');
-        List<(string Name, Tensor Value)> Layers(string trunk, string kind) => named
-            .Where(p => Part(p.Name) == trunk && p.Name.EndsWith("." + kind, StringComparison.Ordinal))
-            .OrderBy(p => int.Parse(p.Name.Split('.')[1].Replace("linear", ""), System.Globalization.CultureInfo.InvariantCulture))
-            .ToList();
-        (string Name, Tensor Value) One(string part, string? kind = null) =>
-            named.Single(p => Part(p.Name) == part && (kind is null || p.Name.EndsWith("." + kind, StringComparison.Ordinal)));
-        var sharedW = Layers("shared", "weight"); var sharedB = Layers("shared", "bias");
-        var piW = Layers("pi", "weight"); var piB = Layers("pi", "bias");
-        var vfW = Layers("vf", "weight"); var vfB = Layers("vf", "bias");
-
-        var order = new List<(string Name, Tensor Value)>();
-        int Add(params (string Name, Tensor Value)[] tensors)
-        {
-            order.AddRange(tensors);
-            long size = tensors.Sum(t => t.Value.numel());
-            long[] shape = tensors.Length == 1 ? tensors[0].Value.shape : [tensors.Length, .. tensors[0].Value.shape];
-            _groups.Add(new Group(size, shape));
-            return _groups.Count - 1;
-        }
-
+        // The layers come from the policy's structure (typed references); the names only label them in checkpoints.
+        var names = policy.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
+        (string, Tensor) Named(Tensor t) => (names[t.Handle], t);
+        IReadOnlyList<Linear> shared = policy.SharedLayers, pi = policy.PiLayers, vf = policy.VfLayers;
         // Fusable: separate actor and critic trunks of the same depth and widths.
-        Stacked = sharedW.Count == 0 && piW.Count > 0 && piW.Count == vfW.Count &&
-                  piW.Zip(vfW).All(p => p.First.Value.shape.SequenceEqual(p.Second.Value.shape));
+        Stacked = shared.Count == 0 && pi.Count > 0 && pi.Count == vf.Count &&
+                  pi.Zip(vf).All(p => p.First.weight!.shape.SequenceEqual(p.Second.weight!.shape));
         if (Stacked)
         {
-            _piW = new int[piW.Count]; _piB = new int[piW.Count];
-            for (int i = 0; i < piW.Count; i++)
+            (_piW, _piB) = (new int[pi.Count], new int[pi.Count]);
+            for (int i = 0; i < pi.Count; i++)
             {
-                _piW[i] = Add(piW[i], vfW[i]);                                   // [2, out, in]
-                _piB[i] = Add(piB[i], vfB[i]);                                   // [2, out]
+                _piW[i] = Add(Named(pi[i].weight!), Named(vf[i].weight!)); // [2, out, in]
+                _piB[i] = Add(Named(pi[i].bias!), Named(vf[i].bias!));     // [2, out]
             }
         }
         else
         {
-            _sharedW = sharedW.Select(w => Add(w)).ToArray(); _sharedB = sharedB.Select(b => Add(b)).ToArray();
-            _piW = piW.Select(w => Add(w)).ToArray(); _piB = piB.Select(b => Add(b)).ToArray();
-            _vfW = vfW.Select(w => Add(w)).ToArray(); _vfB = vfB.Select(b => Add(b)).ToArray();
+            (_sharedW, _sharedB) = Chain(shared, Named);
+            (_piW, _piB) = Chain(pi, Named);
+            (_vfW, _vfB) = Chain(vf, Named);
         }
-        _headW = Add(One("actionNet", "weight")); _headB = Add(One("actionNet", "bias"));
-        _valueW = Add(One("valueNet", "weight")); _valueB = Add(One("valueNet", "bias"));
-        if (policy.LogStd is not null) _logStd = Add(One("logStd"));
-        if (order.Count != named.Count)
-            throw new InvalidOperationException($"FusedActorCritic mapped {order.Count} of the policy's {named.Count} parameters ({string.Join(", ", named.Select(n => n.Name))}); the policy layout changed");
-        Parameters = new FlatParameters(order, device);
+        _headW = Add(Named(policy.ActionNet.weight!)); _headB = Add(Named(policy.ActionNet.bias!));
+        _valueW = Add(Named(policy.ValueNet.weight!)); _valueB = Add(Named(policy.ValueNet.bias!));
+        if (policy.LogStd is not null) _logStd = Add(Named(policy.LogStd));
+        if (_order.Count != names.Count)
+            throw new InvalidOperationException($"FusedActorCritic packed {_order.Count} of the policy's {names.Count} parameters ({string.Join(", ", names.Values)}); ActorCriticPolicy gained a parameter outside its layer lists");
+        Parameters = new FlatParameters(_order, device);
+        Layout = BuildLayout();
+    }
+
+    // One group per tensor; a stacked group holds the actor's block first, then the critic's.
+    int Add(params (string Name, Tensor Value)[] tensors)
+    {
+        _order.AddRange(tensors);
+        long size = tensors.Sum(t => t.Value.numel());
+        long[] shape = tensors.Length == 1 ? tensors[0].Value.shape : [tensors.Length, .. tensors[0].Value.shape];
+        _groups.Add(new Group(size, shape));
+        return _groups.Count - 1;
+    }
+
+    (int[] W, int[] B) Chain(IReadOnlyList<Linear> layers, Func<Tensor, (string, Tensor)> named)
+    {
+        var w = new int[layers.Count];
+        var b = new int[layers.Count];
+        // Weights first, then biases, per chain: the flat buffer's order (and the optimizer state's) stays as before.
+        for (int i = 0; i < layers.Count; i++) w[i] = Add(named(layers[i].weight!));
+        for (int i = 0; i < layers.Count; i++) b[i] = Add(named(layers[i].bias!));
+        return (w, b);
     }
 
     /// <summary>The module the weights came from (its own parameters are stale until <see cref="SyncToPolicy"/>).</summary>
@@ -148,39 +145,34 @@ internal sealed class FusedActorCritic : IDisposable
     }
 
     /// <summary>The action distribution for an action-head output (log σ from the flat buffer, so it trains).</summary>
-    public IActionDistribution Distribution(Tensor head, Tensor[] weights) => _actionKind switch
-    {
-        0 => new Categorical(head),
-        1 => new MultiCategorical(head, _nvec),
-        2 => new Bernoulli(head),
-        _ => new DiagGaussian(head, weights[_logStd]),
-    };
+    public IActionDistribution Distribution(Tensor head, Tensor[] weights) => Policy.Distribution(head, _logStd >= 0 ? weights[_logStd] : null);
+
+    /// <summary>The network as offsets into <see cref="Parameters"/> (the one description; see <see cref="ActorCriticLayout"/>).</summary>
+    public ActorCriticLayout Layout { get; }
 
     /// <summary>
-    /// Where every dense layer lives in the flat buffer, for <see cref="NativeActorCritic"/>; null
-    /// when the native path cannot compute this network (activation other than tanh/ReLU, one-hot
-    /// features, MultiDiscrete or MultiBinary actions).
+    /// <see cref="Layout"/> when the native kernels can compute this network, else null (activation
+    /// other than tanh/ReLU, one-hot features, MultiDiscrete or MultiBinary actions).
     /// </summary>
-    public NativeLayout? NativeLayout()
+    public ActorCriticLayout? NativeLayout() => Layout.SupportsNative ? Layout : null;
+
+    // Offsets of every group in the flat buffer; a stacked group [2, out, in] holds the actor's block first, then the critic's.
+    ActorCriticLayout BuildLayout()
     {
-        var activation = Policy.Options.Activation;
-        if (activation is not (Activation.Tanh or Activation.ReLU) || _actionKind is 1 or 2
-            || Policy.FeatureSize != Policy.ObservationSpace.FlatSize || Policy.ObservationSpace is not Environments.Spaces.Box)
-            return null;
         var offsets = new int[_groups.Count];
         for (int g = 1; g < offsets.Length; g++) offsets[g] = offsets[g - 1] + (int)_groups[g - 1].Size;
         DenseLayer One(int w, int b) => new(offsets[w], offsets[b], (int)_groups[w].Shape[^1], (int)_groups[w].Shape[^2]);
-        // A stacked group [2, out, in] holds the actor's block first, then the critic's.
         DenseLayer Second(int w, int b) { var l = One(w, b); return l with { WeightOffset = l.WeightOffset + l.Inputs * l.Outputs, BiasOffset = l.BiasOffset + l.Outputs }; }
         DenseLayer[] Chain(int[] w, int[] b) => w.Select((wi, i) => One(wi, b[i])).ToArray();
-        return new NativeLayout(
+        return new ActorCriticLayout(
             Shared: Chain(_sharedW, _sharedB),
             Pi: Chain(_piW, _piB),
             Vf: Stacked ? _piW.Select((wi, i) => Second(wi, _piB[i])).ToArray() : Chain(_vfW, _vfB),
             Head: One(_headW, _headB), Value: One(_valueW, _valueB),
             LogStdOffset: _logStd >= 0 ? offsets[_logStd] : -1,
-            Activation: activation, Gaussian: _actionKind == 3, InputSize: Policy.FeatureSize,
-            ParameterCount: (int)Parameters.Count);
+            Activation: Policy.Options.Activation, ActionKind: Policy.ActionKind,
+            PlainFeatures: Policy.FeatureSize == Policy.ObservationSpace.FlatSize && Policy.ObservationSpace is Environments.Spaces.Box,
+            InputSize: Policy.FeatureSize, ParameterCount: (int)Parameters.Count);
     }
 
     /// <summary>Copies the flat buffer's values into the policy module's own parameters.</summary>

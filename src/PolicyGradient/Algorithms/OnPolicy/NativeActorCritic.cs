@@ -7,7 +7,7 @@ using PolicyGradient.Policies;
 namespace PolicyGradient.Algorithms.OnPolicy;
 
 /// <summary>
-/// The forward and backward pass of an MLP actor-critic (<see cref="NativeLayout"/>) in C# SIMD,
+/// The forward and backward pass of an MLP actor-critic (<see cref="ActorCriticLayout"/>) in C# SIMD,
 /// reading the weights straight from the flat parameter buffer θ and writing the gradient straight
 /// into the flat gradient buffer, so the libtorch path, checkpoints and the optimizer state see the
 /// same memory. For small networks (64-64) libtorch's per-operation dispatch costs more than the
@@ -30,7 +30,7 @@ internal sealed class NativeActorCritic
     bool _refresh = true;
 
     /// <summary>Scratch for batches of up to <paramref name="maxBatch"/> rows.</summary>
-    public NativeActorCritic(NativeLayout layout, int maxBatch)
+    public NativeActorCritic(ActorCriticLayout layout, int maxBatch)
     {
         Layout = layout;
         MaxBatch = maxBatch;
@@ -45,7 +45,7 @@ internal sealed class NativeActorCritic
     }
 
     /// <summary>The network's shape.</summary>
-    public NativeLayout Layout { get; }
+    public ActorCriticLayout Layout { get; }
 
     /// <summary>Largest batch the scratch holds.</summary>
     public int MaxBatch { get; }
@@ -127,6 +127,46 @@ internal sealed class NativeActorCritic
         // The shared trunk: ∂ of its output is the sum both branches sent back (in _dTrunk).
         _dTrunk.AsSpan(0, batch * trunkWidth).CopyTo(_dA);
         BackChain(theta, L.Shared, _shared, x, batch, grad, inputGrad: false);
+    }
+
+    /// <summary>
+    /// The directional derivative of the action head along a parameter direction <paramref name="v"/>
+    /// (forward mode, J·v), at the θ and x of the last <see cref="Forward"/>: per dense layer
+    /// ∂Z = ∂X·Wᵀ + X·∂Wᵀ + 1∂bᵀ, then ∂H = ∂Z ⊙ f′ from the cached H. Writes [batch, k] into
+    /// <paramref name="dHead"/>. (TRPO's Fisher-vector products: F·v = Jᵀ M J v.)
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void HeadTangent(ReadOnlySpan<float> theta, ReadOnlySpan<float> v, ReadOnlySpan<float> x, int batch, Span<float> dHead)
+    {
+        var L = Layout;
+        ReadOnlySpan<float> input = x;
+        Span<float> tangent = Span<float>.Empty; // ∂ of the layer input: zero for the observations
+        float[] next = _dA, spare = _dB;
+        var chain = L.Shared.Select((l, i) => (l, _shared[i])).Concat(L.Pi.Select((l, i) => (l, _pi[i])));
+        foreach (var (layer, acts) in chain)
+        {
+            int n = layer.Outputs;
+            var dz = next.AsSpan(0, batch * n);
+            LayerTangent(theta, v, layer, input, tangent, batch, dz);
+            ActivationGrad(dz, acts.AsSpan(0, batch * n), L.Activation);
+            input = acts.AsSpan(0, batch * n);
+            tangent = dz;
+            (next, spare) = (spare, next);
+        }
+        LayerTangent(theta, v, L.Head, input, tangent, batch, dHead.Slice(0, batch * L.Head.Outputs));
+    }
+
+    // ∂Z = X·∂Wᵀ + ∂X·Wᵀ + 1∂bᵀ for one dense layer.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void LayerTangent(ReadOnlySpan<float> theta, ReadOnlySpan<float> v, DenseLayer layer, ReadOnlySpan<float> input,
+        ReadOnlySpan<float> inputTangent, int batch, Span<float> dz)
+    {
+        int n = layer.Outputs, k = layer.Inputs;
+        Gemm.MultiplyTransposed(input, k, v.Slice(layer.WeightOffset, n * k), k, dz, n, batch, n, k, false);
+        if (!inputTangent.IsEmpty)
+            Gemm.MultiplyTransposed(inputTangent, k, theta.Slice(layer.WeightOffset, n * k), k, dz, n, batch, n, k, true);
+        var db = v.Slice(layer.BiasOffset, n);
+        for (int r = 0; r < batch; r++) Add(dz.Slice(r * n, n), db);
     }
 
     // Head layer, then the branch's hidden layers; ∂ of the branch input goes to _dTrunk when wanted.

@@ -11,10 +11,7 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 /// L_clip = max(u, c). ∂L_clip/∂r = −A when u ≥ c, else 0 — when c &gt; u strictly, r lies outside
 /// [1−ε, 1+ε] where clip is flat; on a tie torch.maximum splits the gradient in halves, which sum to −A
 /// because the tie means clip(r) = r. So g_i = ∂L/∂logπ_i = (u ≥ c ? −A·r : 0)/B.</para>
-/// <para>Categorical over logits z (p = softmax z, logπ(a) = z_a − logΣe^z, H = −Σ p log p):
-/// ∂logπ(a)/∂z_j = 1[j = a] − p_j;  ∂H/∂z_j = −p_j(log p_j + H).
-/// DiagGaussian with mean μ and state-independent log σ (x = (a − μ)/σ):
-/// ∂logπ/∂μ_j = x_j/σ_j;  ∂logπ/∂logσ_j = x_j² − 1;  H = Σ_j (logσ_j + ½ + ½log 2π), ∂H/∂logσ_j = 1.</para>
+/// <para>log π, the entropy and their gradients with respect to the head: <see cref="NativeDistribution"/>.</para>
 /// <para>Value loss: (V − R)², or with clip_range_vf ε_v the pessimistic max((V − R)², (V_c − R)²),
 /// V_c = V_old + clip(V − V_old, −ε_v, ε_v); its gradient follows the larger term (halves on a tie,
 /// as torch.maximum), the clipped term passing gradient only when |V − V_old| ≤ ε_v.</para>
@@ -23,8 +20,6 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 /// </summary>
 internal static class NativePpoLoss
 {
-    const float HalfLog2Pi = 0.918938533204672742f;
-
     /// <summary>Loss terms and diagnostics of one minibatch (means over its rows).</summary>
     public readonly record struct Terms(double PolicyLoss, double ValueLoss, double Entropy, double ApproxKl, double ClipFraction);
 
@@ -42,37 +37,18 @@ internal static class NativePpoLoss
         Span<float> dHead, Span<float> dValue, Span<float> dLogStd)
     {
         float invB = 1f / batch, lo = (float)(1.0 - clipRange), hi = (float)(1.0 + clipRange);
+        float entScale = (float)entCoef * invB;
         double policy = 0, valueLoss = 0, entropy = 0, kl = 0, clipped = 0;
         if (gaussian) dLogStd.Clear();
-        float gaussianEntropy = 0;
-        if (gaussian) for (int j = 0; j < headSize; j++) gaussianEntropy += logStd[j] + (0.5f + HalfLog2Pi);
+        float gaussianEntropy = gaussian ? NativeDistribution.GaussianEntropy(logStd) : 0;
         for (int i = 0; i < batch; i++)
         {
             var z = head.Slice(i * headSize, headSize);
             var dz = dHead.Slice(i * headSize, headSize);
+            var action = gaussian ? actions.Slice(i * headSize, headSize) : default; // a Box action row
             float logProb, h, logSum = 0;
-            if (!gaussian)
-            {
-                // log-softmax with the max subtracted; dz holds p for now.
-                float max = z[0];
-                for (int j = 1; j < headSize; j++) max = Math.Max(max, z[j]);
-                float sum = 0;
-                for (int j = 0; j < headSize; j++) sum += MathF.Exp(z[j] - max);
-                logSum = max + MathF.Log(sum);
-                h = 0;
-                for (int j = 0; j < headSize; j++) { float lp = z[j] - logSum; dz[j] = MathF.Exp(lp); h -= dz[j] * lp; }
-                logProb = z[(int)actions[i]] - logSum;
-            }
-            else
-            {
-                logProb = 0;
-                for (int j = 0; j < headSize; j++)
-                {
-                    float x = (actions[i * headSize + j] - z[j]) * MathF.Exp(-logStd[j]);
-                    logProb += -0.5f * x * x - logStd[j] - HalfLog2Pi;
-                }
-                h = gaussianEntropy;
-            }
+            if (!gaussian) logProb = NativeDistribution.CategoricalLogProb(z, (int)actions[i], dz, out h, out logSum); // dz holds p for now
+            else { logProb = NativeDistribution.GaussianLogProb(z, action, logStd); h = gaussianEntropy; }
 
             // Clipped surrogate and its gradient with respect to logπ(a).
             float a = advantages[i], logRatio = logProb - oldLogProbs[i], ratio = MathF.Exp(logRatio);
@@ -83,24 +59,8 @@ internal static class NativePpoLoss
             kl += ratio - 1f - logRatio;
             entropy += h;
 
-            if (!gaussian)
-            {
-                int act = (int)actions[i];
-                float entScale = (float)entCoef * invB;
-                for (int j = 0; j < headSize; j++)
-                {
-                    float p = dz[j], lp = z[j] - logSum; // log p_j
-                    dz[j] = g * ((j == act ? 1f : 0f) - p) + entScale * p * (lp + h);
-                }
-            }
-            else
-                for (int j = 0; j < headSize; j++)
-                {
-                    float invStd = MathF.Exp(-logStd[j]);
-                    float x = (actions[i * headSize + j] - z[j]) * invStd;
-                    dz[j] = g * x * invStd;
-                    dLogStd[j] += g * (x * x - 1f);
-                }
+            if (!gaussian) NativeDistribution.CategoricalGradient(z, (int)actions[i], logSum, h, g, entScale, dz);
+            else NativeDistribution.GaussianGradient(z, action, logStd, g, dz, dLogStd);
 
             // Value loss (optionally clipped around the rollout's value) and ∂/∂V.
             float v = values[i], ret = returns[i], du = v - ret, lossV = du * du, dv = 2f * du;

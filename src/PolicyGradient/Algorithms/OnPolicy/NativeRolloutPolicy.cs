@@ -12,13 +12,11 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 /// tensor forward, distribution, sample and log-prob. The generator's state stays the checkpointed
 /// "rng.torch" and checkpoints fall between rollouts, so a resumed run draws what the uninterrupted
 /// one draws (the stream differs from the tensor path's torch.multinomial draws).
-/// <para>Categorical: u ~ U[0, 1), a = min{j : u &lt; Σ_{i≤j} p_i} (the last class when rounding leaves
-/// the sum below u); log π(a) = z_a − log Σ e^z. DiagGaussian: ε ~ N(0, I), a = μ + σ ⊙ ε,
-/// log π(a) = Σ_j (−½ε_j² − log σ_j − ½ log 2π).</para>
+/// <para>Categorical: inverse transform from u ~ U[0, 1); DiagGaussian: a = μ + σ ⊙ ε, ε ~ N(0, I)
+/// (<see cref="NativeDistribution.CategoricalSample"/>, <see cref="NativeDistribution.GaussianSample"/>).</para>
 /// </summary>
 internal sealed class NativeRolloutPolicy
 {
-    const float HalfLog2Pi = 0.918938533204672742f;
     readonly NativeActorCritic _net;
     readonly FusedActorCritic _fused;
     readonly int _k;
@@ -27,7 +25,7 @@ internal sealed class NativeRolloutPolicy
     bool _weightsSeen; // θ is fixed during a rollout: transpose the weights once per rollout
 
     /// <summary>For up to <paramref name="maxRows"/> observations per call.</summary>
-    public NativeRolloutPolicy(FusedActorCritic fused, NativeLayout layout, int maxRows)
+    public NativeRolloutPolicy(FusedActorCritic fused, ActorCriticLayout layout, int maxRows)
     {
         _fused = fused;
         _net = new NativeActorCritic(layout, maxRows);
@@ -62,41 +60,13 @@ internal sealed class NativeRolloutPolicy
         var noise = _noise.AsSpan(_next, draws);
         _next += draws;
         if (!layout.Gaussian)
-        {
-            var u = noise;
             for (int i = 0; i < rows; i++)
-            {
-                var z = head.Slice(i * _k, _k);
-                float max = z[0];
-                for (int j = 1; j < _k; j++) max = Math.Max(max, z[j]);
-                float sum = 0;
-                for (int j = 0; j < _k; j++) sum += MathF.Exp(z[j] - max);
-                float cumulative = 0, target = u[i] * sum;
-                int a = _k - 1;
-                for (int j = 0; j < _k; j++)
-                {
-                    cumulative += MathF.Exp(z[j] - max);
-                    if (target < cumulative) { a = j; break; }
-                }
-                actions[i] = a;
-                logProbs[i] = z[a] - max - MathF.Log(sum);
-            }
-        }
+                actions[i] = NativeDistribution.CategoricalSample(head.Slice(i * _k, _k), noise[i], out logProbs[i]);
         else
         {
-            var eps = noise;
             var logStd = theta.Slice(layout.LogStdOffset, _k);
             for (int i = 0; i < rows; i++)
-            {
-                float lp = 0;
-                for (int j = 0; j < _k; j++)
-                {
-                    float e = eps[i * _k + j];
-                    actions[i * _k + j] = head[i * _k + j] + MathF.Exp(logStd[j]) * e;
-                    lp += -0.5f * e * e - logStd[j] - HalfLog2Pi;
-                }
-                logProbs[i] = lp;
-            }
+                logProbs[i] = NativeDistribution.GaussianSample(head.Slice(i * _k, _k), logStd, noise.Slice(i * _k, _k), actions.Slice(i * _k, _k));
         }
     }
 

@@ -13,10 +13,11 @@ using static TorchSharp.torch;
 namespace PolicyGradient.Algorithms.OnPolicy;
 
 /// <summary>
-/// What every on-policy algorithm here shares, by composition (no base class hides the loop): the
-/// vector env, the actor-critic on a flat parameter buffer, VecNormalize-style normalization, the
-/// torch generator, the rollout collection step, episode statistics, prediction and the common part
-/// of a checkpoint. Each algorithm file keeps its own training loop and update.
+/// What every on-policy algorithm here shares at run time: the vector env, the actor-critic on a flat
+/// parameter buffer, the backend choice, VecNormalize-style normalization, the torch generator and
+/// minibatch permutations, the rollout collection step, episode statistics, prediction and the common
+/// part of a checkpoint. <see cref="OnPolicyAlgorithm{TOptions}"/> holds one; each algorithm file
+/// keeps its own update (and PPO and TRPO their epoch loops).
 /// </summary>
 internal sealed class OnPolicyCore : IDisposable
 {
@@ -83,8 +84,27 @@ internal sealed class OnPolicyCore : IDisposable
     public RolloutBuffer Buffer { get; }
     public long NumTimesteps { get; set; }
 
-    /// <summary>Native rollout inference (set by an algorithm on its native backend); null: the tensor forward.</summary>
-    public NativeRolloutPolicy? NativeRollout { get; set; }
+    /// <summary>Native rollout inference (set by <see cref="UseBackend"/> on the native backend); null: the tensor forward.</summary>
+    public NativeRolloutPolicy? NativeRollout { get; private set; }
+
+    /// <summary>"native" or "libtorch": the backend <see cref="UseBackend"/> resolved.</summary>
+    public string Backend => NativeRollout is null ? "libtorch" : "native";
+
+    /// <summary>
+    /// Resolves <paramref name="backend"/> for this network and device: returns the native layout and
+    /// switches rollouts to <see cref="NativeRollout"/> when native applies (auto on a supported
+    /// setup, or native), else null (libtorch).
+    /// </summary>
+    /// <exception cref="ArgumentException">backend=native on a setup the native kernels cannot compute; the message names the fix.</exception>
+    public ActorCriticLayout? UseBackend(ComputeBackend backend)
+    {
+        if (backend == ComputeBackend.LibTorch) return null;
+        var layout = Device.type == DeviceType.CPU ? Net.NativeLayout() : null;
+        if (layout is null && backend == ComputeBackend.Native)
+            throw new ArgumentException($"backend=native needs the CPU and an MLP actor-critic with tanh or relu, Box observations and Discrete or Box actions (got device {Device.type}, activation {Net.Policy.Options.Activation}, {Env.SingleObservationSpace} -> {Env.SingleActionSpace}); set backend=auto or backend=libtorch");
+        if (layout is not null) NativeRollout = new NativeRolloutPolicy(Net, layout, Env.NumEnvs);
+        return layout;
+    }
     public int NumUpdates { get; set; }
 
     /// <summary>
@@ -98,7 +118,9 @@ internal sealed class OnPolicyCore : IDisposable
         int n = Env.NumEnvs;
         using var rolloutScope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var weights = Net.Weights(); // views of the flat buffer, valid for the whole rollout
+        // Views of the flat buffer for the tensor forward, valid for the whole rollout (~20 libtorch
+        // calls, so not made when the native kernels run the rollout).
+        var weights = NativeRollout is null ? Net.Weights() : [];
         var observations = buffer.Observations;
         NativeRollout?.BeginRollout(Generator, buffer.NumSteps, n);
         while (!buffer.Full)
@@ -183,6 +205,19 @@ internal sealed class OnPolicyCore : IDisposable
                 if (_recent.Count > EpisodeWindow) _recent.Dequeue();
             }
         }
+    }
+
+    /// <summary>
+    /// A fresh permutation of the rollout's T·N rows into <paramref name="destination"/>, drawn with
+    /// torch.randperm from the run's generator (reproducible, checkpointed as "rng.torch"): the
+    /// minibatch shuffling of every epoch, on either backend.
+    /// </summary>
+    public void DrawPermutation(long[] destination)
+    {
+        using var scope = torch.NewDisposeScope();
+        var permutation = torch.randperm(destination.Length, generator: Generator);
+        if (permutation.device_type != DeviceType.CPU) permutation = permutation.cpu();
+        MemoryMarshal.Cast<byte, long>(permutation.bytes).CopyTo(destination);
     }
 
     /// <summary>Copies a CPU-readable float tensor into <paramref name="destination"/>.</summary>

@@ -165,7 +165,7 @@ public class NativeActorCriticTests
         var a = torch.randn(57).mul_(3).add_(1);
         var expected = AdvantageNormalization.Normalize(a).data<float>().ToArray();
         var got = Floats(a).ToArray();
-        NativePpoUpdate.Normalize(got);
+        NativeAdvantageNormalization.Normalize(got);
         for (int i = 0; i < got.Length; i++) Assert.Equal(expected[i], got[i], 1e-5);
     }
 

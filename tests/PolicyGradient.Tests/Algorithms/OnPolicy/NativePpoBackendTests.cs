@@ -15,18 +15,18 @@ public class NativePpoBackendTests
     public void Auto_picks_native_for_a_cpu_mlp_and_libtorch_for_other_activations()
     {
         using var mlp = new Ppo("CartPole-v1", Zoo);
-        Assert.Equal(PpoBackend.Native, mlp.Backend);
+        Assert.Equal("native", mlp.Backend);
         using var gelu = new Ppo("CartPole-v1", Zoo with { Policy = new PolicyNetworkOptions { Activation = Activation.GELU } });
-        Assert.Equal(PpoBackend.LibTorch, gelu.Backend);
-        using var forced = new Ppo("CartPole-v1", Zoo with { Backend = PpoBackend.LibTorch });
-        Assert.Equal(PpoBackend.LibTorch, forced.Backend);
+        Assert.Equal("libtorch", gelu.Backend);
+        using var forced = new Ppo("CartPole-v1", Zoo with { Backend = ComputeBackend.LibTorch });
+        Assert.Equal("libtorch", forced.Backend);
     }
 
     [Fact]
     public void Forcing_native_on_an_unsupported_policy_names_the_problem_and_the_fix()
     {
         var e = Assert.Throws<ArgumentException>(() =>
-            new Ppo("CartPole-v1", Zoo with { Backend = PpoBackend.Native, Policy = new PolicyNetworkOptions { Activation = Activation.SiLU } }));
+            new Ppo("CartPole-v1", Zoo with { Backend = ComputeBackend.Native, Policy = new PolicyNetworkOptions { Activation = Activation.SiLU } }));
         Assert.Contains("backend=native", e.Message);
         Assert.Contains("backend=auto", e.Message);
     }
@@ -35,7 +35,7 @@ public class NativePpoBackendTests
     public void The_config_key_backend_binds_case_insensitively()
     {
         var options = ConfigBinder.Bind<PpoOptions>([ConfigLayer.FromSetFlags(["backend=libtorch"])]);
-        Assert.Equal(PpoBackend.LibTorch, options.Backend);
+        Assert.Equal(ComputeBackend.LibTorch, options.Backend);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public class NativePpoBackendTests
         OneThread();
         (List<double> Losses, Dictionary<string, float[]> Weights, double Eval, double Train) Run()
         {
-            using var ppo = new Ppo("CartPole-v1", Zoo with { Backend = PpoBackend.Native }, seed: 2);
+            using var ppo = new Ppo("CartPole-v1", Zoo with { Backend = ComputeBackend.Native }, seed: 2);
             var r = new Recorder();
             ppo.Learn(20_000, r);
             var losses = r.Updates.Select(u => u.Values["policy_loss"]).Concat(r.Updates.Select(u => u.Values["grad_norm"])).ToList();
@@ -63,7 +63,7 @@ public class NativePpoBackendTests
     public void The_libtorch_backend_still_learns_cartpole()
     {
         OneThread();
-        using var ppo = new Ppo("CartPole-v1", Zoo with { Backend = PpoBackend.LibTorch }, seed: 1);
+        using var ppo = new Ppo("CartPole-v1", Zoo with { Backend = ComputeBackend.LibTorch }, seed: 1);
         ppo.Learn(20_000);
         double eval = EvaluateCartPole(ppo, 5, 100);
         Assert.True(eval > 150, $"greedy evaluation mean {eval} after 20k steps");
@@ -73,7 +73,7 @@ public class NativePpoBackendTests
     public void Native_gaussian_policy_trains_pendulum_with_finite_metrics_and_a_moving_log_std()
     {
         OneThread();
-        var options = new PpoOptions { NEnvs = 4, NSteps = 64, BatchSize = 64, NEpochs = 4, EntCoef = 0.01, ClipRangeVf = 0.2, Backend = PpoBackend.Native };
+        var options = new PpoOptions { NEnvs = 4, NSteps = 64, BatchSize = 64, NEpochs = 4, EntCoef = 0.01, ClipRangeVf = 0.2, Backend = ComputeBackend.Native };
         using var ppo = new Ppo("Pendulum-v1", options, seed: 3);
         var r = new Recorder();
         ppo.Learn(1024, r);

@@ -1,12 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using PolicyGradient.Optimizers;
 
-namespace PolicyGradient.Algorithms.OnPolicy;
+namespace PolicyGradient.Optimizers;
 
 /// <summary>
-/// <see cref="Optimizers.FlatAdam"/>'s step and <see cref="Optimizers.FlatParameters.ClipGradNorm"/>
+/// <see cref="FlatAdam"/>'s step and <see cref="FlatParameters.ClipGradNorm"/>
 /// on spans over the same tensors (same formulas, same operation order in float):
 /// m ← m + (1−β₁)(g − m);  v ← β₂v + (1−β₂)g²;  θ ← θ − (lr/(1−β₁ᵗ))·m/(√v/√(1−β₂ᵗ) + ε);
 /// clip: g ← g·min(1, c/(‖g‖₂ + 1e-6)) (Pascanu et al. 2013).
@@ -57,7 +56,15 @@ internal static class NativeAdam
         for (int i = 0; i < grad.Length; i++) sq += (double)grad[i] * grad[i];
         float norm = (float)Math.Sqrt(sq);
         float coef = Math.Min((float)maxNorm / (norm + 1e-6f), 1f);
-        for (int i = 0; i < grad.Length; i++) grad[i] *= coef;
+        if (coef == 1f) return norm; // g·1 = g exactly
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ref float g0 = ref MemoryMarshal.GetReference(grad);
+            var c = Vector512.Create(coef);
+            for (; j + 16 <= grad.Length; j += 16) (Vector512.LoadUnsafe(ref g0, (nuint)j) * c).StoreUnsafe(ref g0, (nuint)j);
+        }
+        for (; j < grad.Length; j++) grad[j] *= coef;
         return norm;
     }
 }

@@ -1,7 +1,10 @@
 namespace PolicyGradient.Algorithms;
 
-/// <summary>Which code computes PPO's network passes and update (config key <c>backend</c>).</summary>
-public enum PpoBackend
+/// <summary>
+/// Which code computes an on-policy algorithm's network passes and update (config key <c>backend</c>
+/// of ppo, a2c, reinforce and trpo).
+/// </summary>
+public enum ComputeBackend
 {
     /// <summary>Native when the setup supports it (CPU; MLP actor-critic with tanh or ReLU; Box observations; Discrete or Box actions), else LibTorch.</summary>
     Auto,

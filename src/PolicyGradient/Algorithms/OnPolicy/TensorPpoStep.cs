@@ -1,0 +1,104 @@
+using PolicyGradient.Estimators;
+using PolicyGradient.Objectives;
+using PolicyGradient.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Algorithms.OnPolicy;
+
+/// <summary>
+/// PPO's minibatch step in TorchSharp tensor ops with autograd, on any device: the definition the
+/// native step is tested against. Every per-sample column of the rollout is packed side by side once
+/// per update, so one index_select gathers a minibatch.
+/// </summary>
+internal sealed class TensorPpoStep : IPpoMinibatchStep, IDisposable
+{
+    readonly OnPolicyCore _core;
+    readonly FlatAdam _optimizer;
+    readonly PpoOptions _options;
+    readonly long[] _columns;
+    Tensor? _packed, _sums;
+
+    public TensorPpoStep(OnPolicyCore core, FlatAdam optimizer, PpoOptions options)
+    {
+        (_core, _optimizer, _options) = (core, optimizer, options);
+        _columns = [core.ObservationSize, core.ActionSize, 1, 1, 1, 1];
+    }
+
+    /// <inheritdoc />
+    public void BeginUpdate()
+    {
+        Dispose();
+        using var scope = torch.NewDisposeScope();
+        var buffer = _core.Buffer;
+        int total = buffer.NumSteps * buffer.NumEnvs;
+        // Flatten [T, N, …] to [T·N, …]: observations, actions, old log π, advantages, returns, old V.
+        _packed = torch.cat([
+            buffer.Observations.view(total, _columns[0]), buffer.Actions.view(total, _columns[1]),
+            buffer.LogProbs.view(total, 1), buffer.Advantages.view(total, 1),
+            buffer.Returns.view(total, 1), buffer.Values.view(total, 1)], 1).to(_core.Device).DetachFromDisposeScope();
+        _sums = torch.zeros(6, device: _core.Device).DetachFromDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public bool Step(ReadOnlySpan<long> indices, double learningRate, double clipRange)
+    {
+        using var scope = torch.NewDisposeScope();
+        var index = torch.tensor(indices.ToArray()).to(_core.Device);
+        var cols = _packed!.index_select(0, index).split(_columns, 1);
+        Tensor observations = cols[0], actions = cols[1], oldLogProbs = cols[2].view(-1),
+            advantages = cols[3].view(-1), returns = cols[4].view(-1), oldValues = cols[5].view(-1);
+
+        // Detail 7: advantage normalization, per minibatch.
+        if (_options.NormalizeAdvantage && indices.Length > 1) advantages = AdvantageNormalization.Normalize(advantages);
+
+        // One fused actor + critic forward on the flat parameter buffer.
+        var weights = _core.Net.Weights();
+        var (head, values) = _core.Net.Forward(observations, weights);
+        var distribution = _core.Net.Distribution(head, weights);
+        var logProbs = distribution.LogProb(actions);
+        var entropy = distribution.Entropy().mean();
+
+        // Detail 8: clipped surrogate objective, L = E[max(−rA, −clip(r, 1−ε, 1+ε)A)].
+        var (surrogate, clipped) = ClippedSurrogateObjective.Compute(logProbs, oldLogProbs, advantages, clipRange, clipRange);
+        var policyLoss = surrogate.mean();
+
+        // Detail 9: value loss (V − R)², optionally clipped around the rollout's V (clip_range_vf).
+        var valueLoss = ValueLoss.Compute(values, returns, oldValues, _options.ClipRangeVf).mean();
+
+        // Detail 10: entropy bonus; overall loss L = L_clip + c_vf·L_V − c_ent·H.
+        using Scalar vfCoef = _options.VfCoef.ToScalar(), entCoef = _options.EntCoef.ToScalar();
+        var loss = policyLoss + valueLoss.mul(vfCoef);
+        if (_options.EntCoef != 0) loss = loss + EntropyBonus.Compute(entropy).mul(entCoef);
+
+        // Detail 12: debug variable approx-KL, k3 = (r − 1) − log r (Schulman 2020), and the early stop.
+        Tensor approxKl;
+        using (torch.no_grad()) approxKl = KlEstimators.ApproxKl(oldLogProbs, logProbs.detach()).mean();
+        if (_options.TargetKl is double targetKl && approxKl.item<float>() > 1.5 * targetKl) return false;
+
+        _core.Net.Parameters.ZeroGrad();
+        loss.backward();
+        // Detail 11: global gradient clipping to max_grad_norm over all parameters at once.
+        var gradNorm = _core.Net.Parameters.ClipGradNorm(_options.MaxGradNorm);
+        _optimizer.Step(learningRate);
+
+        using (torch.no_grad())
+            _sums!.add_(torch.stack([policyLoss.detach(), valueLoss.detach(), entropy.detach(), approxKl, ClipFraction.Compute(clipped), gradNorm]));
+        return true;
+    }
+
+    /// <inheritdoc />
+    public double[] EndUpdate()
+    {
+        var sums = _sums!.cpu().data<float>().ToArray().Select(v => (double)v).ToArray();
+        Dispose();
+        return sums;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _packed?.Dispose(); _sums?.Dispose();
+        (_packed, _sums) = (null, null);
+    }
+}
