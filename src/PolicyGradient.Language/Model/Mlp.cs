@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Language.Model;
 
@@ -20,7 +21,7 @@ internal sealed class GeluMlp : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>GELU with the tanh approximation (Hendrycks and Gimpel 2016), as GPT-2's "gelu_new".</summary>
-    internal static Tensor GeluTanh(Tensor x) => x.mul(Half) * torch.tanh((x + x.pow(Three).mul(Cubic)).mul(SqrtTwoOverPi)).add(One);
+    internal static Tensor GeluTanh(Tensor x) => x.mul(Half) * torch.tanh((x.add(x.pow(Three).mul(Cubic), TorchScalars.One)).mul(SqrtTwoOverPi)).add(One, TorchScalars.One);
 
     public override Tensor forward(Tensor x) => down_proj.forward(GeluTanh(up_proj.forward(x)));
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Language.Model;
 
@@ -20,6 +21,6 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var epsilon = _epsilon.ToScalar();
-        return x * torch.rsqrt(x.square().mean([-1L], keepdim: true).add(epsilon)) * weight;
+        return x * torch.rsqrt(x.square().mean([-1L], keepdim: true).add(epsilon, TorchScalars.One)) * weight;
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Language.Model;
 
@@ -26,6 +27,6 @@ internal static class RotaryEmbedding
     {
         long half = x.shape[^1] / 2;
         var rotated = torch.cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
-        return x * cos + rotated * sin;
+        return (x * cos).add(rotated * sin, TorchScalars.One);
     }
 }

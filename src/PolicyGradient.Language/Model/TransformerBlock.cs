@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Language.Model;
 
@@ -23,7 +24,7 @@ internal sealed class TransformerBlock : nn.Module
 
     public Tensor Forward(Tensor x, Tensor allowed, (Tensor, Tensor)? rotary, KvCache? cache, int layer)
     {
-        x = x + self_attn.Forward(input_layernorm.forward(x), allowed, rotary, cache, layer);
-        return x + mlp.forward(post_attention_layernorm.forward(x));
+        x = x.add(self_attn.Forward(input_layernorm.forward(x), allowed, rotary, cache, layer), TorchScalars.One);
+        return x.add(mlp.forward(post_attention_layernorm.forward(x)), TorchScalars.One);
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Language.Model;
 
@@ -100,7 +101,7 @@ public sealed class TransformerPolicy : nn.Module
         var allowed = causal.unsqueeze(0).logical_and(keyMask.unsqueeze(1)).logical_or(self.unsqueeze(0)).unsqueeze(1);   // [B, 1, T, S]
 
         var x = embed_tokens.forward(tokens);
-        if (embed_positions is not null) x = x + embed_positions.forward(positions);
+        if (embed_positions is not null) x = x.add(embed_positions.forward(positions), TorchScalars.One);
         (Tensor, Tensor)? rotary = Config.Positions == PositionKind.Rotary
             ? RotaryEmbedding.Tables(positions, Config.Width / Config.Heads, Config.RopeTheta, x.dtype)
             : null;

@@ -1,3 +1,4 @@
+using PolicyGradient.Interop;
 using PolicyGradient.Estimators;
 using PolicyGradient.Language.Generation;
 using PolicyGradient.Objectives;
@@ -66,7 +67,7 @@ public sealed partial class GroupTrainer
         {
             var kl = KlPenalty.Compute(_klKind, logProbs, Rows(u.RefLogProbs));
             using var beta = _klCoefficient.ToScalar();
-            if (!o.Kl.InReward) loss = loss + LossAggregation.Aggregate(kl, m, o.Aggregation, fullNorm, u.MaxLength).mul(beta);
+            if (!o.Kl.InReward) loss = loss.add(LossAggregation.Aggregate(kl, m, o.Aggregation, fullNorm, u.MaxLength).mul(beta), TorchScalars.One);
             sums.Kl += (kl.detach() * m).sum().item<float>();
         }
         if (o.Entropy.Coefficient > 0)

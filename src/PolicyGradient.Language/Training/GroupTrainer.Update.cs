@@ -1,3 +1,4 @@
+using PolicyGradient.Interop;
 using PolicyGradient.Estimators;
 using PolicyGradient.Language.Generation;
 using PolicyGradient.Language.Model;
@@ -99,7 +100,7 @@ public sealed partial class GroupTrainer
         }
         if (tokenRewards is not null && !_estimator.ReadsTokenRewards)
         {
-            scores = scores + tokenRewards.sum(-1);
+            scores = scores.add(tokenRewards.sum(-1), TorchScalars.One);
             tokenRewards = null;
         }
         var baselines = batch.BaselineScores is null ? null : torch.tensor(batch.BaselineScores, device: device);

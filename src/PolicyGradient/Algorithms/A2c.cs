@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using PolicyGradient.Interop;
 using PolicyGradient.Algorithms.OnPolicy;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Estimators;
@@ -80,8 +81,8 @@ public sealed class A2c : OnPolicyAlgorithm<A2cOptions>
         var policyLoss = PolicyGradientLoss.Compute(logProbs, advantages).mean(); // −A·log π (Williams 1992)
         var valueLoss = ValueLoss.Compute(values, returns).mean();                 // (V − R)²
         using Scalar vfCoef = Options.VfCoef.ToScalar(), entCoef = Options.EntCoef.ToScalar();
-        var loss = policyLoss + valueLoss.mul(vfCoef);
-        if (Options.EntCoef != 0) loss = loss + EntropyBonus.Compute(entropy).mul(entCoef);
+        var loss = policyLoss.add(valueLoss.mul(vfCoef), TorchScalars.One);
+        if (Options.EntCoef != 0) loss = loss.add(EntropyBonus.Compute(entropy).mul(entCoef), TorchScalars.One);
 
         Core.Net.Parameters.ZeroGrad();
         loss.backward();

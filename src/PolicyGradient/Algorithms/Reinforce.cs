@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using PolicyGradient.Interop;
 using PolicyGradient.Algorithms.OnPolicy;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Estimators;
@@ -122,9 +123,9 @@ public sealed class Reinforce : OnPolicyAlgorithm<ReinforceOptions>
         if (Options.Baseline == ReinforceBaseline.Value)
         {
             valueLoss = LossAggregation.Aggregate(ValueLoss.Compute(values, returns), mask, LossAggregationMode.TokenMean);
-            loss = loss + valueLoss.mul(vfCoef);
+            loss = loss.add(valueLoss.mul(vfCoef), TorchScalars.One);
         }
-        if (Options.EntCoef != 0) loss = loss + EntropyBonus.Compute(entropy).mul(entCoef);
+        if (Options.EntCoef != 0) loss = loss.add(EntropyBonus.Compute(entropy).mul(entCoef), TorchScalars.One);
 
         Core.Net.Parameters.ZeroGrad();
         loss.backward();

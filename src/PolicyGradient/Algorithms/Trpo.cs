@@ -1,4 +1,5 @@
 using System.Globalization;
+using PolicyGradient.Interop;
 using PolicyGradient.Algorithms.OnPolicy;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Estimators;
@@ -139,7 +140,7 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
             using var evalScope = torch.NewDisposeScope();
             using var _ = torch.no_grad();
             using Scalar stepSize = (fraction * maxStep).ToScalar();
-            theta.copy_(original + direction.mul(stepSize));
+            theta.copy_(original.add(direction.mul(stepSize), TorchScalars.One));
             var w = net.Weights();
             var d = net.Distribution(net.Forward(observations, w).Head, w);
             lastObjective = (advantages * (d.LogProb(actions) - oldLogProbs).exp()).mean().item<float>();

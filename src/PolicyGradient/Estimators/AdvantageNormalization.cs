@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Estimators;
 
@@ -20,12 +21,12 @@ public static class AdvantageNormalization
         if (advantages.numel() <= 1) return advantages;
         using var eps = epsilon.ToScalar();
         if (mask is null)
-            return (advantages - advantages.mean()) / advantages.std().add(eps);
+            return (advantages - advantages.mean()) / advantages.std().add(eps, TorchScalars.One);
         var m = mask.to_type(advantages.dtype);
         var count = m.sum();
         var mean = (advantages * m).sum() / count.clamp_min(One);
         var centered = (advantages - mean) * m;
         var variance = centered.square().sum() / count.sub(One).clamp_min(One);
-        return centered / variance.sqrt().add(eps);
+        return centered / variance.sqrt().add(eps, TorchScalars.One);
     }
 }

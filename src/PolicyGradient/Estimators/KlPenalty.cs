@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Estimators;
 
@@ -23,7 +24,7 @@ public static class KlPenalty
         var forward = kind.Estimator == KlEstimator.K3 ? StableK3(logProb, refLogProb) : KlEstimators.Compute(kind.Estimator, logProb, refLogProb);
         if (!kind.StraightThrough) return forward;
         var k2 = KlEstimators.K2(logProb, refLogProb);
-        return k2 - k2.detach() + forward.detach();
+        return (k2 - k2.detach()).add(forward.detach(), TorchScalars.One);
     }
 
     /// <summary>k3 = (r − 1) − log r with log r clamped to [−20, 20] and the result to [−10, 10] (verl low_var_kl).</summary>

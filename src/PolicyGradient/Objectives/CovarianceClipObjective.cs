@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Objectives;
 
@@ -82,6 +83,6 @@ public static class CovarianceClipObjective
         }
         penalized = penalized.reshape(logProbs.shape);
         using var beta = klCoefficient.ToScalar();
-        return (torch.where(penalized, plain + logRatio.abs().mul(beta), plain), penalized);
+        return (torch.where(penalized, plain.add(logRatio.abs().mul(beta), TorchScalars.One), plain), penalized);
     }
 }

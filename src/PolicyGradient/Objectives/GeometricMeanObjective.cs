@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Objectives;
 
@@ -33,8 +34,8 @@ public static class GeometricMeanObjective
         var clampedLogRatio = logRatio.clamp(lower, upper);
         var pessimistic = sign * torch.minimum(sign * logRatio, sign * clampedLogRatio);
         var lengths = m.sum(-1);
-        var ratio = ((pessimistic * m).sum(-1) / lengths.add(Epsilon)).exp();
-        var seqAdvantage = (adv * m).sum(-1) / lengths.add(Epsilon);
+        var ratio = ((pessimistic * m).sum(-1) / lengths.add(Epsilon, TorchScalars.One)).exp();
+        var seqAdvantage = (adv * m).sum(-1) / lengths.add(Epsilon, TorchScalars.One);
         return (-seqAdvantage * ratio, logRatio.ne(clampedLogRatio).logical_and(m.ne(Zero)));
     }
 }

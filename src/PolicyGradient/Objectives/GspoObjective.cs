@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Objectives;
 
@@ -36,7 +37,7 @@ public static class GspoObjective
         var logRatio = logProbs - oldLogProbs.detach();
         var lengths = m.sum(-1).clamp_min(One);
         var seqLogRatio = (logRatio * m).sum(-1) / lengths;                                  // log s_i
-        var tokenLogRatio = logProbs - logProbs.detach() + seqLogRatio.detach().unsqueeze(-1);  // value log s_i, gradient 1 per token
+        var tokenLogRatio = (logProbs - logProbs.detach()).add(seqLogRatio.detach().unsqueeze(-1), TorchScalars.One);  // value log s_i, gradient 1 per token
         using var cap = logRatioCap.ToScalar();
         using var lower = (1.0 - clipLow).ToScalar();
         using var upper = (1.0 + clipHigh).ToScalar();

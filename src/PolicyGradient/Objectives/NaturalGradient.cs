@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Objectives;
 
@@ -45,7 +46,7 @@ public static class NaturalGradient
             using (var step = alpha.ToScalar()) x.add_(p, step);
             using (var negativeStep = (-alpha).ToScalar()) r.add_(ap, negativeStep);
             double rrNew = Dot(r, r).item<float>();
-            using (var beta = (rrNew / rr).ToScalar()) p = r + p.mul(beta);
+            using (var beta = (rrNew / rr).ToScalar()) p = r.add(p.mul(beta), TorchScalars.One);
             rr = rrNew;
         }
         return x;
@@ -65,7 +66,7 @@ public static class NaturalGradient
         {
             var hv = torch.autograd.grad([klGradient.dot(v.detach())], [parameters], retain_graph: true)[0];
             using var lambda = damping.ToScalar();
-            return hv.detach() + v.detach().mul(lambda);
+            return hv.detach().add(v.detach().mul(lambda), TorchScalars.One);
         };
     }
 

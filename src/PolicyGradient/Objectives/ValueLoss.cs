@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Objectives;
 
@@ -22,7 +23,7 @@ public static class ValueLoss
         var old = oldValues.detach();
         using var low = (-eps).ToScalar();
         using var high = eps.ToScalar();
-        var valuesClipped = old + (values - old).clamp(low, high);
+        var valuesClipped = old.add((values - old).clamp(low, high), TorchScalars.One);
         return torch.maximum(unclipped, (valuesClipped - target).square());
     }
 }

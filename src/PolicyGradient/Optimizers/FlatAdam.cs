@@ -1,3 +1,4 @@
+using PolicyGradient.Interop;
 using PolicyGradient.Core;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -57,7 +58,7 @@ public sealed class FlatAdam : IFlatOptimizer
             epsilon = Epsilon.ToScalar(), stepSize = (-learningRate / bc1).ToScalar();
         ExpAvg.lerp_(g, 1 - Beta1);
         ExpAvgSq.mul_(beta2).addcmul_(g, g, weight2);
-        var denom = ExpAvgSq.sqrt().div_(sqrtBc2).add_(epsilon);
+        var denom = ExpAvgSq.sqrt().div_(sqrtBc2).add_(epsilon, TorchScalars.One);
         _parameters.Data.addcdiv_(ExpAvg, denom, stepSize);
     }
 

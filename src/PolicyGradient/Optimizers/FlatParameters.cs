@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Optimizers;
 
@@ -92,7 +93,7 @@ public sealed class FlatParameters : IDisposable
         var norm = Grad.norm();
         using Scalar max = maxNorm.ToScalar();
         // min(1, c/(‖g‖ + 1e-6)), as the operators `maxNorm / (norm + 1e-6)` computed it (reciprocal, then mul).
-        Grad.mul_(norm.add(ClipEpsilon).reciprocal().mul(max).clamp_max(One));
+        Grad.mul_(norm.add(ClipEpsilon, TorchScalars.One).reciprocal().mul(max).clamp_max(One));
         return norm;
     }
 

@@ -1,3 +1,4 @@
+using PolicyGradient.Interop;
 using PolicyGradient.Core;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,7 +41,7 @@ public sealed class FlatRmsProp : IFlatOptimizer
         // Explicit Scalars, disposed after the ops (a temporary's finalizer could free one libtorch still reads).
         using Scalar alpha = Alpha.ToScalar(), weight = (1 - Alpha).ToScalar(), epsilon = Epsilon.ToScalar(), stepSize = (-learningRate).ToScalar();
         SquareAvg.mul_(alpha).addcmul_(g, g, weight);
-        _parameters.Data.addcdiv_(g, SquareAvg.sqrt().add_(epsilon), stepSize);
+        _parameters.Data.addcdiv_(g, SquareAvg.sqrt().add_(epsilon, TorchScalars.One), stepSize);
     }
 
     /// <summary>The same step as <see cref="Step"/> on the CPU buffers' memory (<see cref="NativeRmsProp"/>).</summary>

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Policies;
 
@@ -37,7 +38,7 @@ public sealed class DiagGaussian : IActionDistribution
     }
 
     /// <inheritdoc />
-    public Tensor Entropy() => LogStd.add(EntropyOffset).sum(-1);
+    public Tensor Entropy() => LogStd.add(EntropyOffset, TorchScalars.One).sum(-1);
 
     /// <inheritdoc />
     public Tensor Sample(torch.Generator? generator = null)
@@ -50,7 +51,7 @@ public sealed class DiagGaussian : IActionDistribution
     public Tensor RSample(torch.Generator? generator = null)
     {
         var eps = torch.randn(Mean.shape, dtype: Mean.dtype, device: Mean.device, generator: generator);
-        return Mean + LogStd.exp() * eps;
+        return Mean.add(LogStd.exp() * eps, TorchScalars.One);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Policies;
 
@@ -36,7 +37,7 @@ public static class DistributionKl
     {
         if (p.Parts.Count != q.Parts.Count) throw new ArgumentException("MultiCategorical KL needs the same number of dimensions");
         var sum = Categorical(p.Parts[0], q.Parts[0]);
-        for (int i = 1; i < p.Parts.Count; i++) sum = sum + Categorical(p.Parts[i], q.Parts[i]);
+        for (int i = 1; i < p.Parts.Count; i++) sum = sum.add(Categorical(p.Parts[i], q.Parts[i]), TorchScalars.One);
         return sum;
     }
 
@@ -44,8 +45,8 @@ public static class DistributionKl
     {
         // log σ(l) = −softplus(−l), log(1 − σ(l)) = −softplus(l)
         var pp = p.Logits.sigmoid();
-        var kl = pp * (nn.functional.softplus(-q.Logits) - nn.functional.softplus(-p.Logits))
-               + pp.negative().add(One) * (nn.functional.softplus(q.Logits) - nn.functional.softplus(p.Logits));
+        var kl = (pp * (nn.functional.softplus(-q.Logits) - nn.functional.softplus(-p.Logits)))
+               .add(pp.negative().add(One, TorchScalars.One) * (nn.functional.softplus(q.Logits) - nn.functional.softplus(p.Logits)), TorchScalars.One);
         return kl.sum(-1);
     }
 
@@ -53,6 +54,6 @@ public static class DistributionKl
     {
         var varRatio = (p.LogStd - q.LogStd).mul(Two).exp();
         var meanTerm = (p.Mean - q.Mean).square() * q.LogStd.mul(MinusTwo).exp();
-        return (q.LogStd - p.LogStd + (varRatio + meanTerm).mul(Half)).sub(Half).sum(-1);
+        return (q.LogStd - p.LogStd).add(varRatio.add(meanTerm, TorchScalars.One).mul(Half), TorchScalars.One).sub(Half).sum(-1);
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Policies;
 
@@ -30,7 +31,7 @@ public sealed class MultiCategorical : IActionDistribution
     {
         var cols = actions.unbind(-1);
         var sum = _parts[0].LogProb(cols[0]);
-        for (int i = 1; i < _parts.Length; i++) sum = sum + _parts[i].LogProb(cols[i]);
+        for (int i = 1; i < _parts.Length; i++) sum = sum.add(_parts[i].LogProb(cols[i]), TorchScalars.One);
         return sum;
     }
 
@@ -38,7 +39,7 @@ public sealed class MultiCategorical : IActionDistribution
     public Tensor Entropy()
     {
         var sum = _parts[0].Entropy();
-        for (int i = 1; i < _parts.Length; i++) sum = sum + _parts[i].Entropy();
+        for (int i = 1; i < _parts.Length; i++) sum = sum.add(_parts[i].Entropy(), TorchScalars.One);
         return sum;
     }
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Policies;
 
@@ -28,7 +29,7 @@ public sealed class SquashedGaussian : IActionDistribution
 
     /// <summary>Σ_i log(1 − tanh²(u_i)) computed as Σ_i 2(log 2 − u_i − softplus(−2u_i)).</summary>
     public static Tensor LogAbsDetJacobian(Tensor u) =>
-        (u.negative().add(Log2Scalar) - nn.functional.softplus(u.mul(MinusTwo))).mul(Two).sum(-1);
+        (u.negative().add(Log2Scalar, TorchScalars.One) - nn.functional.softplus(u.mul(MinusTwo))).mul(Two).sum(-1);
 
     /// <inheritdoc />
     public Tensor LogProb(Tensor actions)

@@ -49,12 +49,17 @@ public sealed class ImplicitScalarTests
                 static Tensor B(Tensor t) => t * 2.0;                 // Tensor-number operator
                 static Tensor C(Tensor t) => 1 - t;                   // number-Tensor operator
                 static Tensor D(Tensor t) => t.mul(Half);             // explicit, long-lived
-                static Tensor E(Tensor t) { using var s = 3.0.ToScalar(); return t.add(s); }
+                static Tensor E(Tensor t) { using var s = 3.0.ToScalar(); return t.mul(s); }
                 static Tensor F(Tensor t, Tensor u) => t * u;         // tensors only
+                static Tensor G(Tensor t, Tensor u) => t + u;         // alpha = 1 made inside TorchSharp
+                static Tensor H(Tensor t, Tensor u) => t.add(u);      // same
+                static Tensor I(Tensor t, Tensor u) => t.add(u, Half); // explicit alpha
             }
             """;
         var hits = ImplicitScalarFinder.FindInSource(source);
-        Assert.Equal(3, hits.Count);
+        Assert.Equal(5, hits.Count);
+        Assert.Contains(hits, h => h.Contains("t + u"));
+        Assert.Contains(hits, h => h.Contains("t.add(u)") && !h.Contains("Half"));
         Assert.Contains(hits, h => h.Contains("(0.5)") && h.Contains("t.mul(0.5)"));
         Assert.Contains(hits, h => h.Contains("t * 2.0"));
         Assert.Contains(hits, h => h.Contains("1 - t"));
@@ -121,6 +126,10 @@ static class ImplicitScalarFinder
                     hits.Add(Describe(tree, (SyntaxNode?)node.FirstAncestorOrSelf<InvocationExpressionSyntax>() ?? node, root, $"number → Scalar ({node})"));
                 else if (node is BinaryExpressionSyntax or AssignmentExpressionSyntax && IsTensorNumberOperator(model, node))
                     hits.Add(Describe(tree, node, root, "Tensor-number operator"));
+                else if (node is BinaryExpressionSyntax or AssignmentExpressionSyntax && IsTensorAddOperator(model, node))
+                    hits.Add(Describe(tree, node, root, "Tensor + Tensor (TorchSharp adds with a temporary alpha = 1)"));
+                else if (node is InvocationExpressionSyntax call && FillsDefaultScalar(model, call))
+                    hits.Add(Describe(tree, node, root, "call whose omitted Scalar argument TorchSharp fills with a temporary"));
             }
         }
         return hits;
@@ -138,6 +147,24 @@ static class ImplicitScalarFinder
         if (op.ContainingType.ToDisplayString() != "TorchSharp.torch.Tensor") return false;
         return op.Parameters.Any(p => p.Type.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_Double || IsTorchSharpScalar(p.Type));
     }
+
+    // TorchSharp 0.107 implements a + b, a.add(b), a.add_(b) and a.addcdiv(b, c) (and torch.add(a, b), ...)
+    // by calling the overload with one more Scalar argument set to the literal 1: a temporary Scalar.
+    static bool IsTensorAddOperator(SemanticModel model, SyntaxNode node) =>
+        model.GetSymbolInfo(node).Symbol is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator, Name: "op_Addition" } op
+        && op.ContainingType.ToDisplayString() == "TorchSharp.torch.Tensor";
+
+    static readonly Dictionary<string, int> ForwardingOverloads = new()
+    {
+        ["TorchSharp.torch.Tensor.add"] = 1, ["TorchSharp.torch.Tensor.add_"] = 1,
+        ["TorchSharp.torch.Tensor.addcdiv"] = 2, ["TorchSharp.torch.Tensor.addcdiv_"] = 2,
+        ["TorchSharp.torch.add"] = 2, ["TorchSharp.torch.add_"] = 2,
+    };
+
+    static bool FillsDefaultScalar(SemanticModel model, InvocationExpressionSyntax call) =>
+        model.GetSymbolInfo(call).Symbol is IMethodSymbol m
+        && ForwardingOverloads.TryGetValue($"{m.ContainingType.ToDisplayString()}.{m.Name}", out int parameters)
+        && m.Parameters.Length == parameters;
 
     static bool IsTorchSharpScalar(ITypeSymbol type) => type.ToDisplayString() == "TorchSharp.Scalar";
 

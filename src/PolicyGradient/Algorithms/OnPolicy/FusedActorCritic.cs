@@ -1,3 +1,4 @@
+using PolicyGradient.Interop;
 using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Policies;
 using PolicyGradient.Optimizers;
@@ -128,7 +129,7 @@ internal sealed class FusedActorCritic : IDisposable
             // Both networks at once: h ← act(b + h·Wᵀ) on a [2, B, width] batch (index 0 actor, 1 critic).
             var h = x.unsqueeze(0).expand(2, -1, -1);
             for (int i = 0; i < _piW.Length; i++)
-                h = _activation(torch.bmm(h, w[_piW[i]].transpose(1, 2)).add_(w[_piB[i]].unsqueeze(1))); // (TorchSharp 0.107's baddbmm binding misorders its arguments)
+                h = _activation(torch.bmm(h, w[_piW[i]].transpose(1, 2)).add_(w[_piB[i]].unsqueeze(1), TorchScalars.One)); // (TorchSharp 0.107's baddbmm binding misorders its arguments)
             var both = h.unbind(0);
             (pi, vf) = (both[0], both[1]);
         }

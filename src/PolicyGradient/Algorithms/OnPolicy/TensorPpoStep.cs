@@ -1,3 +1,4 @@
+using PolicyGradient.Interop;
 using PolicyGradient.Estimators;
 using PolicyGradient.Objectives;
 using PolicyGradient.Optimizers;
@@ -68,8 +69,8 @@ internal sealed class TensorPpoStep : IPpoMinibatchStep, IDisposable
 
         // Detail 10: entropy bonus; overall loss L = L_clip + c_vf·L_V − c_ent·H.
         using Scalar vfCoef = _options.VfCoef.ToScalar(), entCoef = _options.EntCoef.ToScalar();
-        var loss = policyLoss + valueLoss.mul(vfCoef);
-        if (_options.EntCoef != 0) loss = loss + EntropyBonus.Compute(entropy).mul(entCoef);
+        var loss = policyLoss.add(valueLoss.mul(vfCoef), TorchScalars.One);
+        if (_options.EntCoef != 0) loss = loss.add(EntropyBonus.Compute(entropy).mul(entCoef), TorchScalars.One);
 
         // Detail 12: debug variable approx-KL, k3 = (r − 1) − log r (Schulman 2020), and the early stop.
         Tensor approxKl;
@@ -83,7 +84,7 @@ internal sealed class TensorPpoStep : IPpoMinibatchStep, IDisposable
         _optimizer.Step(learningRate);
 
         using (torch.no_grad())
-            _sums!.add_(torch.stack([policyLoss.detach(), valueLoss.detach(), entropy.detach(), approxKl, ClipFraction.Compute(clipped), gradNorm]));
+            _sums!.add_(torch.stack([policyLoss.detach(), valueLoss.detach(), entropy.detach(), approxKl, ClipFraction.Compute(clipped), gradNorm]), TorchScalars.One);
         return true;
     }
 
