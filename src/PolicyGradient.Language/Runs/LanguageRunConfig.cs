@@ -19,7 +19,7 @@ public sealed class LanguageRunConfig
 {
     static readonly string[] IdentityKeys = ["algorithm", "task_id"];
     static readonly HashSet<string> HashExcluded =
-        new(StringComparer.Ordinal) { "steps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_every", "eval_problems", "env_assemblies" };
+        new(StringComparer.Ordinal) { "steps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_every", "eval_problems", "stop_accuracy_threshold", "env_assemblies" };
 
     LanguageRunConfig(string algorithm, string taskId, LanguageRunOptions run, object options)
     {
@@ -52,6 +52,9 @@ public sealed class LanguageRunConfig
 
     /// <summary>Every key with its canonical value text, run keys first.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Entries => [.. ConfigBinder.Describe(Run), .. ConfigBinder.Describe(Options)];
+
+    /// <summary>Every key of an options record with its canonical value text, in declaration order.</summary>
+    internal static List<KeyValuePair<string, string>> Describe(object options) => ConfigBinder.Describe(options);
 
     /// <summary>SHA-256 of everything that shapes the trained state (not steps, eval or checkpoint cadence).</summary>
     public string Hash

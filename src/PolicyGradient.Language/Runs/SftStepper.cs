@@ -8,7 +8,10 @@ internal sealed class SftStepper(TransformerPolicy policy, SftTrainer trainer, S
 {
     public TransformerPolicy Policy => policy;
     public int StepsDone => trainer.StepsDone;
-    public IReadOnlyList<string> MetricNames { get; } = ["loss", "learning_rate", "grad_norm", "tokens", "tokens_per_second"];
+    /// <summary>The metric names of every SFT run (progress.csv columns).</summary>
+    public static IReadOnlyList<string> Metrics { get; } = ["loss", "learning_rate", "grad_norm", "tokens", "tokens_per_second"];
+    public IReadOnlyList<string> MetricNames => Metrics;
+    public IReadOnlySet<string> Undefined { get; } = new HashSet<string>();
 
     public double[] Step()
     {

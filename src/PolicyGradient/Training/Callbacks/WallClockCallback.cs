@@ -4,8 +4,8 @@ using PolicyGradient.Core;
 namespace PolicyGradient.Training.Callbacks;
 
 /// <summary>Reports each update's wall-clock seconds (so checkpoints can carry the total time across resumes).</summary>
-internal sealed class WallClockCallback(Action<double> report) : ITrainingCallback
+internal sealed class WallClockCallback(Action<double> report) : IRunCallback
 {
     /// <inheritdoc />
-    public bool OnUpdateEnd(IAlgorithm algorithm, UpdateMetrics metrics) { report(metrics.WallSeconds); return true; }
+    public bool OnUpdateEnd(ILearner learner, UpdateMetrics metrics) { report(metrics.WallSeconds); return true; }
 }

@@ -48,13 +48,27 @@ public static class CheckpointStore
         WritePrepared(checkpointsDir, name, Prepare(state, identity, runState), afterFile);
 
     /// <summary>A checkpoint serialized in memory: its files' bytes and manifest, independent of the live algorithm.</summary>
-    internal sealed record Prepared(byte[] Model, byte[] Env, CheckpointManifest Manifest);
+    internal sealed record Prepared(byte[] Model, byte[] Env, IReadOnlyDictionary<string, byte[]> Files, CheckpointManifest Manifest);
+
+    /// <summary>safetensors metadata of model.safetensors: "format: pt" makes the file readable by Hugging Face loaders.</summary>
+    static readonly Dictionary<string, string> ModelMetadata = new() { ["format"] = "pt" };
 
     /// <summary>Serializes <paramref name="state"/> (tensors to safetensors bytes) and builds the manifest; no disk access.</summary>
     internal static Prepared Prepare(TrainingState state, CheckpointIdentity identity, IReadOnlyDictionary<string, string>? runState)
     {
-        byte[] model = SafeTensorsFile.Serialize(state.Tensors);
+        byte[] model = SafeTensorsFile.Serialize(state.Tensors, ModelMetadata);
         byte[] env = state.EnvironmentState;
+        var files = new Dictionary<string, (string, long)>
+        {
+            [ModelFile] = (Sha256(model), model.LongLength),
+            [EnvStateFile] = (Sha256(env), env.LongLength),
+        };
+        foreach (var (name, bytes) in state.Files)
+        {
+            if (!IsDataFileName(name) || files.ContainsKey(name))
+                throw new ArgumentException($"checkpoint file name '{name}' is not allowed (flat names only, not {ModelFile}, {EnvStateFile} or {ManifestFile})");
+            files[name] = (Sha256(bytes), bytes.LongLength);
+        }
         var manifest = new CheckpointManifest
         {
             LibraryVersion = LibraryVersion,
@@ -63,13 +77,9 @@ public static class CheckpointStore
             NumUpdates = (int)ReadCounter(state, "num_updates"),
             Values = new Dictionary<string, string>(state.Values),
             Run = new Dictionary<string, string>(runState ?? new Dictionary<string, string>()),
-            Files = new Dictionary<string, (string, long)>
-            {
-                [ModelFile] = (Sha256(model), model.LongLength),
-                [EnvStateFile] = (Sha256(env), env.LongLength),
-            },
+            Files = files,
         };
-        return new Prepared(model, env, manifest);
+        return new Prepared(model, env, new Dictionary<string, byte[]>(state.Files, StringComparer.Ordinal), manifest);
     }
 
     /// <summary>Writes a prepared checkpoint atomically (temporary folder, fsync every file, rename); safe on any thread.</summary>
@@ -83,6 +93,8 @@ public static class CheckpointStore
             Directory.CreateDirectory(tmp);
             WriteDurably(Path.Combine(tmp, ModelFile), prepared.Model, afterFile);
             WriteDurably(Path.Combine(tmp, EnvStateFile), prepared.Env, afterFile);
+            foreach (var (file, bytes) in prepared.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
+                WriteDurably(Path.Combine(tmp, file), bytes, afterFile);
             // The manifest goes last: a folder with a valid manifest has all its data.
             WriteDurably(Path.Combine(tmp, ManifestFile), System.Text.Encoding.UTF8.GetBytes(ManifestJson.Write(prepared.Manifest)), afterFile);
             return MoveIntoPlace(checkpointsDir, name, tmp, target);
@@ -204,7 +216,7 @@ public static class CheckpointStore
             if (!m.Files.ContainsKey(required)) throw new CheckpointException($"{dir}: manifest.json does not list {required}");
         foreach (var (name, (sha, size)) in m.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
-            if (name.Contains('/') || name.Contains('\\') || name.StartsWith('.')) throw new CheckpointException($"{dir}: manifest.json lists an invalid file name '{name}'");
+            if (!IsFlatName(name)) throw new CheckpointException($"{dir}: manifest.json lists an invalid file name '{name}'");
             string path = Path.Combine(dir, name);
             if (!File.Exists(path)) throw new CheckpointException($"{dir}: missing file {name}");
             long actual = new FileInfo(path).Length;
@@ -227,6 +239,8 @@ public static class CheckpointStore
         var state = new TrainingState { EnvironmentState = File.ReadAllBytes(Path.Combine(dir, EnvStateFile)) };
         foreach (var (k, t) in tensors) state.Tensors[k] = t;
         foreach (var (k, v) in m.Values) state.Values[k] = v;
+        foreach (string name in m.Files.Keys.Where(IsDataFileName).Order(StringComparer.Ordinal))
+            state.Files[name] = File.ReadAllBytes(Path.Combine(dir, name));
         return (state, m);
     }
 
@@ -269,6 +283,11 @@ public static class CheckpointStore
         }
         return null;
     }
+
+    static bool IsFlatName(string name) => name.Length > 0 && !name.Contains('/') && !name.Contains('\\') && !name.StartsWith('.');
+
+    /// <summary>A name <see cref="TrainingState.Files"/> may use: flat, and none of the checkpoint's own files.</summary>
+    static bool IsDataFileName(string name) => IsFlatName(name) && name is not (ModelFile or EnvStateFile or ManifestFile);
 
     static string Sha256(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 

@@ -31,11 +31,12 @@ public class LanguageRunnerTests
         Assert.True(File.Exists(Path.Combine(dir, "learning-curve.png")));
         Assert.NotEmpty(Directory.GetFiles(dir, "events.out.tfevents.*"));
         var csv = File.ReadAllLines(Path.Combine(dir, "progress.csv"));
-        Assert.Equal("step,wall_seconds,loss,learning_rate,grad_norm,tokens,tokens_per_second,heldout_accuracy", csv[0]);
+        Assert.Equal("step,wall_seconds,loss,learning_rate,grad_norm,tokens,tokens_per_second,heldout_accuracy,backend", csv[0]);
         Assert.Equal(7, csv.Length);
-        Assert.Equal("", csv[1].Split(',')[^1]);      // no evaluation at step 1
-        Assert.NotEqual("", csv[3].Split(',')[^1]);   // eval_every=3
-        Assert.Equal(r.HeldOutAccuracy, double.Parse(csv[6].Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(csv.Skip(1), row => Assert.Equal("libtorch", row.Split(',')[^1]));   // the backend that ran
+        Assert.Equal("", csv[1].Split(',')[^2]);      // no evaluation at step 1
+        Assert.NotEqual("", csv[3].Split(',')[^2]);   // eval_every=3
+        Assert.Equal(r.HeldOutAccuracy, double.Parse(csv[6].Split(',')[^2], System.Globalization.CultureInfo.InvariantCulture));
 
         var final = Path.Combine(dir, "checkpoints", "final");
         Assert.Equal(final, r.FinalCheckpoint);

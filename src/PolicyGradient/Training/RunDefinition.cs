@@ -1,0 +1,92 @@
+using PolicyGradient.Core;
+using PolicyGradient.Training.Checkpoints;
+
+namespace PolicyGradient.Training;
+
+/// <summary>
+/// One run as the run layer sees it, whatever it trains: the learner to build, how far to train and
+/// in what unit, the checkpoint identity and cadence, the progress.csv layout, the evaluation and the
+/// stop condition, config.yaml and the learning curve. <see cref="Trainer"/> drives every run through
+/// it with one loop, one checkpoint callback, one divergence guard, one progress CSV and one
+/// TensorBoard writer. <see cref="EnvironmentRun"/> defines environment runs; the language package
+/// defines language-task runs.
+/// </summary>
+public abstract class RunDefinition
+{
+    /// <summary>Algorithm name, e.g. "ppo" or "grpo".</summary>
+    public abstract string Algorithm { get; }
+
+    /// <summary>What is trained on: an environment id or a language task id.</summary>
+    public abstract string TargetId { get; }
+
+    /// <summary>Progress to train to, in <see cref="ProgressUnit"/>.</summary>
+    public abstract long Total { get; }
+
+    /// <summary>"timesteps" or "steps" (the learner's <see cref="ILearner.ProgressUnit"/>).</summary>
+    public abstract string ProgressUnit { get; }
+
+    /// <summary>The configuration key of <see cref="Total"/> ("n_timesteps", "steps").</summary>
+    public abstract string TotalKey { get; }
+
+    /// <summary>The command-line option that sets <see cref="Total"/> ("--timesteps", "--steps").</summary>
+    public abstract string TotalFlag { get; }
+
+    /// <summary>Checkpoint cadence and retention.</summary>
+    public abstract CheckpointCadence Checkpoints { get; }
+
+    /// <summary>SHA-256 of everything that shapes the trained state (see <see cref="Configuration.ResolvedConfig.Hash"/>).</summary>
+    public abstract string Hash { get; }
+
+    /// <summary>The run's config.yaml text (every key; read back it gives the same run).</summary>
+    public abstract string ToYaml();
+
+    /// <summary>The identity every checkpoint of the run carries and every restore checks.</summary>
+    public abstract CheckpointIdentity Identity();
+
+    /// <summary>
+    /// Builds the learner. With <paramref name="restoring"/> its state is about to be replaced by a
+    /// checkpoint's, so starting points outside the run (a language run's --init weights) are not read.
+    /// </summary>
+    public abstract ILearner CreateLearner(TrainingSession session, bool restoring);
+
+    /// <summary>The progress counter's column in progress.csv ("timesteps", "step").</summary>
+    public abstract string ProgressColumn { get; }
+
+    /// <summary>The leading columns of progress.csv, in order.</summary>
+    public abstract IReadOnlyList<string> ProgressColumns { get; }
+
+    /// <summary>True when updates report finished episodes (mean return over the last 100, steps per second).</summary>
+    public virtual bool CountsEpisodes => false;
+
+    /// <summary>The periodic evaluation, or null for none.</summary>
+    public virtual EvaluationPlan? Evaluation => null;
+
+    /// <summary>Stop when the metric reaches the threshold, or null for never.</summary>
+    public virtual (string Metric, double Threshold)? StopCondition => null;
+
+    /// <summary>Loads and compiles the plotting code ahead of <see cref="SaveCurve"/> (called on a spare core).</summary>
+    public virtual void WarmUpCurve() { }
+
+    /// <summary>Draws learning-curve.png from the run folder's progress.csv.</summary>
+    public abstract void SaveCurve(string runDir, string curvePath);
+
+    /// <summary>
+    /// A warning for a resume that changes the total (e.g. linear schedules re-stretched), comparing
+    /// <paramref name="before"/> (the run's own definition) with this one at <paramref name="progress"/>, or null.
+    /// </summary>
+    public virtual string? ResumeNote(RunDefinition before, long progress) => null;
+}
+
+/// <summary>When checkpoints are written and how many are kept.</summary>
+/// <param name="Every">Progress between checkpoints; 0 = about every 10% of the run.</param>
+/// <param name="Minutes">Also after this many minutes of wall time; 0 = by progress only.</param>
+/// <param name="Keep">Periodic checkpoints kept (final always is).</param>
+public sealed record CheckpointCadence(long Every, double Minutes, int Keep);
+
+/// <summary>A run's periodic evaluation.</summary>
+/// <param name="Create">Builds the evaluation (owned by the callback, disposed at the end).</param>
+/// <param name="Every">Progress between evaluations (≤ 0: none by period).</param>
+/// <param name="CsvFile">File name of the evaluations CSV in the run folder, or null for none.</param>
+/// <param name="AtEnd">Also evaluate after the last update.</param>
+/// <param name="Aligned">At multiples of <paramref name="Every"/> rather than <paramref name="Every"/> after the previous one.</param>
+public sealed record EvaluationPlan(Func<IPolicyEvaluation> Create, long Every, string? CsvFile, bool AtEnd, bool Aligned);
