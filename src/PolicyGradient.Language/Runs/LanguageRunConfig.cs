@@ -173,6 +173,7 @@ public sealed class LanguageRunConfig
         var kept = new ConfigLayer(file.Source);
         foreach (var (k, v) in file.Entries)
         {
+            if (k == ConfigResolver.ResolvedBackendKey) continue;
             if (!IdentityKeys.Contains(k)) { kept.Set(k, v); continue; }
             string given = ConfigValues.Show(v), expected = k == "algorithm" ? algorithm : taskId;
             if (!string.Equals(given, expected, StringComparison.OrdinalIgnoreCase))

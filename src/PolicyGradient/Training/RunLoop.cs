@@ -17,6 +17,7 @@ internal static class RunLoop
     {
         var identity = run.Identity();
         using var learner = run.CreateLearner(session, restoring: resumeFrom is not null);
+        RecordBackend(run, runDir, learner.Backend);
         var resumed = resumeFrom is null ? Resumed.None : Restore(run, learner, runDir, resumeFrom, identity);
         var callbacks = new RunCallbacks(run, runDir, session, identity, resumed, learner.Backend);
         // Load and compile the plotting library on a spare core while training runs.
@@ -93,6 +94,11 @@ internal static class RunLoop
         catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or TypeInitializationException or DllNotFoundException or AggregateException)
         { session.Warn?.Invoke($"{Trainer.CurveFile} not written: {e.Message} {e.InnerException?.Message}"); }
     }
+
+    /// <summary>config.yaml with a last line naming the backend that runs this session (ignored when the file is read back).</summary>
+    static void RecordBackend(RunDefinition run, string runDir, string backend) =>
+        AtomicFile.WriteAllText(Path.Combine(runDir, Trainer.ConfigFile),
+            run.ToYaml() + $"# the compute backend that ran (recorded by the run layer, ignored when read back)\n{Configuration.ConfigResolver.ResolvedBackendKey}: {backend}\n");
 
     static double ParseDouble(string? s) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : 0;

@@ -11,6 +11,13 @@ public static class ConfigResolver
     /// <summary>Keys a config file may carry that name the run rather than configure it.</summary>
     static readonly string[] IdentityKeys = ["algorithm", "env_id"];
 
+    /// <summary>
+    /// The key under which the run layer records, in a run's config.yaml, the compute backend that ran
+    /// (<see cref="PolicyGradient.Core.ILearner.Backend"/>). It reports, it does not configure: reading the
+    /// file back (resume, eval, --config) ignores it, and it is not part of the configuration hash.
+    /// </summary>
+    public const string ResolvedBackendKey = "resolved_backend";
+
     /// <summary>Resolves and validates; throws with every problem listed when anything is wrong.</summary>
     /// <param name="algorithm">Registered algorithm name.</param>
     /// <param name="envId">Environment id (its existence is checked by the caller when making it).</param>
@@ -45,6 +52,7 @@ public static class ConfigResolver
         var kept = new ConfigLayer(file.Source);
         foreach (var (k, v) in file.Entries)
         {
+            if (k == ResolvedBackendKey) continue;
             if (!IdentityKeys.Contains(k)) { kept.Set(k, v); continue; }
             string given = ConfigValues.Show(v), expected = k == "algorithm" ? algorithm : envId;
             if (!string.Equals(given, expected, k == "algorithm" ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))

@@ -73,6 +73,19 @@ public class LanguageRunnerTests
         Assert.Contains("not a language run folder, a checkpoint folder or a Hugging Face folder", e.Message);
     }
 
+    [Fact]
+    public void Stop_accuracy_threshold_ends_the_run_at_an_evaluation_and_config_yaml_records_the_backend()
+    {
+        string dir = Path.Combine(TestRuns.TempDir(), "sft");
+        var r = LanguageRunner.Train(Config("sft", "steps=6", "batch_size=4", "eval_every=2", "stop_accuracy_threshold=0"), dir);
+        Assert.Equal(2, r.Steps);   // accuracy >= 0 at the first evaluation
+        Assert.Equal(2, CheckpointStore.Verify(r.FinalCheckpoint).NumTimesteps);
+        string yaml = File.ReadAllText(Path.Combine(dir, "config.yaml"));
+        Assert.EndsWith("resolved_backend: libtorch\n", yaml);
+        Assert.Equal(Config("sft", "steps=6", "batch_size=4", "eval_every=2", "stop_accuracy_threshold=0").Hash,
+            LanguageRunConfig.FromRunConfig(Path.Combine(dir, "config.yaml")).Hash);   // read back without the report line
+    }
+
     [Theory]
     [InlineData("sft", new[] { "batch_size=8" })]
     [InlineData("grpo", new[] { "prompts_per_step=3", "group_size=4", "kl_coefficient=0.1", "learning_rate=1e-3" })]
