@@ -24,9 +24,10 @@ internal sealed class GroupStepper(TransformerPolicy policy, GroupTrainer traine
 
     public double[] Step()
     {
+        double rate = LearningRateSchedule.At(options.LearningRate, trainer.StepsDone, options.Steps);
         var m = trainer.Step();
         var values = Fields.Select(f => Convert.ToDouble(f.GetValue(m), System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        values.Add(options.LearningRate);
+        values.Add(rate);
         return [.. values];
     }
 

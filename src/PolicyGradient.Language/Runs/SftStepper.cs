@@ -15,8 +15,9 @@ internal sealed class SftStepper(TransformerPolicy policy, SftTrainer trainer, S
 
     public double[] Step()
     {
+        double rate = LearningRateSchedule.At(options.LearningRate, trainer.StepsDone, options.Steps);
         var m = trainer.Step();
-        return [m.Loss, options.LearningRate, m.GradNorm, m.Tokens, m.Tokens / Math.Max(m.Seconds, 1e-9)];
+        return [m.Loss, rate, m.GradNorm, m.Tokens, m.Tokens / Math.Max(m.Seconds, 1e-9)];
     }
 
     public byte[] SaveState(string dir) => trainer.SaveState(dir).StreamState;

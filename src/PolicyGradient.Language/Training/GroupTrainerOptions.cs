@@ -1,3 +1,4 @@
+using PolicyGradient.Core;
 using PolicyGradient.Estimators;
 using PolicyGradient.Language.Tasks;
 using PolicyGradient.Objectives;
@@ -16,8 +17,8 @@ public sealed record GroupTrainerOptions
     public int PromptsPerStep { get; init; } = 16;
     /// <summary>Responses sampled per prompt (the group size K).</summary>
     public int GroupSize { get; init; } = 8;
-    /// <summary>AdamW learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-4;
+    /// <summary>AdamW learning rate: a number, or a linear schedule to zero over the run's steps ("lin_1e-4").</summary>
+    public Schedule LearningRate { get; init; } = 1e-4;
     /// <summary>Advantage estimator name in <see cref="AdvantageEstimatorRegistry"/> (grpo, drgrpo, rloo, remax,
     /// reinforce_plus_plus, ...), or "gae": token-level GAE with a critic (PPO for LMs).</summary>
     public string Estimator { get; init; } = "grpo";
@@ -76,7 +77,7 @@ public sealed record GroupTrainerOptions
     /// <summary>GAE λ (estimator "gae"; verl lam 1).</summary>
     public double Lambda { get; init; } = 1.0;
     /// <summary>AdamW learning rate of the critic (estimator "gae"); verl's critic uses 10× the actor's rate (1e-5 vs 1e-6).</summary>
-    public double CriticLearningRate { get; init; } = 1e-3;
+    public Schedule CriticLearningRate { get; init; } = 1e-3;
     /// <summary>Value clipping range around the rollout values (verl cliprange_value 0.5); 0 = no clipping.</summary>
     public double ValueClipRange { get; init; } = 0.5;
     /// <summary>Weight of the critic's squared error (0.5 = verl's ½·max(...) value loss).</summary>
@@ -120,7 +121,7 @@ public sealed record GroupTrainerOptions
             throw new ArgumentException("Steps, PromptsPerStep, GroupSize and Epochs must be ≥ 1");
         if (MaxNewTokens is int mnt && mnt < 1) throw new ArgumentException($"MaxNewTokens must be ≥ 1, got {mnt}");
         if (!(MaxGradNorm > 0)) throw new ArgumentException($"MaxGradNorm must be > 0, got {MaxGradNorm}");
-        if (!(LearningRate > 0)) throw new ArgumentException($"LearningRate must be > 0, got {LearningRate}");
+        if (!(LearningRate.Initial > 0)) throw new ArgumentException($"LearningRate must be > 0, got {LearningRate}");
         if (!(Temperature > 0)) throw new ArgumentException($"Temperature must be > 0, got {Temperature}");
         if (!(ClipLow >= 0 && ClipLow < 1) || !(ClipHigh >= 0)) throw new ArgumentException($"ClipLow must be in [0, 1) and ClipHigh ≥ 0, got {ClipLow} and {ClipHigh}");
         if (!(KlCoefficient >= 0)) throw new ArgumentException($"KlCoefficient must be ≥ 0, got {KlCoefficient}");
@@ -139,7 +140,7 @@ public sealed record GroupTrainerOptions
         if (!(OverlongPenaltyFactor >= 0)) throw new ArgumentException($"OverlongPenaltyFactor must be ≥ 0, got {OverlongPenaltyFactor}");
         if (!(Gamma >= 0 && Gamma <= 1)) throw new ArgumentException($"Gamma must be in [0, 1], got {Gamma}");
         if (!(Lambda >= 0 && Lambda <= 1)) throw new ArgumentException($"Lambda must be in [0, 1], got {Lambda}");
-        if (!(CriticLearningRate > 0)) throw new ArgumentException($"CriticLearningRate must be > 0, got {CriticLearningRate}");
+        if (!(CriticLearningRate.Initial > 0)) throw new ArgumentException($"CriticLearningRate must be > 0, got {CriticLearningRate}");
         if (!(ValueClipRange >= 0)) throw new ArgumentException($"ValueClipRange must be ≥ 0 (0 = off), got {ValueClipRange}");
         if (!(ValueCoefficient >= 0)) throw new ArgumentException($"ValueCoefficient must be ≥ 0, got {ValueCoefficient}");
     }
