@@ -5,14 +5,14 @@ using PolicyGradient.Training;
 
 namespace PolicyGradient.Cli.Commands;
 
-/// <summary>`pg plot &lt;run&gt;...`: learning curves of one or several runs (overlaid) into a PNG, JPEG or SVG file.</summary>
+/// <summary>`pg plot &lt;run&gt;...`: learning curves of one or several runs, classic and language, into a PNG, JPEG or SVG file (runs of one kind overlaid, one panel per kind).</summary>
 public sealed class PlotCommand : Command<PlotCommand.Settings>
 {
     /// <summary>Options.</summary>
     public sealed class Settings : Plugins.PluginSettings
     {
         /// <summary>Run folders.</summary>
-        [CommandArgument(0, "<runs>")][Description("One or more run folders.")]
+        [CommandArgument(0, "<runs>")][Description("One or more run folders, classic or language; each kind of run gets its own panel.")]
         public string[] Runs { get; init; } = [];
 
         /// <summary>Output image.</summary>
@@ -31,6 +31,7 @@ public sealed class PlotCommand : Command<PlotCommand.Settings>
         string output = s.Out ?? (s.Runs.Length == 1 ? Path.Combine(s.Runs[0], "learning-curve.png") : "learning-curves.png");
         var runs = s.Runs.Select(r => (Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(r))), r)).ToList();
         try { LearningCurvePlot.Save(runs, output); }
+        catch (InvalidDataException e) { throw new UsageException(e.Message); }
         catch (IOException e) { throw new UsageException($"--out {e.Message}; choose another --out"); }
         Console.WriteLine(Path.GetFullPath(output));
         return ExitCodes.Success;

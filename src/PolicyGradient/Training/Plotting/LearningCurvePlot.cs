@@ -1,10 +1,13 @@
 using System.Globalization;
 
+using Multi = ScottPlot.IMultiplotExtensions;
+
 namespace PolicyGradient.Training.Plotting;
 
 /// <summary>
-/// Learning curves with ScottPlot 5: mean episode return (and evaluation return when present)
-/// against timesteps, read from each run's progress.csv; several runs are overlaid.
+/// Learning curves with ScottPlot 5 for every kind of run (<see cref="RunCurves"/>): mean episode return
+/// and evaluation return against timesteps for classic runs, reward and accuracies against steps for
+/// task runs, loss and held-out accuracy for SFT runs; runs of one kind are overlaid in one panel.
 /// </summary>
 public static class LearningCurvePlot
 {
@@ -49,53 +52,116 @@ public static class LearningCurvePlot
         catch (Exception) { }   // a missing native library is reported when the real plot is drawn
     }
 
-    /// <summary>Draws the curves of <paramref name="runs"/> (label, run folder) into <paramref name="outPath"/>: PNG, JPEG or SVG by its extension.</summary>
-    /// <exception cref="ArgumentException">No run has any finished episode to plot, or the extension is not .png, .jpg/.jpeg or .svg.</exception>
+    /// <summary>
+    /// Draws the curves of <paramref name="runs"/> (label, run folder) into <paramref name="outPath"/>: PNG,
+    /// JPEG or SVG by its extension. Runs of the same kind share a panel (overlaid); each kind present —
+    /// classic episode returns against timesteps, task rewards and accuracies against steps, SFT loss and
+    /// held-out accuracy against steps — gets its own panel, side by side, so a mixed set
+    /// (<c>pg plot runs/sft runs/grpo runs/ppo-*</c>) shows every run.
+    /// </summary>
+    /// <exception cref="ArgumentException">No run has anything to plot yet, or the extension is not .png, .jpg/.jpeg or .svg.</exception>
+    /// <exception cref="InvalidDataException">A progress.csv is not one pg writes (the message names it).</exception>
     /// <exception cref="IOException">The file cannot be written (the message names it).</exception>
     public static void Save(IReadOnlyList<(string Label, string RunDir)> runs, string outPath, int width = 900, int height = 540)
     {
-        var plot = new ScottPlot.Plot();
-        int series = 0;
-        foreach (var (label, dir) in runs)
+        var read = runs.Select(r => (r.Label, Curves: RunCurves.Read(r.RunDir))).ToList();
+        var panels = read.GroupBy(r => r.Curves.Kind).Where(g => g.Any(r => r.Curves.Series.Count > 0))
+            .Select(g => Panel(g.ToList(), runs.Count)).ToList();
+        if (panels.Count == 0)
+            throw new ArgumentException($"nothing to plot yet: no finished episode or logged step in {string.Join(", ", runs.Select(r => Path.Combine(r.RunDir, Trainer.ProgressFile)))}");
+        CheckExtension(outPath);
+        WriteAtomically(outPath, (path, ext) =>
         {
-            string csv = Path.Combine(dir, "progress.csv");
-            var (xs, ys) = ReadCurve(csv);
-            if (xs.Length > 0)
+            if (panels.Count == 1) SaveOne(panels[0], path, ext, width, height);
+            else SavePanels(panels, path, ext, width * Math.Min(panels.Count, 2), height * ((panels.Count + 1) / 2));
+        });
+    }
+
+    // One panel: the runs of one kind overlaid; a single run gets the series' own names, several runs their labels.
+    static ScottPlot.Plot Panel(List<(string Label, RunCurves Curves)> runs, int totalRuns)
+    {
+        var plot = new ScottPlot.Plot();
+        var first = runs[0].Curves;
+        foreach (var (label, curves) in runs)
+            for (int i = 0; i < curves.Series.Count; i++)
             {
-                var line = plot.Add.ScatterLine(xs, ys);
-                line.LegendText = runs.Count > 1 ? label : "mean episode return (last 100)";
-                line.LineWidth = 2;
-                series++;
+                var s = curves.Series[i];
+                string legend = totalRuns == 1 ? s.Label : i == 0 ? label : $"{label} ({s.Label})";
+                if (s.Dashed)
+                {
+                    var points = plot.Add.Scatter(s.X, s.Y);
+                    points.LinePattern = ScottPlot.LinePattern.Dashed;
+                    points.LegendText = legend;
+                    if (s.RightAxis) points.Axes.YAxis = plot.Axes.Right;
+                }
+                else
+                {
+                    var line = plot.Add.ScatterLine(s.X, s.Y);
+                    line.LineWidth = i == 0 ? 2 : 1;
+                    line.LegendText = legend;
+                    if (s.RightAxis) line.Axes.YAxis = plot.Axes.Right;
+                }
             }
-            var (ex, ey) = ReadCurve(csv, "eval_return_mean");
-            if (ex.Length > 0)
-            {
-                var eval = plot.Add.Scatter(ex, ey);
-                eval.LegendText = runs.Count > 1 ? label + " (eval)" : "evaluation mean return";
-                eval.LinePattern = ScottPlot.LinePattern.Dashed;
-                series++;
-            }
-        }
-        if (series == 0) throw new ArgumentException($"nothing to plot: no finished episodes in {string.Join(", ", runs.Select(r => Path.Combine(r.RunDir, "progress.csv")))}");
-        plot.Title(runs.Count == 1 ? runs[0].Label : "learning curves");
-        plot.XLabel("timesteps");
-        plot.YLabel("episode return");
+        plot.Title(totalRuns == 1 ? runs[0].Label : first.Kind switch
+        {
+            RunCurveKind.EpisodeReturn => "episode return",
+            RunCurveKind.TaskReward => "task reward and accuracy",
+            _ => "supervised fine-tuning",
+        });
+        plot.XLabel(first.XLabel);
+        plot.YLabel(first.YLabel);
+        if (first.RightLabel is not null && runs.Any(r => r.Curves.Series.Any(s => s.RightAxis))) plot.Axes.Right.Label.Text = first.RightLabel;
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
-        string full = Path.GetFullPath(outPath);
-        string ext = Path.GetExtension(full).ToLowerInvariant();
+        return plot;
+    }
+
+    static void CheckExtension(string outPath)
+    {
+        string ext = Path.GetExtension(outPath).ToLowerInvariant();
         if (ext is not (".png" or ".jpg" or ".jpeg" or ".svg"))
             throw new ArgumentException($"{outPath}: unsupported image type '{ext}'; use a .png, .jpg or .svg file name");
+    }
+
+    static void SaveOne(ScottPlot.Plot plot, string path, string ext, int width, int height)
+    {
+        switch (ext)
+        {
+            case ".svg": plot.SaveSvg(path, width, height); break;
+            case ".jpg" or ".jpeg": plot.SaveJpeg(path, width, height); break;
+            default: plot.SavePng(path, width, height); break;
+        }
+    }
+
+    // Several panels on one canvas, two per row (ScottPlot's Multiplot; SVG through Skia's SVG canvas).
+    static void SavePanels(List<ScottPlot.Plot> panels, string path, string ext, int width, int height)
+    {
+        var multiplot = new ScottPlot.Multiplot();
+        foreach (var empty in Multi.GetPlots(multiplot)) Multi.RemovePlot(multiplot, empty);   // a new Multiplot starts with one
+        foreach (var panel in panels) Multi.AddPlot(multiplot, panel);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid((panels.Count + 1) / 2, Math.Min(panels.Count, 2));
+        switch (ext)
+        {
+            case ".svg":
+                using (var stream = File.Create(path))
+                using (var canvas = SkiaSharp.SKSvgCanvas.Create(new SkiaSharp.SKRect(0, 0, width, height), stream))
+                    multiplot.Render(canvas, new ScottPlot.PixelRect(0, width, height, 0));
+                break;
+            case ".jpg" or ".jpeg": Multi.Render(multiplot, width, height).SaveJpeg(path); break;
+            default: Multi.SavePng(multiplot, path, width, height); break;
+        }
+    }
+
+    // Written to a hidden temporary file in the same folder, then renamed: a reader never sees half an image.
+    static void WriteAtomically(string outPath, Action<string, string> write)
+    {
+        string full = Path.GetFullPath(outPath);
+        string ext = Path.GetExtension(full).ToLowerInvariant();
         string folder = Path.GetDirectoryName(full)!;
         string tmp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{ext}");
         try
         {
             Directory.CreateDirectory(folder);
-            switch (ext)
-            {
-                case ".svg": plot.SaveSvg(tmp, width, height); break;
-                case ".jpg" or ".jpeg": plot.SaveJpeg(tmp, width, height); break;
-                default: plot.SavePng(tmp, width, height); break;
-            }
+            write(tmp, ext);
             File.Move(tmp, full, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
