@@ -95,7 +95,4 @@ public sealed class LanguageRun(LanguageRunConfig config) : RunDefinition
     public override (string Metric, double Threshold)? StopCondition =>
         Config.Run.StopAccuracyThreshold is double t ? (HeldOutEvaluation.Metric, t) : null;
 
-    /// <inheritdoc />
-    public override void SaveCurve(string runDir, string curvePath) =>
-        LanguageCurvePlot.Save(Path.Combine(runDir, PolicyGradient.Training.Trainer.ProgressFile), curvePath, $"{Config.Algorithm} {Config.TaskId}");
 }

@@ -5,7 +5,6 @@ using PolicyGradient.Environments;
 using PolicyGradient.Training.Callbacks;
 using PolicyGradient.Training.Checkpoints;
 using PolicyGradient.Training.Configuration;
-using PolicyGradient.Training.Plotting;
 using TorchSharp;
 
 namespace PolicyGradient.Training;
@@ -83,11 +82,7 @@ public sealed class EnvironmentRun(ResolvedConfig config) : RunDefinition
         : null;
 
     /// <inheritdoc />
-    public override void WarmUpCurve() => LearningCurvePlot.WarmUp();
-
-    /// <inheritdoc />
-    public override void SaveCurve(string runDir, string curvePath) =>
-        LearningCurvePlot.Save([($"{AlgorithmRegistry.Get(Config.Algorithm).Name} {Config.EnvId} (seed {Config.Run.Seed})", runDir)], curvePath);
+    public override string CurveTitle => $"{AlgorithmRegistry.Get(Config.Algorithm).Name} {Config.EnvId} (seed {Config.Run.Seed})";
 
     /// <summary>
     /// Linear schedules anneal over n_timesteps, so a resume with a new total re-stretches them from

@@ -64,11 +64,14 @@ public abstract class RunDefinition
     /// <summary>Stop when the metric reaches the threshold, or null for never.</summary>
     public virtual (string Metric, double Threshold)? StopCondition => null;
 
-    /// <summary>Loads and compiles the plotting code ahead of <see cref="SaveCurve"/> (called on a spare core).</summary>
-    public virtual void WarmUpCurve() { }
+    /// <summary>The learning curve's title.</summary>
+    public virtual string CurveTitle => $"{Algorithm} {TargetId}";
 
-    /// <summary>Draws learning-curve.png from the run folder's progress.csv.</summary>
-    public abstract void SaveCurve(string runDir, string curvePath);
+    /// <summary>Loads and compiles the plotting code ahead of <see cref="SaveCurve"/> (called on a spare core).</summary>
+    public virtual void WarmUpCurve() => Plotting.LearningCurvePlot.WarmUp();
+
+    /// <summary>Draws learning-curve.png from the run folder's progress.csv (the one plot of every kind of run).</summary>
+    public virtual void SaveCurve(string runDir, string curvePath) => Plotting.LearningCurvePlot.Save([(CurveTitle, runDir)], curvePath);
 
     /// <summary>
     /// A warning for a resume that changes the total (e.g. linear schedules re-stretched), comparing
