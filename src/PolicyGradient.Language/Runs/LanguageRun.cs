@@ -27,6 +27,9 @@ public sealed class LanguageRun(LanguageRunConfig config) : RunDefinition
     public override string TargetId => Config.TaskId;
 
     /// <inheritdoc />
+    public override long Seed => Config.Seed;
+
+    /// <inheritdoc />
     public override long Total => Config.Steps;
 
     /// <inheritdoc />

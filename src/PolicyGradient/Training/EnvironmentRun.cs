@@ -26,6 +26,9 @@ public sealed class EnvironmentRun(ResolvedConfig config) : RunDefinition
     public override string TargetId => Config.EnvId;
 
     /// <inheritdoc />
+    public override long Seed => Config.Run.Seed;
+
+    /// <inheritdoc />
     public override long Total => Config.Run.NTimesteps;
 
     /// <inheritdoc />

@@ -19,6 +19,9 @@ public abstract class RunDefinition
     /// <summary>What is trained on: an environment id or a language task id.</summary>
     public abstract string TargetId { get; }
 
+    /// <summary>The run's seed (part of the default run folder name).</summary>
+    public abstract long Seed { get; }
+
     /// <summary>Progress to train to, in <see cref="ProgressUnit"/>.</summary>
     public abstract long Total { get; }
 

@@ -69,6 +69,7 @@ public class StepLearnerRunTests
     {
         public override string Algorithm => "counter";
         public override string TargetId => "Count-v0";
+        public override long Seed => 0;
         public override long Total => total;
         public override string ProgressUnit => "steps";
         public override string TotalKey => "steps";
