@@ -42,7 +42,7 @@ public sealed class LanguageRun(LanguageRunConfig config) : RunDefinition
     public override string TotalFlag => "--steps";
 
     /// <inheritdoc />
-    public override CheckpointCadence Checkpoints => new(Config.Run.CheckpointEvery, Config.Run.CheckpointMinutes, Config.Run.KeepCheckpoints);
+    public override CheckpointCadence Checkpoints => new(Config.Run.CheckpointEvery, Config.Run.CheckpointMinutes, Config.Run.KeepCheckpoints, AtLastUpdate: false);
 
     /// <inheritdoc />
     public override string Hash => Config.Hash;

@@ -36,7 +36,7 @@ internal sealed class RunCallbacks
         var cadence = run.Checkpoints;
         long every = cadence.Every > 0 ? cadence.Every : Math.Max(1, run.Total / 10);
         Checkpoints = new CheckpointCallback(CheckpointStore.Folder(runDir), identity, every, TimeSpan.FromMinutes(cadence.Minutes), cadence.Keep,
-            RunState, () => Guard.Healthy, resumed.Progress, session.Time, session.BackgroundWrites);
+            RunState, () => Guard.Healthy, resumed.Progress, session.Time, session.BackgroundWrites) { SkipAt = cadence.AtLastUpdate ? 0 : run.Total };
 
         var all = new List<IRunCallback> { new WallClockCallback(s => _lastWall = s) };
         if (Episodes is not null) all.Add(Episodes);

@@ -87,7 +87,8 @@ public abstract class RunDefinition
 /// <param name="Every">Progress between checkpoints; 0 = about every 10% of the run.</param>
 /// <param name="Minutes">Also after this many minutes of wall time; 0 = by progress only.</param>
 /// <param name="Keep">Periodic checkpoints kept (final always is).</param>
-public sealed record CheckpointCadence(long Every, double Minutes, int Keep);
+/// <param name="AtLastUpdate">Also write a periodic checkpoint at the last update (environment runs do; a language run's last step has only <c>final</c>).</param>
+public sealed record CheckpointCadence(long Every, double Minutes, int Keep, bool AtLastUpdate = true);
 
 /// <summary>A run's periodic evaluation.</summary>
 /// <param name="Create">Builds the evaluation (owned by the callback, disposed at the end).</param>

@@ -68,6 +68,9 @@ public sealed class CheckpointCallback : IRunCallback
     /// <summary>Healthy-state predicate (the divergence guard's).</summary>
     public Func<bool> Healthy { get; }
 
+    /// <summary>Progress at which no periodic checkpoint is written (the run's last update, which gets <c>final</c>); 0 = none.</summary>
+    public long SkipAt { get; init; }
+
     /// <summary>Set when the captured state held a non-finite tensor.</summary>
     public string? Failure { get; private set; }
 
@@ -82,7 +85,7 @@ public sealed class CheckpointCallback : IRunCallback
     {
         bool byTimesteps = Every > 0 && metrics.Timesteps - _last >= Every;
         bool byClock = Interval > TimeSpan.Zero && _time.GetElapsedTime(_lastClock) >= Interval;
-        if (!(byTimesteps || byClock) || !Healthy()) return true;
+        if (!(byTimesteps || byClock) || !Healthy() || metrics.Timesteps == SkipAt) return true;
         return Save(learner, metrics.Timesteps, metrics.Updates, wait: false);
     }
 

@@ -42,7 +42,8 @@ public class LanguageRunnerTests
         Assert.Equal(final, r.FinalCheckpoint);
         var manifest = CheckpointStore.Verify(final);
         Assert.Equal(("sft", "Reverse-v0", 6L), (manifest.Identity.Algorithm, manifest.Identity.EnvId, manifest.NumTimesteps));
-        Assert.True(Directory.Exists(Path.Combine(dir, "checkpoints", "step-3")));
+        // step-3 by checkpoint_every; the last step has final only (no step-6 beside it).
+        Assert.Equal(["final", "step-3"], Directory.GetDirectories(Path.Combine(dir, "checkpoints")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         using var loaded = HfCheckpoint.Load(final);
         Assert.Equal(config.Run.Model with { MlpWidth = config.Run.Model.ResolvedMlpWidth }, loaded.Config);   // HF config.json spells the MLP width out
         Assert.Equal(final, LanguageCheckpoint.Locate(dir).ModelDir);
