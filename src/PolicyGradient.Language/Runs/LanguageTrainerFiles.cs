@@ -40,7 +40,7 @@ internal static class LanguageTrainerFiles
             throw new ArgumentException($"this trainer's task differs from {taskId} built with {(kwargs.Count == 0 ? "its default arguments" : string.Join(", ", kwargs.Select(k => $"{k.Key}={k.Value}")))}; " +
                 "pass the arguments you built it with, e.g. Save(path, taskKwargs: new Dictionary<string, object> { [\"digits\"] = 4 })", nameof(taskKwargs));
 
-        string dir = SavedModelFolder.Prepare(path);
+        string dir = PolicyGradient.Training.SavedRunFolder.Prepare(path);
         var config = LanguageRunConfig.Of(algorithm, taskId, new LanguageRunOptions { Model = policy.Config, Task = kwargs }, options);
         string configPath = Path.Combine(dir, LanguageRunner.ConfigFile);
         AtomicFile.WriteAllText(configPath, config.ToYaml());
