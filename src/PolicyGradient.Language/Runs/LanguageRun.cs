@@ -51,6 +51,9 @@ public sealed class LanguageRun(LanguageRunConfig config) : RunDefinition
     public override string ToYaml() => Config.ToYaml();
 
     /// <inheritdoc />
+    public override IReadOnlyList<KeyValuePair<string, string>> Entries => Config.Entries;
+
+    /// <inheritdoc />
     public override CheckpointIdentity Identity() => LanguageCheckpoint.Identity(Config);
 
     /// <summary>The trainer's metric names (progress.csv columns between wall_seconds and heldout_accuracy).</summary>

@@ -50,6 +50,9 @@ public sealed class EnvironmentRun(ResolvedConfig config) : RunDefinition
     public override string ToYaml() => Config.ToYaml();
 
     /// <inheritdoc />
+    public override IReadOnlyList<KeyValuePair<string, string>> Entries => Config.Entries;
+
+    /// <inheritdoc />
     public override CheckpointIdentity Identity()
     {
         using var env = Envs.Make(Config.EnvId, Config.Run.EnvKwargs);
@@ -87,28 +90,6 @@ public sealed class EnvironmentRun(ResolvedConfig config) : RunDefinition
     /// <inheritdoc />
     public override string CurveTitle => $"{AlgorithmRegistry.Get(Config.Algorithm).Name} {Config.EnvId} (seed {Config.Run.Seed})";
 
-    /// <summary>
-    /// Linear schedules anneal over n_timesteps, so a resume with a new total re-stretches them from
-    /// the checkpoint on (SB3's learn(reset_num_timesteps=False) does the same): a warning naming each
-    /// linear schedule and its jump at the checkpoint, or null when there is none.
-    /// </summary>
-    public override string? ResumeNote(RunDefinition before, long progress) =>
-        before is EnvironmentRun b ? ScheduleStretch(b.Config, Config, progress) : null;
-
-    internal static string? ScheduleStretch(ResolvedConfig before, ResolvedConfig after, long timesteps)
-    {
-        long oldTotal = before.Run.NTimesteps, newTotal = after.Run.NTimesteps;
-        if (oldTotal == newTotal) return null;
-        var jumps = new List<string>();
-        foreach (var (key, text) in after.Entries)
-        {
-            if (!text.StartsWith("lin_", StringComparison.OrdinalIgnoreCase) && !text.StartsWith("linear_", StringComparison.OrdinalIgnoreCase)) continue;
-            var schedule = Schedule.Parse(text);
-            double from = schedule.Value(1.0 - (double)timesteps / oldTotal), to = schedule.Value(1.0 - (double)timesteps / newTotal);
-            jumps.Add(string.Create(CultureInfo.InvariantCulture, $"{key} {from:G3} -> {to:G3}"));
-        }
-        if (jumps.Count == 0) return null;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"--timesteps {newTotal} re-stretches the linear schedules to end at step {newTotal} instead of {oldTotal}; at the checkpoint (step {timesteps}) they jump: {string.Join(", ", jumps)}. The result is not the run you would get by training to {newTotal} from the start (see docs/training.md).");
-    }
+    internal static string? ScheduleStretch(ResolvedConfig before, ResolvedConfig after, long timesteps) =>
+        new EnvironmentRun(after).ResumeNote(new EnvironmentRun(before), timesteps);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PolicyGradient.Core;
 using PolicyGradient.Training.Checkpoints;
 
@@ -40,6 +41,9 @@ public abstract class RunDefinition
     /// <summary>SHA-256 of everything that shapes the trained state (see <see cref="Configuration.ResolvedConfig.Hash"/>).</summary>
     public abstract string Hash { get; }
 
+    /// <summary>Every configuration key with its canonical value text (linear schedules read "lin_...").</summary>
+    public abstract IReadOnlyList<KeyValuePair<string, string>> Entries { get; }
+
     /// <summary>The run's config.yaml text (every key; read back it gives the same run).</summary>
     public abstract string ToYaml();
 
@@ -77,10 +81,28 @@ public abstract class RunDefinition
     public virtual void SaveCurve(string runDir, string curvePath) => Plotting.LearningCurvePlot.Save([(CurveTitle, runDir)], curvePath);
 
     /// <summary>
-    /// A warning for a resume that changes the total (e.g. linear schedules re-stretched), comparing
-    /// <paramref name="before"/> (the run's own definition) with this one at <paramref name="progress"/>, or null.
+    /// A warning for a resume that changes the total, comparing <paramref name="before"/> (the run's own
+    /// definition) with this one at <paramref name="progress"/>, or null. Linear schedules ("lin_...",
+    /// learning rates, clip ranges) anneal over the total, so a new total re-stretches them from the
+    /// checkpoint on (SB3's learn(reset_num_timesteps=False) does the same): the warning names each one
+    /// and its jump at the checkpoint.
     /// </summary>
-    public virtual string? ResumeNote(RunDefinition before, long progress) => null;
+    public virtual string? ResumeNote(RunDefinition before, long progress)
+    {
+        long oldTotal = before.Total, newTotal = Total;
+        if (oldTotal == newTotal) return null;
+        var jumps = new List<string>();
+        foreach (var (key, text) in Entries)
+        {
+            if (!text.StartsWith("lin_", StringComparison.OrdinalIgnoreCase) && !text.StartsWith("linear_", StringComparison.OrdinalIgnoreCase)) continue;
+            var schedule = Schedule.Parse(text);
+            double from = schedule.Value(1.0 - (double)progress / oldTotal), to = schedule.Value(1.0 - (double)progress / newTotal);
+            jumps.Add(string.Create(CultureInfo.InvariantCulture, $"{key} {from:G3} -> {to:G3}"));
+        }
+        if (jumps.Count == 0) return null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{TotalFlag} {newTotal} re-stretches the linear schedules to end at step {newTotal} instead of {oldTotal}; at the checkpoint (step {progress}) they jump: {string.Join(", ", jumps)}. The result is not the run you would get by training to {newTotal} from the start (see docs/training.md).");
+    }
 }
 
 /// <summary>When checkpoints are written and how many are kept.</summary>

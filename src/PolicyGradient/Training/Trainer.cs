@@ -77,6 +77,6 @@ public static class Trainer
         return RunLoop.Run(run, full, session, checkpoint);
     }
 
-    /// <summary>Linear schedules re-stretched by a resume with a new total (see <see cref="EnvironmentRun.ResumeNote"/>).</summary>
+    /// <summary>Linear schedules re-stretched by a resume with a new total (see <see cref="RunDefinition.ResumeNote"/>).</summary>
     internal static string? ScheduleStretch(ResolvedConfig before, ResolvedConfig after, long timesteps) => EnvironmentRun.ScheduleStretch(before, after, timesteps);
 }

@@ -76,6 +76,7 @@ public class StepLearnerRunTests
         public override string TotalFlag => "--steps";
         public override CheckpointCadence Checkpoints => new(2, 0, 100);
         public override string Hash => "feedfacefeedfacefeedface";
+        public override IReadOnlyList<KeyValuePair<string, string>> Entries => [new("steps", total.ToString(CultureInfo.InvariantCulture))];
         public override string ToYaml() => $"algorithm: counter\ntask_id: Count-v0\nsteps: {total}\n";
         public override CheckpointIdentity Identity() => new("counter", "Count-v0", "none", "none", Hash);
         public override ILearner CreateLearner(TrainingSession session, bool restoring) => new CountingLearner(rate, nanAt, badWeightAt);

@@ -45,4 +45,17 @@ public class LearningRateScheduleTests
         Assert.Equal(["0.001", "0.00075", "0.0005", "0.00025"], rows.Skip(1).Select(r => r.Split(',')[col]));
         Assert.Contains("learning_rate: lin_0.001", File.ReadAllText(Path.Combine(dir, "config.yaml")));
     }
+
+    [Fact]
+    public void Resuming_with_more_steps_warns_that_a_linear_rate_is_re_stretched()
+    {
+        string dir = Path.Combine(TestRuns.TempDir(), "sft");
+        var config = LanguageRunConfig.Resolve("sft", "Reverse-v0", null,
+            ["model.layers=1", "model.width=16", "model.heads=2", "model.max_positions=32", "eval_problems=5", "task.min_length=2", "task.max_length=3",
+             "steps=2", "batch_size=4", "learning_rate=lin_0.001"]);
+        LanguageRunner.Train(config, dir);
+        var warnings = new List<string>();
+        LanguageRunner.Resume(dir, 4, new LanguageRunSession { Warn = warnings.Add });
+        Assert.Contains(warnings, w => w.StartsWith("--steps 4 re-stretches the linear schedules to end at step 4 instead of 2; at the checkpoint (step 2) they jump: learning_rate 0 -> 0.0005", StringComparison.Ordinal));
+    }
 }
