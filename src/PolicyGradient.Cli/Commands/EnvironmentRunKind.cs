@@ -22,6 +22,28 @@ internal sealed class EnvironmentRunKind : RunKind
         if (s.Steps is not null) throw new UsageException("--steps is for language-model runs; an environment run counts timesteps: use --timesteps N");
     }
 
+    public override int Eval(EvalCommand.Settings s)
+    {
+        OtherKindFlags.Refuse(s.Path, "language-model runs", "an environment run", ("--split", s.Split is not null), ("--problems", s.Problems is not null),
+            ("--samples", s.Samples is not null), ("--temperature", s.Temperature is not null), ("--task", s.Task is not null));
+        int episodes = s.Episodes ?? 10;
+        bool deterministic = s.Deterministic ?? false;
+        if (episodes < 1) throw new UsageException($"--episodes must be at least 1, got {episodes}");
+        var device = TorchSetup.Apply(1, false, s.Device);
+        var (algorithm, config, checkpoint) = RunLoader.Load(s.Path, device, w => Console.Error.WriteLine($"pg: warning: {w}"));
+        using (algorithm)
+        {
+            using var env = Environments.Envs.Make(config.EnvId, config.Run.EnvKwargs);
+            var r = Evaluator.Evaluate(algorithm, env, episodes, s.Seed ?? config.Run.Seed + 1_000_000, deterministic);
+            if (s.Json)
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { ["mean_return"] = r.MeanReturn, ["std_return"] = r.StdReturn, ["episodes"] = episodes }));
+            else
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{config.Algorithm} {config.EnvId}: mean return {r.MeanReturn:0.###} ± {r.StdReturn:0.###} over {episodes} episodes ({(deterministic ? "deterministic" : "sampled")} actions; checkpoint {checkpoint})"));
+        }
+        return ExitCodes.Success;
+    }
+
     public override RunDefinition Resolve(TrainCommand.Settings s, IReadOnlyList<string> plugins)
     {
         var shorthands = new List<KeyValuePair<string, string>>();

@@ -22,6 +22,12 @@ internal sealed class LanguageRunKind : RunKind
         if (s.Timesteps is not null) throw new UsageException("--timesteps is for environment runs; use --steps N for a language-model run");
     }
 
+    public override int Eval(EvalCommand.Settings s)
+    {
+        OtherKindFlags.Refuse(s.Path, "environment runs", "a language-model run", ("--episodes", s.Episodes is not null), ("--deterministic", s.Deterministic is not null));
+        return LanguageCommands.Eval(s);
+    }
+
     public override RunDefinition Resolve(TrainCommand.Settings s, IReadOnlyList<string> plugins)
     {
         string task = LanguageTasks.Canonical(s.EnvId);   // unknown task: closest ids, exit 2, before anything else

@@ -20,6 +20,13 @@ internal abstract class RunKind
     public static RunKind ForRunFolder(string runDir) =>
         Language.Runs.LanguageRunConfig.ReadIdentity(Path.Combine(runDir, Trainer.ConfigFile)) is not null ? LanguageRunKind.Instance : EnvironmentRunKind.Instance;
 
+    /// <summary>The kind of what <c>pg eval</c> is given: a language run, checkpoint or Hugging Face folder, or else an environment run or checkpoint.</summary>
+    public static RunKind ForEvalPath(string path) =>
+        Language.Runs.LanguageCheckpoint.IsLanguagePath(path) ? LanguageRunKind.Instance : EnvironmentRunKind.Instance;
+
+    /// <summary><c>pg eval</c>: refuses the other kind's options, evaluates the saved policy and prints the result.</summary>
+    public abstract int Eval(EvalCommand.Settings s);
+
     /// <summary>Refuses the other kind's <c>pg train</c> options.</summary>
     /// <exception cref="UsageException">One was given.</exception>
     public abstract void RefuseOtherOptions(TrainCommand.Settings s);
