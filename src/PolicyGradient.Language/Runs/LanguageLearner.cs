@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PolicyGradient.Core;
 using PolicyGradient.Language.Model;
+using PolicyGradient.Language.Training;
 using PolicyGradient.Language.Serialization;
 using PolicyGradient.Serialization;
 using PolicyGradient.Training.Checkpoints;
@@ -21,6 +22,16 @@ internal sealed class LanguageLearner(string name, ILanguageStepper stepper, str
 {
     /// <summary>Manifest value key of the step counter.</summary>
     internal const string StepKey = "step";
+
+    /// <summary>
+    /// The learner view of a trainer built in code (<see cref="SftTrainer"/>, <see cref="GroupTrainer"/>):
+    /// its run configuration is the one it was loaded from, or one describing its task, model and options.
+    /// </summary>
+    internal static LanguageLearner ForTrainer(string name, ILanguageStepper stepper, string taskId, object options, LanguageRunConfig? config)
+    {
+        var described = config ?? LanguageRunConfig.Of(name, taskId, new LanguageRunOptions { Model = stepper.Policy.Config }, options);
+        return new LanguageLearner(name, stepper, described.ToYaml(), ownsPolicy: false);
+    }
 
     /// <summary>The trainer's policy.</summary>
     public TransformerPolicy Policy => stepper.Policy;

@@ -16,7 +16,7 @@ namespace PolicyGradient.Language.Training;
 /// of reference completions. Its whole state (AdamW moments, the problem stream, the step counter)
 /// can be saved and restored, so a resumed run continues exactly where it stopped.
 /// </summary>
-public sealed class SftTrainer
+public sealed partial class SftTrainer
 {
     readonly TransformerPolicy _policy;
     readonly VerifiableTask _task;
