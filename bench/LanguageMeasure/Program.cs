@@ -106,12 +106,12 @@ void Rl()
     var baseOptions = new GroupTrainerOptions
     {
         Steps = I("steps", 100), PromptsPerStep = I("prompts", 16), GroupSize = I("group", 8), LearningRate = D("lr", 1e-4),
-        Temperature = D("temp", 1.0), Epochs = I("epochs", 1), KlCoefficient = D("kl", 0), MaxGradNorm = D("grad", 1.0), Seed = I("seed", 2),
+        Rollout = new() { Temperature = D("temp", 1.0) }, Epochs = I("epochs", 1), Kl = new() { Coefficient = D("kl", 0) }, MaxGradNorm = D("grad", 1.0), Seed = I("seed", 2),
         Reward = random ? (_, _, _) => (float)noise.NextDouble() : null,
     };
     var options = LanguageAlgorithms.Options(S("algo", "grpo"), baseOptions);
-    if (kv.ContainsKey("clip_low")) options = options with { ClipLow = D("clip_low", 0.2) };
-    if (kv.ContainsKey("clip_high")) options = options with { ClipHigh = D("clip_high", 0.2) };
+    if (kv.ContainsKey("clip_low")) options = options with { Clip = options.Clip with { Low = D("clip_low", 0.2) } };
+    if (kv.ContainsKey("clip_high")) options = options with { Clip = options.Clip with { High = D("clip_high", 0.2) } };
     Console.WriteLine($"{options with { Reward = null }}");
     var wall = Stopwatch.StartNew();
     double evalSeconds = 0;

@@ -47,7 +47,7 @@ internal static class RunPreflight
         var task = PolicyGradient.Language.Runs.LanguageTasks.Create(config.TaskId, config.Run.Task);
         // Tokens fed to the model: the prompt, then every generated token but the last.
         int generated = config.Options is PolicyGradient.Language.Training.GroupTrainerOptions g
-            ? (g.MaxNewTokens ?? task.MaxCompletionLength + 1) + g.OverlongBufferLength - 1
+            ? (g.Rollout.MaxNewTokens ?? task.MaxCompletionLength + 1) + g.Rollout.OverlongBufferLength - 1
             : task.MaxCompletionLength;
         int needed = LongestPrompt(task) + generated;
         int positions = config.Run.Model.MaxPositions;

@@ -14,6 +14,8 @@ namespace PolicyGradient.Language.Generation;
 /// </summary>
 public static class Sampler
 {
+    static readonly Scalar Zero = 0.ToScalar(), NegativeInfinity = float.NegativeInfinity.ToScalar();
+
     /// <summary>Generates completions for left-padded prompts [B, P] (see <see cref="PromptBatch"/>).
     /// <paramref name="tokenizer"/> decodes completions for <see cref="SamplingOptions.StopStrings"/> (required when any are set).</summary>
     public static GenerationResult Generate(TransformerPolicy policy, Tensor promptTokens, Tensor promptMask, int eosId, int padId,
@@ -34,11 +36,13 @@ public static class Sampler
         long b = promptTokens.shape[0], p = promptTokens.shape[1];
         int maxNew = options.MaxNewTokens;
         var device = promptTokens.device;
-        var tokens = torch.full([b, maxNew], padId, ScalarType.Int64, device);
+        using var pad = padId.ToScalar();
+        using var eos = eosId.ToScalar();
+        var tokens = torch.full([b, maxNew], pad, ScalarType.Int64, device);
         var mask = torch.zeros([b, maxNew], ScalarType.Float32, device);
         var logProbs = torch.zeros([b, maxNew], ScalarType.Float32, device);
         var attention = torch.zeros([b, p + maxNew], ScalarType.Int64, device);
-        attention.narrow(1, 0, p).copy_(promptMask.ne(0).to(ScalarType.Int64));
+        attention.narrow(1, 0, p).copy_(promptMask.ne(Zero).to(ScalarType.Int64));
         using var cache = policy.NewCache(b, (int)p + maxNew);
         var finished = torch.zeros(b, ScalarType.Bool, device);
 
@@ -48,11 +52,11 @@ public static class Sampler
             using var stepScope = torch.NewDisposeScope();
             var (next, logp) = Pick(lastLogits, options, generator);
             var alive = finished.logical_not();
-            next = torch.where(alive, next, torch.full_like(next, padId));
+            next = torch.where(alive, next, torch.full_like(next, pad));
             tokens.narrow(1, step, 1).copy_(next.unsqueeze(1));
             mask.narrow(1, step, 1).copy_(alive.to(ScalarType.Float32).unsqueeze(1));
             logProbs.narrow(1, step, 1).copy_((logp * alive.to(logp.dtype)).to(ScalarType.Float32).unsqueeze(1));
-            if (options.StopAtEos) finished.logical_or_(next.eq(eosId));
+            if (options.StopAtEos) finished.logical_or_(next.eq(eos));
             if (stops is not null) finished.logical_or_(stops.Append(next, alive));
             if (step == maxNew - 1 || (stopping && finished.all().item<bool>())) break;
             attention.narrow(1, p + step, 1).copy_(alive.to(ScalarType.Int64).unsqueeze(1));
@@ -69,7 +73,8 @@ public static class Sampler
     /// </summary>
     internal static (Tensor Next, Tensor LogProb) Pick(Tensor logits, SamplingOptions options, Generator? generator)
     {
-        var scaled = logits.to(ScalarType.Float32) / options.LogProbTemperature;
+        using var temperature = options.LogProbTemperature.ToScalar();
+        var scaled = logits.to(ScalarType.Float32).div(temperature);
         var logSoftmax = nn.functional.log_softmax(scaled, -1);
         Tensor next;
         if (options.Greedy) next = scaled.argmax(-1);
@@ -79,7 +84,7 @@ public static class Sampler
             if (options.TopK > 0 && options.TopK < scaled.shape[^1])
             {
                 var kth = scaled.topk(options.TopK, -1).values.narrow(-1, options.TopK - 1, 1);
-                filtered = filtered.masked_fill(filtered.lt(kth), float.NegativeInfinity);
+                filtered = filtered.masked_fill(filtered.lt(kth), NegativeInfinity);
             }
             if (options.TopP < 1) filtered = NucleusFilter(filtered, options.TopP);
             next = torch.multinomial(nn.functional.softmax(filtered, -1), 1, generator: generator).squeeze(-1);
@@ -93,8 +98,9 @@ public static class Sampler
         var (sorted, order) = logits.sort(-1, descending: true);
         var probs = nn.functional.softmax(sorted, -1);
         var before = probs.cumsum(-1) - probs;   // mass strictly above each token
-        var removed = before.ge(p);
-        var kept = sorted.masked_fill(removed, float.NegativeInfinity);
-        return torch.full_like(logits, float.NegativeInfinity).scatter(-1, order, kept);
+        using var mass = p.ToScalar();
+        var removed = before.ge(mass);
+        var kept = sorted.masked_fill(removed, NegativeInfinity);
+        return torch.full_like(logits, NegativeInfinity).scatter(-1, order, kept);
     }
 }

@@ -13,6 +13,8 @@ namespace PolicyGradient.Language.Model;
 /// </summary>
 internal sealed class CausalSelfAttention : nn.Module
 {
+    static readonly Scalar NegativeInfinity = float.NegativeInfinity.ToScalar();
+
     readonly Linear q_proj, k_proj, v_proj, o_proj;
     readonly int _heads, _kvHeads, _headSize;
 
@@ -53,8 +55,9 @@ internal sealed class CausalSelfAttention : nn.Module
             k = k.repeat_interleave(group, 1);
             v = v.repeat_interleave(group, 1);
         }
-        var scores = torch.matmul(q, k.transpose(-2, -1)) / Math.Sqrt(_headSize);
-        scores = scores.masked_fill(allowed.logical_not(), float.NegativeInfinity);
+        using var scale = Math.Sqrt(_headSize).ToScalar();
+        var scores = torch.matmul(q, k.transpose(-2, -1)).div(scale);
+        scores = scores.masked_fill(allowed.logical_not(), NegativeInfinity);
         var y = torch.matmul(nn.functional.softmax(scores, -1), v);
         return o_proj.forward(y.transpose(1, 2).contiguous().view(b, t, _heads * _headSize));
     }

@@ -7,6 +7,9 @@ namespace PolicyGradient.Language.Model;
 /// <summary>GPT-2's MLP: down(gelu_tanh(up(x))).</summary>
 internal sealed class GeluMlp : nn.Module<Tensor, Tensor>
 {
+    static readonly Scalar Half = 0.5.ToScalar(), One = 1.0.ToScalar(), Three = 3.ToScalar(), Cubic = 0.044715.ToScalar(),
+        SqrtTwoOverPi = Math.Sqrt(2.0 / Math.PI).ToScalar();
+
     readonly Linear up_proj, down_proj;
 
     public GeluMlp(TransformerConfig c) : base(nameof(GeluMlp))
@@ -17,7 +20,7 @@ internal sealed class GeluMlp : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>GELU with the tanh approximation (Hendrycks and Gimpel 2016), as GPT-2's "gelu_new".</summary>
-    internal static Tensor GeluTanh(Tensor x) => 0.5 * x * (1.0 + torch.tanh(Math.Sqrt(2.0 / Math.PI) * (x + 0.044715 * x.pow(3))));
+    internal static Tensor GeluTanh(Tensor x) => x.mul(Half) * torch.tanh((x + x.pow(Three).mul(Cubic)).mul(SqrtTwoOverPi)).add(One);
 
     public override Tensor forward(Tensor x) => down_proj.forward(GeluTanh(up_proj.forward(x)));
 }

@@ -17,5 +17,9 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => x * torch.rsqrt(x.square().mean([-1L], keepdim: true) + _epsilon) * weight;
+    public override Tensor forward(Tensor x)
+    {
+        using var epsilon = _epsilon.ToScalar();
+        return x * torch.rsqrt(x.square().mean([-1L], keepdim: true).add(epsilon)) * weight;
+    }
 }

@@ -9,10 +9,13 @@ namespace PolicyGradient.Language.Model;
 /// </summary>
 internal static class RotaryEmbedding
 {
+    static readonly Scalar Zero = 0.ToScalar(), Two = 2.ToScalar();
+
     /// <summary>cos and sin [B, 1, T, D] for integer positions [B, T].</summary>
     public static (Tensor Cos, Tensor Sin) Tables(Tensor positions, int headSize, double theta, ScalarType dtype)
     {
-        var inv = torch.pow(theta, -torch.arange(0, headSize, 2, ScalarType.Float64, positions.device) / headSize);
+        using var end = headSize.ToScalar();
+        var inv = torch.pow(theta, (-torch.arange(Zero, end, Two, ScalarType.Float64, positions.device)).div(end));
         var angles = positions.to(ScalarType.Float64).unsqueeze(-1) * inv;   // [B, T, D/2]
         var full = torch.cat([angles, angles], -1).unsqueeze(1);               // [B, 1, T, D]
         return (full.cos().to(dtype), full.sin().to(dtype));

@@ -14,6 +14,8 @@ namespace PolicyGradient.Language.Model;
 /// </summary>
 public sealed class TransformerPolicy : nn.Module
 {
+    static readonly Scalar Zero = 0.ToScalar(), OneStep = 1.ToScalar(), One = 1.0.ToScalar();
+
     readonly Embedding embed_tokens;
     readonly Embedding? embed_positions;
     readonly ModuleList<TransformerBlock> layers;
@@ -53,7 +55,7 @@ public sealed class TransformerPolicy : nn.Module
         foreach (var (name, p) in named_parameters())
         {
             if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
-            else if (name.Contains("norm", StringComparison.Ordinal)) p.fill_(1.0);
+            else if (name.Contains("norm", StringComparison.Ordinal)) p.fill_(One);
             else if (name.EndsWith("o_proj.weight", StringComparison.Ordinal) || name.EndsWith("down_proj.weight", StringComparison.Ordinal))
                 p.normal_(0, residualStd, generator);
             else p.normal_(0, 0.02, generator);
@@ -83,13 +85,15 @@ public sealed class TransformerPolicy : nn.Module
         if (attentionMask.shape[0] != b || attentionMask.shape[1] != s)
             throw new ArgumentException($"attentionMask must be [{b}, {s}] (cached {past} + new {t}), got [{string.Join(", ", attentionMask.shape)}]");
         var device = tokens.device;
-        var keyMask = attentionMask.ne(0);
-        var positions = (keyMask.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0).narrow(1, past, t);
+        var keyMask = attentionMask.ne(Zero);
+        var positions = keyMask.to(ScalarType.Int64).cumsum(1).sub(OneStep).clamp_min(Zero).narrow(1, past, t);
         if (positions.max().item<long>() >= Config.MaxPositions && Config.Positions == PositionKind.Learned)
             throw new ArgumentException($"sequence longer than MaxPositions = {Config.MaxPositions}: raise MaxPositions or shorten prompt + completion");
 
-        var keyIndex = torch.arange(s, device: device).unsqueeze(0);            // [1, S]
-        var queryIndex = torch.arange(past, s, device: device).unsqueeze(1);   // [T, 1]
+        using var end = s.ToScalar();
+        using var start = past.ToScalar();
+        var keyIndex = torch.arange(end, device: device).unsqueeze(0);            // [1, S]
+        var queryIndex = torch.arange(start, end, device: device).unsqueeze(1);   // [T, 1]
         var causal = keyIndex.le(queryIndex);                                   // [T, S]
         var self = keyIndex.eq(queryIndex);
         // Each query sees the real tokens up to itself, and always itself so padded queries stay finite.

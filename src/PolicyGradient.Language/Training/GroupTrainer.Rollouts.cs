@@ -18,7 +18,7 @@ public sealed partial class GroupTrainer
     {
         int k = _options.GroupSize, n = _options.PromptsPerStep;
         int maxNew = GenerationLimit;
-        var sampling = new SamplingOptions { Temperature = _options.Temperature, MaxNewTokens = maxNew, StopStrings = _options.StopStrings };
+        var sampling = new SamplingOptions { Temperature = _options.Rollout.Temperature, MaxNewTokens = maxNew, StopStrings = _options.Rollout.StopStrings };
         var keptSamples = new List<TaskSample>();
         var keptScores = new List<float>();
         var keptBaselines = new List<float>();
@@ -45,7 +45,7 @@ public sealed partial class GroupTrainer
                 if (float.IsNaN(scores[i])) invalid++; else allScores.Add(scores[i]);
                 if (_task.Verify(texts[i], samples[i]) == 1f) correct++;
             }
-            float[]? baselines = IsRemax ? GreedyBaselines(prompts, device) : null;
+            float[]? baselines = _estimator.NeedsGreedyBaseline ? GreedyBaselines(prompts, device) : null;
 
             var rows = new List<long>();
             for (int g = 0; g < n; g++)
@@ -54,7 +54,7 @@ public sealed partial class GroupTrainer
                 var group = scores.Skip(g * k).Take(k).Where(s => !float.IsNaN(s)).ToArray();
                 bool flat = group.Length < 2 || group.All(s => s == group[0]);
                 if (flat) zeroStd++;
-                if (_options.DynamicSampling && (flat || groupsKept >= n)) continue;
+                if (_options.Rollout.DynamicSampling && (flat || groupsKept >= n)) continue;
                 groupsKept++;
                 for (int j = 0; j < k; j++)
                 {
@@ -70,11 +70,11 @@ public sealed partial class GroupTrainer
                 var index = torch.tensor(rows.ToArray(), device: device);
                 keptTensors.Add((rollout.Tokens.index_select(0, index), rollout.Mask.index_select(0, index), rollout.LogProbs.index_select(0, index)));
             }
-            if (!_options.DynamicSampling || groupsKept >= n) break;
-            if (batches >= _options.MaxGenerationBatches)
+            if (!_options.Rollout.DynamicSampling || groupsKept >= n) break;
+            if (batches >= _options.Rollout.MaxGenerationBatches)
                 throw new InvalidOperationException(
                     $"dynamic sampling: only {groupsKept} of {n} prompts had responses with different rewards after {batches} generation batches " +
-                    $"(max_generation_batches = {_options.MaxGenerationBatches}); the reward gives every response to a prompt the same score. " +
+                    $"(max_generation_batches = {_options.Rollout.MaxGenerationBatches}); the reward gives every response to a prompt the same score. " +
                     "Check the reward or the task difficulty, raise max_generation_batches, or set dynamic_sampling to false.");
         }
         double generationSeconds = clock.Elapsed.TotalSeconds;
@@ -88,23 +88,21 @@ public sealed partial class GroupTrainer
         return new RolloutBatch(sampleArray, promptTokens, promptTokensMask,
             torch.cat(keptTensors.Select(t => t.Tokens).ToArray(), 0), torch.cat(keptTensors.Select(t => t.Mask).ToArray(), 0),
             torch.cat(keptTensors.Select(t => t.LogProbs).ToArray(), 0), keptScores.ToArray(),
-            IsRemax ? keptBaselines.ToArray() : null, stats);
+            _estimator.NeedsGreedyBaseline ? keptBaselines.ToArray() : null, stats);
     }
 
     /// <summary>Most tokens generated per response: the expected length plus the overlong buffer.</summary>
-    int GenerationLimit => (_options.MaxNewTokens ?? _task.MaxCompletionLength + 1) + _options.OverlongBufferLength;
-
-    bool IsRemax => _options.EstimatorKey == "remax";
+    int GenerationLimit => (_options.Rollout.MaxNewTokens ?? _task.MaxCompletionLength + 1) + _options.Rollout.OverlongBufferLength;
 
     /// <summary>The reward of one response (NaN when the reward throws) plus DAPO's overlong penalty.</summary>
     float Score(TaskSample sample, string text, int length)
     {
         var r = RewardEvaluation.Evaluate(_reward, sample.Prompt, text, sample);
-        if (!r.IsValid || _options.OverlongBufferLength == 0) return r.Score;
-        return (float)(r.Score + OverlongRewardShaping.Penalty(length, GenerationLimit, _options.OverlongBufferLength, _options.OverlongPenaltyFactor));
+        if (!r.IsValid || _options.Rollout.OverlongBufferLength == 0) return r.Score;
+        return (float)(r.Score + OverlongRewardShaping.Penalty(length, GenerationLimit, _options.Rollout.OverlongBufferLength, _options.Rollout.OverlongPenaltyFactor));
     }
 
-    /// <summary>ReMax's baseline: the reward of the greedy response to each prompt (Li et al. 2023).</summary>
+    /// <summary>The greedy baseline (ReMax, Li et al. 2023): the reward of the greedy response to each prompt.</summary>
     float[] GreedyBaselines(TaskSample[] prompts, Device device)
     {
         using var scope = torch.NewDisposeScope();

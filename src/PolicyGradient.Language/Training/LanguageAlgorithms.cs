@@ -32,31 +32,35 @@ public static class LanguageAlgorithms
         return name.ToLowerInvariant() switch
         {
             // GRPO (Shao et al. 2024, arXiv:2402.03300) as verl runs it: group z-score, PPO clip 0.2, token-mean.
-            "grpo" => o with { Estimator = "grpo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            "grpo" => o with { Estimator = "grpo", Loss = "ppo_clip", Aggregation = LossAggregationMode.TokenMean },
             // Dr. GRPO (Liu et al. 2025, arXiv:2503.20783): no std scaling, no length normalization.
-            "drgrpo" => o with { Estimator = "drgrpo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.SeqMeanTokenSumNorm },
+            "drgrpo" => o with { Estimator = "drgrpo", Loss = "ppo_clip", Aggregation = LossAggregationMode.SeqMeanTokenSumNorm },
             // DAPO (Yu et al. 2025, arXiv:2503.14476): clip-higher (0.2 / 0.28), token-mean, dynamic sampling,
             // overlong reward shaping (buffer: the base options' or DefaultOverlongBuffer tokens), no KL.
             "dapo" => o with
             {
-                Estimator = "grpo", Loss = PolicyLossKind.PpoClip, ClipLow = 0.2, ClipHigh = 0.28, Aggregation = LossAggregationMode.TokenMean,
-                DynamicSampling = true, OverlongBufferLength = o.OverlongBufferLength > 0 ? o.OverlongBufferLength : DefaultOverlongBuffer,
+                Estimator = "grpo", Loss = "ppo_clip", Clip = o.Clip with { Low = 0.2, High = 0.28 }, Aggregation = LossAggregationMode.TokenMean,
+                Rollout = o.Rollout with
+                {
+                    DynamicSampling = true,
+                    OverlongBufferLength = o.Rollout.OverlongBufferLength > 0 ? o.Rollout.OverlongBufferLength : DefaultOverlongBuffer,
+                },
             },
             // RLOO (Ahmadian et al. 2024, arXiv:2402.14740): leave-one-out baseline.
-            "rloo" => o with { Estimator = "rloo", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            "rloo" => o with { Estimator = "rloo", Loss = "ppo_clip", Aggregation = LossAggregationMode.TokenMean },
             // ReMax (Li et al. 2023, arXiv:2310.10505): the greedy response's reward as baseline.
-            "remax" => o with { Estimator = "remax", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            "remax" => o with { Estimator = "remax", Loss = "ppo_clip", Aggregation = LossAggregationMode.TokenMean },
             // REINFORCE++ (Hu 2025, arXiv:2501.03262): batch-whitened returns, PPO clip.
-            "reinforcepp" => o with { Estimator = "reinforce_plus_plus", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            "reinforcepp" => o with { Estimator = "reinforce_plus_plus", Loss = "ppo_clip", Aggregation = LossAggregationMode.TokenMean },
             // GPG (Chu et al. 2025, arXiv:2504.02546): plain policy gradient with α = B / #nonzero.
-            "gpg" => o with { Estimator = "gpg", Loss = PolicyLossKind.Reinforce, Aggregation = LossAggregationMode.TokenMean },
+            "gpg" => o with { Estimator = "gpg", Loss = "reinforce", Aggregation = LossAggregationMode.TokenMean },
             // GSPO (Zheng et al. 2025, arXiv:2507.18071): sequence-level ratio, tiny clip ranges, seq-mean-token-mean.
-            "gspo" => o with { Estimator = "grpo", Loss = PolicyLossKind.Gspo, ClipLow = 3e-4, ClipHigh = 4e-4, Aggregation = LossAggregationMode.SeqMeanTokenMean },
+            "gspo" => o with { Estimator = "grpo", Loss = "gspo", Clip = o.Clip with { Low = 3e-4, High = 4e-4 }, Aggregation = LossAggregationMode.SeqMeanTokenMean },
             // CISPO (MiniMax 2025, arXiv:2506.13585): clipped, stop-gradient IS weight; verl's bounds.
-            "cispo" => o with { Estimator = "grpo", Loss = PolicyLossKind.Cispo, Aggregation = LossAggregationMode.TokenMean },
+            "cispo" => o with { Estimator = "grpo", Loss = "cispo", Aggregation = LossAggregationMode.TokenMean },
             // PPO for language models (Ouyang et al. 2022; verl's PPO): a critic (policy copy with a value head),
             // token-level GAE (γ, λ from the base options, verl 1 and 1), PPO clip with value clipping, token-mean.
-            "ppo-lm" => o with { Estimator = "gae", Loss = PolicyLossKind.PpoClip, Aggregation = LossAggregationMode.TokenMean },
+            "ppo-lm" => o with { Estimator = "gae", Loss = "ppo_clip", Aggregation = LossAggregationMode.TokenMean },
             _ => throw new ArgumentException($"unknown language algorithm '{name}'; known: sft, {string.Join(", ", Names)}", nameof(name)),
         };
     }

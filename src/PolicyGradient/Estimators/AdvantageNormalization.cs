@@ -12,17 +12,20 @@ namespace PolicyGradient.Estimators;
 /// </summary>
 public static class AdvantageNormalization
 {
+    static readonly Scalar One = 1.0.ToScalar();
+
     /// <summary>Normalized advantages, same shape as <paramref name="advantages"/>.</summary>
     public static Tensor Normalize(Tensor advantages, Tensor? mask = null, double epsilon = 1e-8)
     {
         if (advantages.numel() <= 1) return advantages;
+        using var eps = epsilon.ToScalar();
         if (mask is null)
-            return (advantages - advantages.mean()) / (advantages.std() + epsilon);
+            return (advantages - advantages.mean()) / advantages.std().add(eps);
         var m = mask.to_type(advantages.dtype);
         var count = m.sum();
-        var mean = (advantages * m).sum() / count.clamp_min(1.0);
+        var mean = (advantages * m).sum() / count.clamp_min(One);
         var centered = (advantages - mean) * m;
-        var variance = centered.square().sum() / (count - 1.0).clamp_min(1.0);
-        return centered / (variance.sqrt() + epsilon);
+        var variance = centered.square().sum() / count.sub(One).clamp_min(One);
+        return centered / variance.sqrt().add(eps);
     }
 }

@@ -12,17 +12,19 @@ namespace PolicyGradient.Estimators;
 /// </summary>
 public static class KlEstimators
 {
+    static readonly Scalar Half = 0.5.ToScalar(), One = 1.0.ToScalar();
+
     /// <summary>k1 = −log r = logπ − logπ_ref. Unbiased for KL(π ‖ π_ref); negative on some samples.</summary>
     public static Tensor K1(Tensor logProb, Tensor refLogProb) => logProb - refLogProb;
 
     /// <summary>k2 = ½ (log r)². Always ≥ 0, biased; its gradient equals that of KL(π ‖ π_ref) in expectation (on-policy).</summary>
-    public static Tensor K2(Tensor logProb, Tensor refLogProb) => 0.5 * (refLogProb - logProb).square();
+    public static Tensor K2(Tensor logProb, Tensor refLogProb) => (refLogProb - logProb).square().mul(Half);
 
     /// <summary>k3 = (r − 1) − log r. Unbiased for KL(π ‖ π_ref) and ≥ 0 (since log x ≤ x − 1).</summary>
     public static Tensor K3(Tensor logProb, Tensor refLogProb)
     {
         var logRatio = refLogProb - logProb;
-        return logRatio.exp() - 1.0 - logRatio;
+        return logRatio.exp().sub(One) - logRatio;
     }
 
     /// <summary>|log r|: a non-negative divergence penalty (verl "abs"), not an unbiased KL estimate.</summary>
@@ -42,7 +44,10 @@ public static class KlEstimators
             KlEstimator.Abs => Abs(logProb, refLogProb),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown KL estimator"),
         };
-        return clamp is double c ? kl.clamp(-c, c) : kl;
+        if (clamp is not double c) return kl;
+        using var low = (-c).ToScalar();
+        using var high = c.ToScalar();
+        return kl.clamp(low, high);
     }
 
     /// <summary>

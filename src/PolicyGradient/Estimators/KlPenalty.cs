@@ -15,6 +15,8 @@ namespace PolicyGradient.Estimators;
 /// </summary>
 public static class KlPenalty
 {
+    static readonly Scalar One = 1.0.ToScalar(), MinusTwenty = (-20.0).ToScalar(), Twenty = 20.0.ToScalar(), MinusTen = (-10.0).ToScalar(), Ten = 10.0.ToScalar();
+
     /// <summary>Per-token penalty [same shape as the inputs] for <paramref name="kind"/>.</summary>
     public static Tensor Compute(KlPenaltyKind kind, Tensor logProb, Tensor refLogProb)
     {
@@ -27,7 +29,7 @@ public static class KlPenalty
     /// <summary>k3 = (r − 1) − log r with log r clamped to [−20, 20] and the result to [−10, 10] (verl low_var_kl).</summary>
     public static Tensor StableK3(Tensor logProb, Tensor refLogProb)
     {
-        var logRatio = (refLogProb - logProb).clamp(-20.0, 20.0);
-        return (logRatio.exp() - logRatio - 1.0).clamp(-10.0, 10.0);
+        var logRatio = (refLogProb - logProb).clamp(MinusTwenty, Twenty);
+        return (logRatio.exp() - logRatio).sub(One).clamp(MinusTen, Ten);
     }
 }

@@ -6,6 +6,8 @@ namespace PolicyGradient.Estimators;
 /// <summary>Shared plumbing of the outcome-reward estimators: validated host copies in, masked token tensors out.</summary>
 internal static class OutcomeBatch
 {
+    static readonly Scalar Zero = 0.ToScalar();
+
     /// <summary>Scores and group ids as host arrays, after checking the shapes agree with the mask [B, L].</summary>
     public static (double[] Scores, long[] Ids) Read(GroupAdvantageInput input)
     {
@@ -44,5 +46,5 @@ internal static class OutcomeBatch
     }
 
     /// <summary>Mask as 0/1 in <paramref name="dtype"/>.</summary>
-    public static Tensor Mask(Tensor responseMask, ScalarType dtype) => responseMask.to(dtype).ne(0).to(dtype);
+    public static Tensor Mask(Tensor responseMask, ScalarType dtype) => responseMask.to(dtype).ne(Zero).to(dtype);
 }

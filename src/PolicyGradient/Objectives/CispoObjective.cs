@@ -15,13 +15,17 @@ namespace PolicyGradient.Objectives;
 /// </summary>
 public static class CispoObjective
 {
+    static readonly Scalar MinusTwenty = (-20.0).ToScalar(), Twenty = 20.0.ToScalar();
+
     /// <summary>Per-token loss [B, L] and a mask of tokens whose weight was clipped.</summary>
     public static (Tensor Loss, Tensor ClippedMask) Compute(Tensor logProbs, Tensor oldLogProbs, Tensor advantages,
         double? clipLow, double clipHigh)
     {
-        var logRatio = (logProbs - oldLogProbs).detach().clamp(-20.0, 20.0);
+        var logRatio = (logProbs - oldLogProbs).detach().clamp(MinusTwenty, Twenty);
         var ratio = logRatio.exp();
-        var weight = clipLow is double lo ? ratio.clamp(1.0 - lo, 1.0 + clipHigh) : ratio.clamp_max(1.0 + clipHigh);
+        using var upper = (1.0 + clipHigh).ToScalar();
+        using var lower = clipLow is double lo ? (1.0 - lo).ToScalar() : null;
+        var weight = lower is not null ? ratio.clamp(lower, upper) : ratio.clamp_max(upper);
         var loss = -(weight * advantages.detach()) * logProbs;
         return (loss, weight.ne(ratio));
     }

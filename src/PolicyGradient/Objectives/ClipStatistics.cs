@@ -13,6 +13,8 @@ namespace PolicyGradient.Objectives;
 /// </summary>
 public static class ClipStatistics
 {
+    static readonly Scalar Zero = 0.ToScalar();
+
     /// <summary>Fractions (low, high, dual) of valid tokens clipped on each side, as scalars.</summary>
     public static (double Low, double High, double Dual) Compute(Tensor logProbs, Tensor oldLogProbs, Tensor advantages, Tensor mask,
         double clipLow, double clipHigh, double? dualClip = null, double? logRatioClamp = null)
@@ -29,13 +31,21 @@ public static class ClipStatistics
     {
         using var _ = torch.no_grad();
         var logRatio = logProbs.detach() - oldLogProbs.detach();
-        if (logRatioClamp is double lc) logRatio = logRatio.clamp(-lc, lc);
+        if (logRatioClamp is double lc)
+        {
+            using var min = (-lc).ToScalar();
+            using var max = lc.ToScalar();
+            logRatio = logRatio.clamp(min, max);
+        }
         var ratio = logRatio.exp();
         var adv = advantages.detach();
-        var negative = adv.lt(0);
-        var low = negative.logical_and(ratio.lt(1.0 - clipLow));
-        var high = adv.gt(0).logical_and(ratio.gt(1.0 + clipHigh));
-        var dual = dualClip is double c ? negative.logical_and(ratio.gt(c)) : torch.zeros_like(negative);
+        var negative = adv.lt(Zero);
+        using var lower = (1.0 - clipLow).ToScalar();
+        using var upper = (1.0 + clipHigh).ToScalar();
+        var low = negative.logical_and(ratio.lt(lower));
+        var high = adv.gt(Zero).logical_and(ratio.gt(upper));
+        using var dualBound = dualClip is double c ? c.ToScalar() : null;
+        var dual = dualBound is not null ? negative.logical_and(ratio.gt(dualBound)) : torch.zeros_like(negative);
         return (low, high, dual);
     }
 }

@@ -12,6 +12,8 @@ namespace PolicyGradient.Objectives;
 /// </summary>
 public static class ClippedSurrogateObjective
 {
+    static readonly Scalar Zero = 0.ToScalar();
+
     /// <summary>
     /// Returns the per-element loss and a boolean mask of elements where a clip bound the loss
     /// (verl's definition: the clipped term won the max, or the dual clip won the min). Note that
@@ -28,16 +30,24 @@ public static class ClippedSurrogateObjective
             throw new ArgumentOutOfRangeException(nameof(dualClip), c0, "the dual-clip constant must be > 1 (Ye et al. use 3)");
         var adv = advantages.detach();
         var logRatio = logProbs - oldLogProbs.detach();
-        if (logRatioClamp is double lc) logRatio = logRatio.clamp(-lc, lc);
+        if (logRatioClamp is double lc)
+        {
+            using var low = (-lc).ToScalar();
+            using var high = lc.ToScalar();
+            logRatio = logRatio.clamp(low, high);
+        }
         var ratio = logRatio.exp();
         var unclipped = -adv * ratio;
-        var clipped = -adv * ratio.clamp(1.0 - clipLow, 1.0 + clipHigh);
+        using var lower = (1.0 - clipLow).ToScalar();
+        using var upper = (1.0 + clipHigh).ToScalar();
+        var clipped = -adv * ratio.clamp(lower, upper);
         var loss = torch.maximum(unclipped, clipped);
         var clippedMask = clipped.gt(unclipped);
         if (dualClip is double c)
         {
-            var bound = -adv * c;
-            var negative = adv.lt(0);
+            using var cScalar = c.ToScalar();
+            var bound = (-adv).mul(cScalar);
+            var negative = adv.lt(Zero);
             var dualActive = negative.logical_and(loss.gt(bound));
             loss = torch.where(negative, torch.minimum(loss, bound), loss);
             clippedMask = clippedMask.logical_or(dualActive);

@@ -17,6 +17,9 @@ namespace PolicyGradient.Objectives;
 /// </summary>
 public static class CovarianceClipObjective
 {
+    static readonly Scalar Zero = 0.ToScalar(), One = 1.0.ToScalar(), ZeroLoss = 0.0.ToScalar(), True = true.ToScalar(),
+        NegativeInfinity = double.NegativeInfinity.ToScalar();
+
     /// <summary>verl's default fraction of tokens treated.</summary>
     public const double DefaultRatio = 2e-4;
 
@@ -24,13 +27,13 @@ public static class CovarianceClipObjective
     public static Tensor Covariance(Tensor logProbs, Tensor advantages, Tensor mask)
     {
         using var _ = torch.no_grad();
-        var m = mask.ne(0);
+        var m = mask.ne(Zero);
         var mf = m.to(logProbs.dtype);
-        var n = mf.sum().clamp_min(1.0);
+        var n = mf.sum().clamp_min(One);
         var meanA = (advantages * mf).sum() / n;
         var meanL = (logProbs.detach() * mf).sum() / n;
         var cov = (advantages.detach() - meanA) * (logProbs.detach() - meanL);
-        return cov.masked_fill(m.logical_not(), double.NegativeInfinity);
+        return cov.masked_fill(m.logical_not(), NegativeInfinity);
     }
 
     /// <summary>
@@ -43,19 +46,21 @@ public static class CovarianceClipObjective
     {
         if (!(ratio > 0)) throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "ratio must be > 0");
         var (ppo, clippedByPpo) = ClippedSurrogateObjective.Compute(logProbs, oldLogProbs, advantages, clipLow, clipHigh);
-        var valid = mask.ne(0);
-        var cov = Covariance(logProbs, advantages, mask).masked_fill(clippedByPpo, double.NegativeInfinity);
-        var candidates = cov.gt(lowerBound).logical_and(cov.lt(upperBound)).logical_and(valid).flatten().nonzero().squeeze(-1);
+        var valid = mask.ne(Zero);
+        var cov = Covariance(logProbs, advantages, mask).masked_fill(clippedByPpo, NegativeInfinity);
+        using var lower = lowerBound.ToScalar();
+        using var upper = upperBound.ToScalar();
+        var candidates = cov.gt(lower).logical_and(cov.lt(upper)).logical_and(valid).flatten().nonzero().squeeze(-1);
         int take = Math.Max(1, (int)(ratio * valid.sum().item<long>()));
         var chosen = torch.zeros(cov.numel(), ScalarType.Bool, cov.device);
         if (candidates.numel() > 0)
         {
             var order = torch.randperm(candidates.numel(), generator: generator, device: cov.device);
             var pick = candidates.index_select(0, order[..(int)Math.Min(take, candidates.numel())]);
-            chosen = chosen.index_fill(0, pick, true);
+            chosen = chosen.index_fill(0, pick, True);
         }
         chosen = chosen.reshape(cov.shape);
-        return (ppo.masked_fill(chosen, 0.0), chosen);
+        return (ppo.masked_fill(chosen, ZeroLoss), chosen);
     }
 
     /// <summary>KL-Cov per-token loss [B, L] and the mask of tokens that received the |log r| penalty.</summary>
@@ -67,15 +72,16 @@ public static class CovarianceClipObjective
         var logRatio = logProbs - oldLogProbs.detach();
         var plain = -adv * logRatio.exp();
         var cov = Covariance(logProbs, advantages, mask).flatten();
-        long valid = mask.ne(0).sum().item<long>();
+        long valid = mask.ne(Zero).sum().item<long>();
         var penalized = torch.zeros(cov.numel(), ScalarType.Bool, cov.device);
         if (valid > 0)
         {
             int take = Math.Max(1, (int)(valid * ratio));
             var top = cov.topk(take).indexes;
-            penalized = penalized.index_fill(0, top, true);
+            penalized = penalized.index_fill(0, top, True);
         }
         penalized = penalized.reshape(logProbs.shape);
-        return (torch.where(penalized, plain + klCoefficient * logRatio.abs(), plain), penalized);
+        using var beta = klCoefficient.ToScalar();
+        return (torch.where(penalized, plain + logRatio.abs().mul(beta), plain), penalized);
     }
 }

@@ -15,6 +15,8 @@ namespace PolicyGradient.Objectives;
 /// </summary>
 public static class GeometricMeanObjective
 {
+    static readonly Scalar Zero = 0.ToScalar(), Epsilon = 1e-8.ToScalar();
+
     /// <summary>The paper's clip range in log space.</summary>
     public const double DefaultClip = 0.4;
 
@@ -22,15 +24,17 @@ public static class GeometricMeanObjective
     public static (Tensor Loss, Tensor ClippedMask) Compute(Tensor logProbs, Tensor oldLogProbs, Tensor advantages, Tensor mask,
         double clipLow = DefaultClip, double clipHigh = DefaultClip)
     {
-        var m = mask.to(logProbs.dtype).ne(0).to(logProbs.dtype);
+        var m = mask.to(logProbs.dtype).ne(Zero).to(logProbs.dtype);
         var adv = advantages.detach();
         var logRatio = logProbs - oldLogProbs.detach();
         var sign = adv.sign();
-        var clampedLogRatio = logRatio.clamp(-clipLow, clipHigh);
+        using var lower = (-clipLow).ToScalar();
+        using var upper = clipHigh.ToScalar();
+        var clampedLogRatio = logRatio.clamp(lower, upper);
         var pessimistic = sign * torch.minimum(sign * logRatio, sign * clampedLogRatio);
         var lengths = m.sum(-1);
-        var ratio = ((pessimistic * m).sum(-1) / (lengths + 1e-8)).exp();
-        var seqAdvantage = (adv * m).sum(-1) / (lengths + 1e-8);
-        return (-seqAdvantage * ratio, logRatio.ne(clampedLogRatio).logical_and(m.ne(0)));
+        var ratio = ((pessimistic * m).sum(-1) / lengths.add(Epsilon)).exp();
+        var seqAdvantage = (adv * m).sum(-1) / lengths.add(Epsilon);
+        return (-seqAdvantage * ratio, logRatio.ne(clampedLogRatio).logical_and(m.ne(Zero)));
     }
 }

@@ -17,6 +17,8 @@ namespace PolicyGradient.Objectives;
 /// </summary>
 public static class GspoObjective
 {
+    static readonly Scalar Zero = 0.ToScalar(), One = 1.0.ToScalar();
+
     /// <summary>The paper's lower clip range.</summary>
     public const double DefaultClipLow = 3e-4;
     /// <summary>The paper's upper clip range.</summary>
@@ -29,15 +31,18 @@ public static class GspoObjective
     public static (Tensor Loss, Tensor ClippedMask) Compute(Tensor logProbs, Tensor oldLogProbs, Tensor advantages, Tensor mask,
         double clipLow = DefaultClipLow, double clipHigh = DefaultClipHigh, double logRatioCap = 10.0)
     {
-        var m = mask.to(logProbs.dtype).ne(0).to(logProbs.dtype);
+        var m = mask.to(logProbs.dtype).ne(Zero).to(logProbs.dtype);
         var adv = advantages.detach();
         var logRatio = logProbs - oldLogProbs.detach();
-        var lengths = m.sum(-1).clamp_min(1.0);
+        var lengths = m.sum(-1).clamp_min(One);
         var seqLogRatio = (logRatio * m).sum(-1) / lengths;                                  // log s_i
         var tokenLogRatio = logProbs - logProbs.detach() + seqLogRatio.detach().unsqueeze(-1);  // value log s_i, gradient 1 per token
-        var ratio = tokenLogRatio.clamp_max(logRatioCap).exp();
+        using var cap = logRatioCap.ToScalar();
+        using var lower = (1.0 - clipLow).ToScalar();
+        using var upper = (1.0 + clipHigh).ToScalar();
+        var ratio = tokenLogRatio.clamp_max(cap).exp();
         var unclipped = -adv * ratio;
-        var clipped = -adv * ratio.clamp(1.0 - clipLow, 1.0 + clipHigh);
-        return (torch.maximum(unclipped, clipped), clipped.gt(unclipped).logical_and(m.ne(0)));
+        var clipped = -adv * ratio.clamp(lower, upper);
+        return (torch.maximum(unclipped, clipped), clipped.gt(unclipped).logical_and(m.ne(Zero)));
     }
 }

@@ -13,6 +13,8 @@ namespace PolicyGradient.Objectives;
 /// </summary>
 public static class HighEntropyTokenMask
 {
+    static readonly Scalar Zero = 0.ToScalar();
+
     /// <summary>
     /// A 0/1 mask in <paramref name="mask"/>'s floating dtype (float32 otherwise) selecting the top-ρ
     /// valid tokens of <paramref name="entropy"/> (any shape, same as the mask). ρ = 1 returns the mask.
@@ -23,7 +25,7 @@ public static class HighEntropyTokenMask
             throw new ArgumentOutOfRangeException(nameof(topFraction), topFraction, "the kept fraction ρ must be in (0, 1]");
         using var _ = torch.no_grad();
         var dtype = mask.is_floating_point() ? mask.dtype : ScalarType.Float32;
-        var valid = mask.ne(0);
+        var valid = mask.ne(Zero);
         if (topFraction >= 1) return valid.to(dtype);
         var h = entropy.detach().masked_select(valid);
         long n = h.numel();

@@ -14,6 +14,8 @@ namespace PolicyGradient.Objectives;
 /// </summary>
 public static class LossAggregation
 {
+    static readonly Scalar Zero = 0.ToScalar(), One = 1.0.ToScalar();
+
     /// <summary>
     /// Aggregates <paramref name="loss"/> ([B] or [B, L]) under <paramref name="mask"/> (same shape,
     /// 0/1 or bool). <paramref name="maxLength"/> is Dr. GRPO's constant L_max for
@@ -39,14 +41,15 @@ public static class LossAggregation
             case LossAggregationMode.SeqMeanTokenMean:
             {
                 var tokens = m.sum(-1);
-                var perSequence = masked.sum(-1) / tokens.clamp_min(1.0);
+                var perSequence = masked.sum(-1) / tokens.clamp_min(One);
                 return Divide(perSequence.sum(), SequenceCount(m), globalNormalizer);
             }
             case LossAggregationMode.SeqMeanTokenSumNorm:
             {
                 double lmax = maxLength ?? m.shape[^1];
                 if (lmax <= 0) throw new ArgumentOutOfRangeException(nameof(maxLength), lmax, "maxLength must be positive");
-                return Divide(masked.sum(), SequenceCount(m), globalNormalizer) / lmax;
+                using var lmaxScalar = lmax.ToScalar();
+                return Divide(masked.sum(), SequenceCount(m), globalNormalizer).div(lmaxScalar);
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown loss aggregation mode");
@@ -69,13 +72,13 @@ public static class LossAggregation
         {
             LossAggregationMode.TokenMean => m.sum().item<double>(),
             LossAggregationMode.TokenSum => 1,
-            _ => m.ne(0).sum(-1).gt(0).sum().item<long>(),
+            _ => m.ne(Zero).sum(-1).gt(Zero).sum().item<long>(),
         };
         return Math.Max(1.0, count);
     }
 
     /// <summary>Number of sequences with at least one valid element.</summary>
-    static Tensor SequenceCount(Tensor mask) => mask.sum(-1).gt(0).sum().to_type(mask.dtype);
+    static Tensor SequenceCount(Tensor mask) => mask.sum(-1).gt(Zero).sum().to_type(mask.dtype);
 
     /// <summary>numerator / global count when given, else / the local count (at least 1, so empty batches give 0).</summary>
     static Tensor Divide(Tensor numerator, Tensor localCount, double? global)
@@ -83,8 +86,9 @@ public static class LossAggregation
         if (global is double g)
         {
             if (!(g > 0)) throw new ArgumentOutOfRangeException(nameof(global), g, "globalNormalizer must be positive");
-            return numerator / g;
+            using var count = g.ToScalar();
+            return numerator.div(count);
         }
-        return numerator / localCount.clamp_min(1.0);
+        return numerator / localCount.clamp_min(One);
     }
 }

@@ -42,10 +42,10 @@ public static class NaturalGradient
             double pap = Dot(p, ap).item<float>();
             if (!(pap > 0)) break; // not positive definite along p (numerically): stop with the current x
             double alpha = rr / pap;
-            x.add_(p, alpha);
-            r.add_(ap, -alpha);
+            using (var step = alpha.ToScalar()) x.add_(p, step);
+            using (var negativeStep = (-alpha).ToScalar()) r.add_(ap, negativeStep);
             double rrNew = Dot(r, r).item<float>();
-            p = r + (rrNew / rr) * p;
+            using (var beta = (rrNew / rr).ToScalar()) p = r + p.mul(beta);
             rr = rrNew;
         }
         return x;
@@ -64,7 +64,8 @@ public static class NaturalGradient
         return v =>
         {
             var hv = torch.autograd.grad([klGradient.dot(v.detach())], [parameters], retain_graph: true)[0];
-            return hv.detach() + damping * v.detach();
+            using var lambda = damping.ToScalar();
+            return hv.detach() + v.detach().mul(lambda);
         };
     }
 

@@ -20,7 +20,9 @@ public static class ValueLoss
         if (clipRange is not double eps) return unclipped;
         if (oldValues is null) throw new ArgumentException("value clipping needs oldValues (the rollout's value predictions)", nameof(oldValues));
         var old = oldValues.detach();
-        var valuesClipped = old + (values - old).clamp(-eps, eps);
+        using var low = (-eps).ToScalar();
+        using var high = eps.ToScalar();
+        var valuesClipped = old + (values - old).clamp(low, high);
         return torch.maximum(unclipped, (valuesClipped - target).square());
     }
 }

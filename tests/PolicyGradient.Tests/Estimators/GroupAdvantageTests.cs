@@ -229,7 +229,7 @@ public class GroupAdvantageTests
         using var scope = torch.NewDisposeScope();
         var reg = AdvantageEstimatorRegistry.CreateDefault();
         Assert.Contains("grpo", reg.Names);
-        Assert.Equal(10, reg.Names.Count);
+        Assert.Equal(11, reg.Names.Count);
         var dr = reg.Get("Dr.GRPO")(Input([1, 0], [0, 0]));
         Near([0.5, -0.5], Column0(dr));
         var ex = Assert.Throws<ArgumentException>(() => reg.Get("grpoo"));

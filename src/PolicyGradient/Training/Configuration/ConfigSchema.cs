@@ -5,7 +5,8 @@ namespace PolicyGradient.Training.Configuration;
 
 /// <summary>
 /// The keys an options record accepts, found by reflection: every public settable (or init)
-/// property, snake_cased; properties whose type is itself an options record become dotted keys.
+/// property, snake_cased (or its <see cref="ConfigKeyAttribute"/>); properties whose type is itself an
+/// options record become dotted keys, or keys at the same level with <see cref="ConfigFlattenAttribute"/>.
 /// </summary>
 internal sealed class ConfigSchema
 {
@@ -24,11 +25,12 @@ internal sealed class ConfigSchema
     public static ConfigSchema For(Type optionsType)
     {
         var fields = new List<ConfigField>();
-        Collect(optionsType, "", [], fields, depth: 0);
+        Collect(optionsType, "", "", [], fields, depth: 0);
         return new ConfigSchema(fields);
     }
 
-    static void Collect(Type type, string prefix, PropertyInfo[] path, List<ConfigField> fields, int depth)
+    // prefix: dotted prefix of the keys ("policy."); namePrefix: prefix of the names at this level from [ConfigFlatten] ("kl_").
+    static void Collect(Type type, string prefix, string namePrefix, PropertyInfo[] path, List<ConfigField> fields, int depth)
     {
         if (depth > 8) throw new InvalidOperationException($"options type {type.Name} nests more than 8 levels (a cycle?)");
         foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -36,9 +38,12 @@ internal sealed class ConfigSchema
             if (p.SetMethod is not { IsPublic: true } || p.GetIndexParameters().Length > 0) continue;
             // Delegates (e.g. a custom reward function) are code, not configuration: no key for them.
             if (typeof(Delegate).IsAssignableFrom(p.PropertyType)) continue;
-            string key = prefix + ConfigNaming.ToSnakeCase(p.Name);
+            string key = prefix + (p.GetCustomAttribute<ConfigKeyAttribute>()?.Key ?? namePrefix + ConfigNaming.ToSnakeCase(p.Name));
             PropertyInfo[] here = [.. path, p];
-            if (IsNestedRecord(p.PropertyType)) Collect(p.PropertyType, key + ".", here, fields, depth + 1);
+            // [ConfigFlatten] groups options in code but keeps their keys at this level.
+            if (IsNestedRecord(p.PropertyType) && p.GetCustomAttribute<ConfigFlattenAttribute>() is { } flat)
+                Collect(p.PropertyType, prefix, namePrefix + flat.Prefix, here, fields, depth + 1);
+            else if (IsNestedRecord(p.PropertyType)) Collect(p.PropertyType, key + ".", "", here, fields, depth + 1);
             else fields.Add(new ConfigField(key, here, p.PropertyType, p.GetCustomAttribute<ConfigRangeAttribute>()));
         }
     }

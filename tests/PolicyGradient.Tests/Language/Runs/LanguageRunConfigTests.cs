@@ -17,7 +17,7 @@ public class LanguageRunConfigTests
         var o = Assert.IsType<GroupTrainerOptions>(c.Options);
         Assert.Equal("Addition-v0", c.TaskId);
         Assert.Equal((32, 4, 2), (c.Run.Model.Width, c.Run.Model.Heads, c.Run.Model.Layers));
-        Assert.Equal((4, 3, 0.3), (o.GroupSize, o.PromptsPerStep, o.ClipHigh));
+        Assert.Equal((4, 3, 0.3), (o.GroupSize, o.PromptsPerStep, o.Clip.High));
         Assert.Equal(2L, c.Run.Task["digits"]);
         Assert.Equal((5, 7, 9L), (c.Run.EvalEvery, c.Steps, c.Seed));
     }
@@ -26,13 +26,59 @@ public class LanguageRunConfigTests
     public void The_algorithm_name_fixes_estimator_loss_and_aggregation_and_set_may_override_them()
     {
         var dapo = (GroupTrainerOptions)LanguageRunConfig.Resolve("dapo", "Addition-v0", null, []).Options;
-        Assert.Equal((0.2, 0.28), (dapo.ClipLow, dapo.ClipHigh));
+        Assert.Equal((0.2, 0.28), (dapo.Clip.Low, dapo.Clip.High));
         var gspo = (GroupTrainerOptions)LanguageRunConfig.Resolve("gspo", "Addition-v0", null, []).Options;
-        Assert.Equal((PolicyLossKind.Gspo, LossAggregationMode.SeqMeanTokenMean), (gspo.Loss, gspo.Aggregation));
+        Assert.Equal(("gspo", LossAggregationMode.SeqMeanTokenMean), (gspo.Loss, gspo.Aggregation));
         var rloo = (GroupTrainerOptions)LanguageRunConfig.Resolve("rloo", "Addition-v0", null, []).Options;
         Assert.Equal("rloo", rloo.Estimator);
         var overridden = (GroupTrainerOptions)LanguageRunConfig.Resolve("grpo", "Addition-v0", null, ["estimator=rloo", "aggregation=seq_mean_token_sum_norm"]).Options;
         Assert.Equal(("rloo", LossAggregationMode.SeqMeanTokenSumNorm), (overridden.Estimator, overridden.Aggregation));
+    }
+
+    [Fact]
+    public void Losses_and_estimators_are_chosen_by_registry_name_and_old_loss_spellings_still_load()
+    {
+        GroupTrainerOptions With(params string[] set) => (GroupTrainerOptions)LanguageRunConfig.Resolve("grpo", "Addition-v0", null, set).Options;
+        foreach (string loss in new[] { "gmpo", "clip_cov", "kl-cov", "ppoclip", "PpoClip", "reinforce" })
+            Assert.Equal(loss, With($"loss={loss}").Loss);
+        Assert.Equal("ppo_clip", With().Loss);
+        PolicyGradient.Estimators.AdvantageEstimatorRegistry.Shared.Register("test_run_estimator", i => i.ResponseMask.to(TorchSharp.torch.ScalarType.Float32));
+        Assert.Equal("test_run_estimator", With("estimator=test_run_estimator").Estimator);
+        PolicyLossRegistry.Shared.Register("test_run_loss", i => (PolicyGradientLoss.Compute(i.LogProbs, i.Advantages), i.Mask.ne(i.Mask)));
+        Assert.Equal("Test-Run-Loss", With("loss=Test-Run-Loss").Loss);   // a user loss passes validation by its loose name
+        Assert.Contains("unknown policy loss 'gmop'; did you mean 'gmpo'?", Assert.Throws<ConfigurationException>(() => With("loss=gmop")).Message);
+        Assert.Contains("unknown advantage estimator 'rlo'; did you mean 'rloo'?", Assert.Throws<ConfigurationException>(() => With("estimator=rlo")).Message);
+    }
+
+    [Fact]
+    public void Grouped_trainer_options_keep_the_flat_configuration_keys()
+    {
+        // Every key a configuration could write before the options were grouped (Clip, Kl, Entropy, Rollout, Critic).
+        string[] flat =
+        [
+            "steps", "prompts_per_step", "group_size", "learning_rate", "estimator", "loss", "clip_low", "clip_high", "aggregation",
+            "kl_coefficient", "kl_estimator", "kl_in_reward", "adaptive_kl", "kl_target", "kl_horizon", "entropy_coefficient",
+            "entropy_top_fraction", "dual_clip", "log_ratio_clamp", "mini_batch_size", "micro_batch_size", "dynamic_sampling",
+            "max_generation_batches", "overlong_buffer_length", "overlong_penalty_factor", "gamma", "lambda", "critic_learning_rate",
+            "value_clip_range", "value_coefficient", "temperature", "stop_strings", "max_new_tokens", "epochs", "max_grad_norm", "seed",
+            "skip_zero_advantage_rows", "random_reward_control",
+        ];
+        var c = LanguageRunConfig.Resolve("grpo", "Addition-v0", null,
+            ["kl_coefficient=0.05", "adaptive_kl=true", "kl_estimator=k3+", "dual_clip=2", "clip_low=0.1", "log_ratio_clamp=10",
+             "entropy_coefficient=0.01", "entropy_top_fraction=0.5", "temperature=0.7", "max_new_tokens=5", "dynamic_sampling=true",
+             "overlong_buffer_length=2", "gamma=0.9", "lambda=0.8", "value_clip_range=0.2"]);
+        var o = (GroupTrainerOptions)c.Options;
+        Assert.Equal((0.05, true, "k3+"), (o.Kl.Coefficient, o.Kl.Adaptive, o.Kl.Estimator));
+        Assert.Equal((2.0, 0.1, 0.2, 10.0), (o.Clip.Dual, o.Clip.Low, o.Clip.High, o.Clip.LogRatioClamp));
+        Assert.Equal((0.01, 0.5), (o.Entropy.Coefficient, o.Entropy.TopFraction));
+        Assert.Equal((0.7, (int?)5, true, 2), (o.Rollout.Temperature, o.Rollout.MaxNewTokens, o.Rollout.DynamicSampling, o.Rollout.OverlongBufferLength));
+        Assert.Equal((0.9, 0.8, 0.2), (o.Critic.Gamma, o.Critic.Lambda, o.Critic.ValueClipRange));
+        Assert.Equal(flat.Order(), ConfigBinder.Describe(new GroupTrainerOptions()).Select(e => e.Key).Order());
+        // The written config.yaml reads back to the same options.
+        string path = Path.Combine(Path.GetTempPath(), $"pg-grouped-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, c.ToYaml());
+        try { Assert.Equal(c.Hash, LanguageRunConfig.FromRunConfig(path).Hash); }
+        finally { File.Delete(path); }
     }
 
     [Fact]
@@ -51,7 +97,7 @@ public class LanguageRunConfigTests
             var rl = (GroupTrainerOptions)LanguageRunConfig.Resolve(algo, "Addition-v0", null, []).Options;
             Assert.Equal((250, 64, 8, 2e-4), (rl.Steps, rl.PromptsPerStep, rl.GroupSize, rl.LearningRate));
         }
-        Assert.Equal(PolicyLossKind.Gspo, ((GroupTrainerOptions)LanguageRunConfig.Resolve("gspo", "Addition-v0", null, []).Options).Loss);
+        Assert.Equal("gspo", ((GroupTrainerOptions)LanguageRunConfig.Resolve("gspo", "Addition-v0", null, []).Options).Loss);
         var countdown = (GroupTrainerOptions)LanguageRunConfig.Resolve("rloo", "Countdown-v0", null, []).Options;
         Assert.Equal((100, 32, 1e-4), (countdown.Steps, countdown.PromptsPerStep, countdown.LearningRate));
         foreach (string algo in LanguageAlgorithms.Names.Prepend("sft"))

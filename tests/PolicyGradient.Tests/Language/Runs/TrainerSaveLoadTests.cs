@@ -74,14 +74,14 @@ public class TrainerSaveLoadTests
         string dir = Path.Combine(TestRuns.TempDir(), "grpo");
         var task = ArithmeticTask.Addition(1);
         var options = LanguageAlgorithms.Options("dapo", new GroupTrainerOptions { PromptsPerStep = 2, GroupSize = 4, Seed = 7, LearningRate = 1e-3 })
-            with { KlCoefficient = 0.01 };
+            with { Kl = new() { Coefficient = 0.01 } };
         var trainer = new GroupTrainer(Tiny(), task, Tok, options);
         trainer.Step();
         trainer.Save(dir, OneDigit);
 
         var loaded = GroupTrainer.Load(dir);
         Assert.Equal(1, loaded.StepsDone);
-        Assert.Equal(options with { StopStrings = loaded.Options.StopStrings }, loaded.Options);
+        Assert.Equal(options with { Rollout = options.Rollout with { StopStrings = loaded.Options.Rollout.StopStrings } }, loaded.Options);
         Assert.Contains("algorithm: dapo", File.ReadAllText(Path.Combine(dir, "config.yaml")));
         Assert.Equal(Outputs(trainer.Policy, task).LogProbs, Outputs(loaded.Policy, loaded.Task).LogProbs);
         var a = trainer.Step();

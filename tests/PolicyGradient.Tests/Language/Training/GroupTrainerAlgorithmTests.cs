@@ -44,8 +44,8 @@ public class GroupTrainerAlgorithmTests
             model = Tiny();
             var options = Small() with
             {
-                Aggregation = mode, MicroBatchSize = micro, Reward = LengthReward, KlCoefficient = 0.05, KlEstimator = "k3+",
-                EntropyCoefficient = 0.01, EntropyTopFraction = 0.5, Epochs = 2,
+                Aggregation = mode, MicroBatchSize = micro, Reward = LengthReward, Kl = new() { Coefficient = 0.05, Estimator = "k3+" },
+                Entropy = new() { Coefficient = 0.01, TopFraction = 0.5 }, Epochs = 2,
             };
             var trainer = new GroupTrainer(model, Task, Tok, options);
             return trainer.Step();
@@ -78,7 +78,7 @@ public class GroupTrainerAlgorithmTests
         int calls = 0;
         // Prompts whose first operand is even always score 1 (no signal); the others alternate 0, 1 within the group.
         RewardFunction reward = (prompt, _, _) => (prompt[0] - '0') % 2 == 0 ? 1f : calls++ % 2;
-        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { DynamicSampling = true, MaxGenerationBatches = 20, Reward = reward });
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { Rollout = new() { DynamicSampling = true, MaxGenerationBatches = 20 }, Reward = reward });
         var batch = trainer.CollectRollouts(torch.CPU);
         Assert.Equal(16, batch.Samples.Length);
         Assert.All(batch.Samples, s => Assert.True((s.Prompt[0] - '0') % 2 == 1, s.Prompt));
@@ -99,7 +99,7 @@ public class GroupTrainerAlgorithmTests
     public void Dynamic_sampling_fails_clearly_when_no_group_has_reward_variance()
     {
         using var scope = torch.NewDisposeScope();
-        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { DynamicSampling = true, MaxGenerationBatches = 3, Reward = (_, _, _) => 1f });
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { Rollout = new() { DynamicSampling = true, MaxGenerationBatches = 3 }, Reward = (_, _, _) => 1f });
         var e = Assert.Throws<InvalidOperationException>(() => trainer.Step());
         Assert.Contains("0 of 4 prompts", e.Message);
         Assert.Contains("after 3 generation batches", e.Message);
@@ -112,7 +112,7 @@ public class GroupTrainerAlgorithmTests
     {
         using var scope = torch.NewDisposeScope();
         // Expected length: 1-digit addition's longest answer (2) + EOS = 3; buffer 2 → generation up to 5 tokens.
-        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { OverlongBufferLength = 2, Reward = (_, _, _) => 0f });
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { Rollout = new() { OverlongBufferLength = 2 }, Reward = (_, _, _) => 0f });
         var batch = trainer.CollectRollouts(torch.CPU);
         Assert.Equal(5, batch.Tokens.shape[1]);
         var lengths = batch.Mask.sum(1).data<float>().ToArray();
@@ -158,7 +158,7 @@ public class GroupTrainerAlgorithmTests
         using var scope = torch.NewDisposeScope();
         // Every digit is a stop string, so a response ends right after its first digit.
         var stops = Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { StopStrings = stops, MaxNewTokens = 8, Reward = LengthReward });
+        var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with { Rollout = new() { StopStrings = stops, MaxNewTokens = 8 }, Reward = LengthReward });
         var batch = trainer.CollectRollouts(torch.CPU);
         var tokens = batch.Tokens.data<long>().ToArray();
         var mask = batch.Mask.data<float>().ToArray();
@@ -174,7 +174,7 @@ public class GroupTrainerAlgorithmTests
             Assert.Equal(text.Length, batch.Scores[row]);            // the reward saw the stopped text
         }
         Assert.True(stopped > 0, "no response contained a digit");
-        Assert.Throws<ArgumentException>(() => (Small() with { StopStrings = [""] }).Validate());
+        Assert.Throws<ArgumentException>(() => (Small() with { Rollout = new() { StopStrings = [""] } }).Validate());
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public class GroupTrainerAlgorithmTests
     public void Ppo_lm_runs_end_to_end_with_a_critic_and_reports_value_metrics()
     {
         using var scope = torch.NewDisposeScope();
-        var options = LanguageAlgorithms.Options("ppo-lm", Small() with { Reward = LengthReward, Epochs = 2, MiniBatchSize = 8, KlCoefficient = 0.01, KlInReward = true });
+        var options = LanguageAlgorithms.Options("ppo-lm", Small() with { Reward = LengthReward, Epochs = 2, MiniBatchSize = 8, Kl = new() { Coefficient = 0.01, InReward = true } });
         Assert.Equal("gae", options.Estimator);
         var trainer = new GroupTrainer(Tiny(), Task, Tok, options);
         var first = trainer.Step();
@@ -226,7 +226,7 @@ public class GroupTrainerAlgorithmTests
         using var scope = torch.NewDisposeScope();
         var trainer = new GroupTrainer(Tiny(), Task, Tok, Small() with
         {
-            Reward = LengthReward, KlCoefficient = 0.05, KlInReward = true, AdaptiveKl = true, KlTarget = 0.1, KlHorizon = 10000,
+            Reward = LengthReward, Kl = new() { Coefficient = 0.05, InReward = true, Adaptive = true, Target = 0.1, Horizon = 10000 },
         });
         var m1 = trainer.Step();
         var m2 = trainer.Step();
@@ -240,9 +240,9 @@ public class GroupTrainerAlgorithmTests
     {
         using var scope = torch.NewDisposeScope();
         var dapo = LanguageAlgorithms.Options("dapo", Small() with { Reward = LengthReward, Epochs = 3, LearningRate = 1e-2 });
-        Assert.True(dapo.DynamicSampling);
-        Assert.Equal(LanguageAlgorithms.DefaultOverlongBuffer, dapo.OverlongBufferLength);
-        Assert.Equal(0.28, dapo.ClipHigh);
+        Assert.True(dapo.Rollout.DynamicSampling);
+        Assert.Equal(LanguageAlgorithms.DefaultOverlongBuffer, dapo.Rollout.OverlongBufferLength);
+        Assert.Equal(0.28, dapo.Clip.High);
         var m = new GroupTrainer(Tiny(), Task, Tok, dapo).Step();
         Assert.InRange(m.ClipFractionLow, 0, 1);
         Assert.InRange(m.ClipFractionHigh, 0, 1);
@@ -260,13 +260,13 @@ public class GroupTrainerAlgorithmTests
     {
         var o = what switch
         {
-            "k4" => new GroupTrainerOptions { KlEstimator = "k4" },
-            "dual" => new GroupTrainerOptions { DualClip = 1.0 },
-            "rho" => new GroupTrainerOptions { EntropyTopFraction = 0 },
-            _ => new GroupTrainerOptions { AdaptiveKl = true },
+            "k4" => new GroupTrainerOptions { Kl = new() { Estimator = "k4" } },
+            "dual" => new GroupTrainerOptions { Clip = new() { Dual = 1.0 } },
+            "rho" => new GroupTrainerOptions { Entropy = new() { TopFraction = 0 } },
+            _ => new GroupTrainerOptions { Kl = new() { Adaptive = true } },
         };
         var e = Assert.Throws<ArgumentException>(o.Validate);
-        Assert.Matches(what switch { "k4" => "k4", "dual" => "DualClip", "rho" => "EntropyTopFraction", _ => "AdaptiveKl" }, e.Message);
+        Assert.Matches(what switch { "k4" => "k4", "dual" => "dual_clip", "rho" => "entropy_top_fraction", _ => "adaptive_kl" }, e.Message);
     }
 }
 
@@ -298,7 +298,7 @@ public class GroupTrainerLearningTests
         double before = FractionStartingWith7(model, task);
         var options = LanguageAlgorithms.Options(algorithm, new GroupTrainerOptions
         {
-            PromptsPerStep = 8, GroupSize = 8, LearningRate = 1e-2, CriticLearningRate = 1e-2, Seed = 1, MaxGenerationBatches = 50,
+            PromptsPerStep = 8, GroupSize = 8, LearningRate = 1e-2, CriticLearningRate = 1e-2, Seed = 1, Rollout = new() { MaxGenerationBatches = 50 },
             Reward = (_, completion, _) => completion.StartsWith('7') ? 1f : 0f,
         });
         var trainer = new GroupTrainer(model, task, Tok, options);

@@ -61,16 +61,19 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData("drgrpo", PolicyLossKind.Gspo)]
-    [InlineData("rloo", PolicyLossKind.Cispo)]
-    [InlineData("reinforce_plus_plus", PolicyLossKind.Reinforce)]
-    public void Estimator_and_loss_combinations_run_and_report(string estimator, PolicyLossKind loss)
+    [InlineData("drgrpo", "gspo")]
+    [InlineData("rloo", "cispo")]
+    [InlineData("reinforce_plus_plus", "reinforce")]
+    [InlineData("grpo", "gmpo")]
+    [InlineData("opo", "clip_cov")]
+    [InlineData("bnpo", "kl_cov")]
+    public void Estimator_and_loss_combinations_run_and_report(string estimator, string loss)
     {
         using var scope = torch.NewDisposeScope();
         var model = Tiny();
         var trainer = new GroupTrainer(model, ArithmeticTask.Addition(1), Tok, new GroupTrainerOptions
         {
-            PromptsPerStep = 4, GroupSize = 4, Estimator = estimator, Loss = loss, KlCoefficient = 0.01,
+            PromptsPerStep = 4, GroupSize = 4, Estimator = estimator, Loss = loss, Kl = new() { Coefficient = 0.01 },
         });
         var m = trainer.Step();
         Assert.True(double.IsFinite(m.Loss) && double.IsFinite(m.GradNorm), $"loss {m.Loss}, grad norm {m.GradNorm}");
