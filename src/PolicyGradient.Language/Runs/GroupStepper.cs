@@ -18,7 +18,7 @@ internal sealed class GroupStepper(TransformerPolicy policy, GroupTrainer traine
     public static IReadOnlyList<string> Metrics { get; } = [.. Fields.Select(f => SnakeCase(f.Name)), "learning_rate"];
     public IReadOnlyList<string> MetricNames => Metrics;
     // Explained variance is undefined (NaN) when the returns do not vary; without a critic there is no value loss either.
-    public IReadOnlySet<string> Undefined { get; } = options.UsesCritic
+    public IReadOnlySet<string> Undefined { get; } = trainer.HasCritic
         ? new HashSet<string> { SnakeCase(nameof(GroupStepMetrics.ExplainedVariance)) }
         : new HashSet<string> { SnakeCase(nameof(GroupStepMetrics.ValueLoss)), SnakeCase(nameof(GroupStepMetrics.ExplainedVariance)) };
 

@@ -10,6 +10,9 @@ public sealed partial class GroupTrainer : ILearner
 
     Runs.LanguageLearner Learner => _learner ??= Runs.LanguageLearner.ForTrainer(Name, new Runs.GroupStepper(_policy, this, _options), _task.Id, _options, RunConfig);
 
+    /// <summary>True when the estimator trains a critic (value loss and explained variance are measured).</summary>
+    internal bool HasCritic => _critic is not null;
+
     /// <summary>The algorithm's name: the run's, else the GRPO-family name whose definition the options satisfy.</summary>
     public string Name => RunConfig?.Algorithm ?? Runs.LanguageTrainerFiles.AlgorithmOf(_options);
 

@@ -104,18 +104,3 @@ public abstract class RunDefinition
             $"{TotalFlag} {newTotal} re-stretches the linear schedules to end at step {newTotal} instead of {oldTotal}; at the checkpoint (step {progress}) they jump: {string.Join(", ", jumps)}. The result is not the run you would get by training to {newTotal} from the start (see docs/training.md).");
     }
 }
-
-/// <summary>When checkpoints are written and how many are kept.</summary>
-/// <param name="Every">Progress between checkpoints; 0 = about every 10% of the run.</param>
-/// <param name="Minutes">Also after this many minutes of wall time; 0 = by progress only.</param>
-/// <param name="Keep">Periodic checkpoints kept (final always is).</param>
-/// <param name="AtLastUpdate">Also write a periodic checkpoint at the last update (environment runs do; a language run's last step has only <c>final</c>).</param>
-public sealed record CheckpointCadence(long Every, double Minutes, int Keep, bool AtLastUpdate = true);
-
-/// <summary>A run's periodic evaluation.</summary>
-/// <param name="Create">Builds the evaluation (owned by the callback, disposed at the end).</param>
-/// <param name="Every">Progress between evaluations (≤ 0: none by period).</param>
-/// <param name="CsvFile">File name of the evaluations CSV in the run folder, or null for none.</param>
-/// <param name="AtEnd">Also evaluate after the last update.</param>
-/// <param name="Aligned">At multiples of <paramref name="Every"/> rather than <paramref name="Every"/> after the previous one.</param>
-public sealed record EvaluationPlan(Func<IPolicyEvaluation> Create, long Every, string? CsvFile, bool AtEnd, bool Aligned);

@@ -23,7 +23,7 @@ public class TrainerLearnerTests
     }
 
     static readonly SftOptions Sft = new() { Steps = 6, BatchSize = 4, Seed = 2 };
-    static readonly GroupTrainerOptions Grpo = LanguageAlgorithms.Options("grpo", new GroupTrainerOptions { Steps = 6, PromptsPerStep = 2, GroupSize = 4, KlCoefficient = 0.1, Seed = 2 });
+    static readonly GroupTrainerOptions Grpo = LanguageAlgorithms.Options("grpo", new GroupTrainerOptions { Steps = 6, PromptsPerStep = 2, GroupSize = 4, Kl = new() { Coefficient = 0.1 }, Seed = 2 });
 
     static ILearner Make(string kind, TransformerPolicy policy) => kind == "sft"
         ? new SftTrainer(policy, SequenceTask.Reverse(2, 3), new CharTokenizer(), Sft)
