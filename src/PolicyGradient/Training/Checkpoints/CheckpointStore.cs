@@ -106,44 +106,6 @@ public static class CheckpointStore
         }
     }
 
-    /// <summary>
-    /// Writes a checkpoint folder whose files <paramref name="writeFiles"/> creates in a temporary
-    /// folder (the language-model runs: HF weights, optimizer, generator state); every file there is
-    /// then fsynced, listed in the manifest with its size and SHA-256, and the folder renamed into
-    /// place exactly like <see cref="Write(string, string, TrainingState, CheckpointIdentity, IReadOnlyDictionary{string, string}?)"/>.
-    /// </summary>
-    /// <param name="checkpointsDir">The run's checkpoints folder.</param>
-    /// <param name="name">step-N or final.</param>
-    /// <param name="writeFiles">Writes the data files into the folder it is given (flat, no sub-folders).</param>
-    /// <param name="manifest">Manifest fields; Files and LibraryVersion are filled in here.</param>
-    /// <exception cref="IOException">Unwritable folder or full disk; earlier checkpoints are untouched.</exception>
-    internal static string WriteFolder(string checkpointsDir, string name, Action<string> writeFiles, CheckpointManifest manifest)
-    {
-        string target = Path.Combine(checkpointsDir, name);
-        string tmp = Path.Combine(checkpointsDir, $"{TempPrefix}{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(checkpointsDir);
-            Directory.CreateDirectory(tmp);
-            writeFiles(tmp);
-            var files = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
-            foreach (string path in Directory.GetFiles(tmp).Order(StringComparer.Ordinal))
-            {
-                byte[] bytes = File.ReadAllBytes(path);
-                using (var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) fs.Flush(flushToDisk: true);
-                files[Path.GetFileName(path)] = (Sha256(bytes), bytes.LongLength);
-            }
-            var complete = manifest with { LibraryVersion = LibraryVersion, Files = files };
-            WriteDurably(Path.Combine(tmp, ManifestFile), System.Text.Encoding.UTF8.GetBytes(ManifestJson.Write(complete)), null);
-            return MoveIntoPlace(checkpointsDir, name, tmp, target);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(tmp);
-            throw new IOException($"could not write checkpoint {target}: {e.Message} (earlier checkpoints are intact)", e);
-        }
-    }
-
     /// <summary>Renames the complete temporary folder to its name; an existing folder of that name is replaced.</summary>
     static string MoveIntoPlace(string checkpointsDir, string name, string tmp, string target)
     {
