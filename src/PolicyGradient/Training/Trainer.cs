@@ -67,6 +67,8 @@ public static class Trainer
             ?? throw new CheckpointException($"{full}: no complete checkpoint to resume from" + (warnings.Count > 0 ? $" ({string.Join("; ", warnings)})" : "; start the run again with pg train"));
         foreach (string w in warnings) session.Warn?.Invoke(w);
         var manifest = CheckpointStore.Verify(checkpoint);
+        // Before anything in the folder changes: a checkpoint of another run or configuration is refused here.
+        CheckpointStore.CheckIdentity(checkpoint, manifest.Identity, run.Identity());
         if (manifest.NumTimesteps >= run.Total)
             throw new ArgumentException($"the run already reached {manifest.NumTimesteps} {run.ProgressUnit} ({run.TotalKey} {run.Total}); pass {run.TotalFlag} with a larger total to train further");
         if (original is not null)

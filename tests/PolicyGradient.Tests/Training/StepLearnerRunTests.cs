@@ -65,7 +65,8 @@ public class StepLearnerRunTests
         public void Dispose() { }
     }
 
-    sealed class CountingRun(long total, double rate = 0.1, int nanAt = int.MaxValue, int badWeightAt = int.MaxValue, double? stopAt = null) : RunDefinition
+    sealed class CountingRun(long total, double rate = 0.1, int nanAt = int.MaxValue, int badWeightAt = int.MaxValue, double? stopAt = null,
+        string hash = "feedfacefeedfacefeedface") : RunDefinition
     {
         public override string Algorithm => "counter";
         public override string TargetId => "Count-v0";
@@ -75,7 +76,7 @@ public class StepLearnerRunTests
         public override string TotalKey => "steps";
         public override string TotalFlag => "--steps";
         public override CheckpointCadence Checkpoints => new(2, 0, 100);
-        public override string Hash => "feedfacefeedfacefeedface";
+        public override string Hash => hash;
         public override IReadOnlyList<KeyValuePair<string, string>> Entries => [new("steps", total.ToString(CultureInfo.InvariantCulture))];
         public override string ToYaml() => $"algorithm: counter\ntask_id: Count-v0\nsteps: {total}\n";
         public override CheckpointIdentity Identity() => new("counter", "Count-v0", "none", "none", Hash);
@@ -151,5 +152,17 @@ public class StepLearnerRunTests
         Assert.Contains("steps: 8", File.ReadAllText(Path.Combine(parts, "config.yaml")));
         var again = Assert.Throws<ArgumentException>(() => Trainer.Resume(new CountingRun(8), parts, Quiet));
         Assert.Contains("already reached 8 steps (steps 8); pass --steps with a larger total", again.Message);
+    }
+
+    [Fact]
+    public void Resume_refuses_a_checkpoint_of_another_configuration_before_changing_the_folder()
+    {
+        string dir = TestRuns.TempDir();
+        Trainer.Train(new CountingRun(4), dir, Quiet);
+        string before = File.ReadAllText(Path.Combine(dir, "config.yaml"));
+        var e = Assert.Throws<CheckpointException>(() =>
+            Trainer.Resume(new CountingRun(8, hash: "0123456789abcdef0123"), dir, Quiet, original: new CountingRun(4)));
+        Assert.Contains("checkpoint was written with a different configuration", e.Message);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(dir, "config.yaml")));
     }
 }

@@ -206,7 +206,7 @@ public static class CheckpointStore
         return (state, m);
     }
 
-    static void CheckIdentity(string dir, CheckpointIdentity got, CheckpointIdentity want)
+    internal static void CheckIdentity(string dir, CheckpointIdentity got, CheckpointIdentity want)
     {
         if (!string.Equals(got.Algorithm, want.Algorithm, StringComparison.OrdinalIgnoreCase))
             throw new CheckpointException($"{dir}: checkpoint is for algorithm '{got.Algorithm}', not '{want.Algorithm}'");
