@@ -17,8 +17,8 @@ internal static class RunLoop
     {
         var identity = run.Identity();
         using var learner = run.CreateLearner(session, restoring: resumeFrom is not null);
-        RecordBackend(run, runDir, learner.Backend);
         var resumed = resumeFrom is null ? Resumed.None : Restore(run, learner, runDir, resumeFrom, identity);
+        RecordBackend(run, runDir, learner.Backend);
         var callbacks = new RunCallbacks(run, runDir, session, identity, resumed, learner.Backend);
         // Load and compile the plotting library on a spare core while training runs.
         var plotWarmUp = session.Plot ? Task.Run(run.WarmUpCurve) : null;
