@@ -77,7 +77,6 @@ internal sealed class LanguageRunKind : RunKind
     sealed class Text(string label, long total, int every) : IProgressText
     {
         double _accuracy = double.NaN;
-        readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
         public long Total => total;
 
@@ -87,7 +86,7 @@ internal sealed class LanguageRunKind : RunKind
         {
             string text = Describe(m);
             return m.Timesteps % every == 0 || m.Timesteps == total
-                ? string.Create(CultureInfo.InvariantCulture, $"[{label}] step {m.Timesteps}/{total}  {text}  {_clock.Elapsed.TotalSeconds:0}s")
+                ? string.Create(CultureInfo.InvariantCulture, $"[{label}] step {m.Timesteps}/{total}  {text}  {m.WallSecondsBefore + m.WallSeconds:0}s")
                 : null;
         }
 

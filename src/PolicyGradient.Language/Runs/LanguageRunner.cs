@@ -69,7 +69,7 @@ public static class LanguageRunner
             var names = run.MetricNames;
             double[] values = [.. names.Select(n => metrics.Values.GetValueOrDefault(n, double.NaN))];
             double? accuracy = metrics.Values.TryGetValue(HeldOutEvaluation.Metric, out double a) ? a : null;
-            _last = new LanguageStepRecord((int)metrics.Timesteps, (int)run.Total, names, values, accuracy, metrics.WallSeconds);
+            _last = new LanguageStepRecord((int)metrics.Timesteps, (int)run.Total, names, values, accuracy, metrics.WallSecondsBefore + metrics.WallSeconds);
             onStep?.Invoke(_last);
             return true;
         }

@@ -38,7 +38,7 @@ internal sealed class RunCallbacks
         Checkpoints = new CheckpointCallback(CheckpointStore.Folder(runDir), identity, every, TimeSpan.FromMinutes(cadence.Minutes), cadence.Keep,
             RunState, () => Guard.Healthy, resumed.Progress, session.Time, session.BackgroundWrites) { SkipAt = cadence.AtLastUpdate ? 0 : run.Total };
 
-        var all = new List<IRunCallback> { new WallClockCallback(s => _lastWall = s) };
+        var all = new List<IRunCallback> { new WallClockCallback(resumed.WallSeconds, s => _lastWall = s) };
         if (Episodes is not null) all.Add(Episodes);
         if (Evaluation is not null) all.Add(Evaluation);
         all.Add(Guard);

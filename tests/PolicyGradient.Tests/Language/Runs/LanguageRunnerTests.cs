@@ -87,6 +87,18 @@ public class LanguageRunnerTests
             LanguageRunConfig.FromRunConfig(Path.Combine(dir, "config.yaml")).Hash);   // read back without the report line
     }
 
+    [Fact]
+    public void Step_records_of_a_resumed_run_count_the_wall_time_before_the_resume()
+    {
+        string dir = Path.Combine(TestRuns.TempDir(), "sft");
+        LanguageRunner.Train(Config("sft", "steps=2", "batch_size=4"), dir);
+        double before = double.Parse(File.ReadAllLines(Path.Combine(dir, "progress.csv"))[^1].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(before > 0);
+        var records = new List<LanguageStepRecord>();
+        LanguageRunner.Resume(dir, 3, new LanguageRunSession { OnStep = records.Add });
+        Assert.True(Assert.Single(records).WallSeconds >= before - 0.001, $"{records[0].WallSeconds} < {before}");
+    }
+
     [Theory]
     [InlineData("sft", new[] { "batch_size=8" })]
     [InlineData("grpo", new[] { "prompts_per_step=3", "group_size=4", "kl_coefficient=0.1", "learning_rate=1e-3" })]
