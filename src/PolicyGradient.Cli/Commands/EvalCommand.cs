@@ -68,28 +68,6 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
         Plugins.PluginLoader.LoadForRun(s.EnvAssemblies, s.Path);   // the run's recorded plug-ins, and --env-assembly
-        if (Language.Runs.LanguageCheckpoint.IsLanguagePath(s.Path))
-        {
-            OtherKindFlags.Refuse(s.Path, "environment runs", "a language-model run", ("--episodes", s.Episodes is not null), ("--deterministic", s.Deterministic is not null));
-            return LanguageCommands.Eval(s);
-        }
-        OtherKindFlags.Refuse(s.Path, "language-model runs", "an environment run", ("--split", s.Split is not null), ("--problems", s.Problems is not null),
-            ("--samples", s.Samples is not null), ("--temperature", s.Temperature is not null), ("--task", s.Task is not null));
-        int episodes = s.Episodes ?? 10;
-        bool deterministic = s.Deterministic ?? false;
-        if (episodes < 1) throw new UsageException($"--episodes must be at least 1, got {episodes}");
-        var device = TorchSetup.Apply(1, false, s.Device);
-        var (algorithm, config, checkpoint) = RunLoader.Load(s.Path, device, w => Console.Error.WriteLine($"pg: warning: {w}"));
-        using (algorithm)
-        {
-            using var env = Envs.Make(config.EnvId, config.Run.EnvKwargs);
-            var r = Evaluator.Evaluate(algorithm, env, episodes, s.Seed ?? config.Run.Seed + 1_000_000, deterministic);
-            if (s.Json)
-                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["mean_return"] = r.MeanReturn, ["std_return"] = r.StdReturn, ["episodes"] = episodes }));
-            else
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{config.Algorithm} {config.EnvId}: mean return {r.MeanReturn:0.###} ± {r.StdReturn:0.###} over {episodes} episodes ({(deterministic ? "deterministic" : "sampled")} actions; checkpoint {checkpoint})"));
-        }
-        return ExitCodes.Success;
+        return RunKind.ForEvalPath(s.Path).Eval(s);
     });
 }

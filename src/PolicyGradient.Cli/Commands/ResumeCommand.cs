@@ -53,24 +53,21 @@ public sealed class ResumeCommand : Command<ResumeCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
         Plugins.PluginLoader.LoadForRun(s.EnvAssemblies, s.Run);   // the run's recorded plug-ins, and --env-assembly
-        if (Language.Runs.LanguageRunConfig.ReadIdentity(Path.Combine(s.Run, Trainer.ConfigFile)) is not null) return LanguageCommands.Resume(s);
+        var kind = RunKind.ForRunFolder(s.Run);
+        kind.RefuseOtherOptions(s);
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
-        if (s.Steps is not null) throw new UsageException("--steps is for language-model runs; an environment run counts timesteps: use --timesteps N");
-        var config = ConfigResolver.FromRunConfig(Path.Combine(s.Run, Trainer.ConfigFile));
-        if (RunPreflight.Complete(s.Run, "timesteps", "--timesteps", config.Run.NTimesteps, s.Timesteps, m => m.NumTimesteps) is string complete)
+        long? requested = kind.RequestedTotal(s);
+        var (recorded, run) = kind.Read(s.Run, requested);
+        if (RunPreflight.Complete(s.Run, run.ProgressUnit, run.TotalFlag, recorded.Total, requested, m => m.NumTimesteps) is string complete)
         {
             Console.WriteLine(complete);
             return ExitCodes.Success;
         }
-        long total = s.Timesteps ?? config.Run.NTimesteps;
-        RunPreflight.Classic(config, device, s.Deterministic);
-        Console.Error.WriteLine($"pg: resuming {s.Run} up to {total:N0} steps");
-        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", total, s.Quiet, s.LogEvery, TrainCommand.EstimateUpdates(config),
-            progress => Trainer.Resume(s.Run, s.Timesteps, new TrainingSession
-            {
-                Device = device, Deterministic = s.Deterministic, Callbacks = [progress], Warn = w => Console.Error.WriteLine($"pg: warning: {w}"), Cancellation = cancel,
-            })), out var result)) return Interrupts.ExitCode;
-        TrainCommand.Report(result);
+        kind.Preflight(run, device, s.Deterministic);
+        Console.Error.WriteLine($"pg: resuming {s.Run} up to {run.Total:N0} steps");
+        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
+            progress => Trainer.Resume(run, s.Run, TrainCommand.Session(device, s.Deterministic, progress, cancel), requested is null ? null : recorded)), out var result)) return Interrupts.ExitCode;
+        Console.WriteLine(kind.Report(run, result));
         return ExitCodes.Success;
     });
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using PolicyGradient.Training;
 using PolicyGradient.Training.Configuration;
 using PolicyGradient.Cli.Options;
@@ -88,41 +87,26 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
         var plugins = Plugins.PluginLoader.Load(s.EnvAssemblies);   // before any id is looked up
-        // Language-model algorithms (sft, grpo, ...) take a task id, not an env id.
-        if (Language.Training.LanguageAlgorithms.IsLanguageAlgorithm(s.Algorithm)) return LanguageCommands.Train(s, plugins);
-        if (s.Steps is not null || s.Init is not null)
-            throw new UsageException($"--steps and --init are for language-model runs (sft, {string.Join(", ", Language.Training.LanguageAlgorithms.Names)}); use --timesteps for {s.Algorithm}");
+        // Language-model algorithms (sft, grpo, ...) take a task id and count steps; the others an env id and timesteps.
+        var kind = RunKind.ForAlgorithm(s.Algorithm);
+        kind.RefuseOtherOptions(s);
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
-        var shorthands = new List<KeyValuePair<string, string>>();
-        if (s.Timesteps is long t) shorthands.Add(new("n_timesteps", t.ToString(CultureInfo.InvariantCulture)));
-        if (s.Seed is long seed) shorthands.Add(new("seed", seed.ToString(CultureInfo.InvariantCulture)));
-        if (s.CheckpointEvery is long ce) shorthands.Add(new("checkpoint_every", ce.ToString(CultureInfo.InvariantCulture)));
-        _ = Environments.Envs.Spec(s.EnvId);   // unknown env: clear message before anything else
-        var config = ConfigResolver.Resolve(s.Algorithm, s.EnvId, s.Config, s.Set, Plugins.PluginLoader.Record(ConfigLayer.FromScalars("command line", shorthands), plugins));
+        var run = kind.Resolve(s, plugins);
         string outDir = RunFolder.Check(s.Out ?? Path.Combine(RunFolder.DefaultRoot,
-            RunFolder.DefaultName(config.Algorithm, config.EnvId, config.Run.Seed, DateTime.Now)), s.Force);
-        RunPreflight.Classic(config, device, s.Deterministic);   // every check done: only now does a folder appear
+            RunFolder.DefaultName(run.Algorithm, run.TargetId, run.Seed, DateTime.Now)), s.Force);
+        kind.Preflight(run, device, s.Deterministic);   // every check done: only now does a folder appear
         string runDir = RunFolder.Create(outDir, s.Force);
-        foreach (string w in config.Warnings) Console.Error.WriteLine($"pg: warning: {w}");
-        Console.Error.WriteLine($"pg: training {config.Algorithm} on {config.EnvId} for {config.Run.NTimesteps:N0} steps into {runDir}");
-        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{config.Algorithm} {config.EnvId}", config.Run.NTimesteps, s.Quiet, s.LogEvery, EstimateUpdates(config),
-            progress => Trainer.Train(config, runDir, new TrainingSession
-            {
-                Device = device, Deterministic = s.Deterministic, Callbacks = [progress], Warn = w => Console.Error.WriteLine($"pg: warning: {w}"), Cancellation = cancel,
-            })), out var result)) return Interrupts.ExitCode;
-        Report(result);
+        foreach (string w in kind.Warnings(run)) Console.Error.WriteLine($"pg: warning: {w}");
+        Console.Error.WriteLine($"pg: training {run.Algorithm} on {run.TargetId} for {run.Total:N0} steps into {runDir}{kind.StartNote(run)}");
+        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
+            progress => Trainer.Train(run, runDir, Session(device, s.Deterministic, progress, cancel))), out var result)) return Interrupts.ExitCode;
+        Console.WriteLine(kind.Report(run, result));
         return ExitCodes.Success;
     });
 
-    internal static long EstimateUpdates(ResolvedConfig c)
+    /// <summary>The session of a command-line run: the console progress after the run layer's callbacks, warnings to stderr, Ctrl-C.</summary>
+    internal static TrainingSession Session(TorchSharp.torch.Device device, bool deterministic, PolicyGradient.Core.IRunCallback progress, CancellationToken cancel) => new()
     {
-        long perUpdate = 1;
-        foreach (var (k, v) in c.Entries)
-            if (k is "n_steps" or "n_envs" && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) && x > 0) perUpdate *= x;
-        return Math.Max(1, c.Run.NTimesteps / perUpdate);
-    }
-
-    internal static void Report(RunResult r) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"done: {r.Timesteps:N0} steps, {r.Updates:N0} updates, mean return {(double.IsFinite(r.MeanReturn) ? r.MeanReturn.ToString("0.##", CultureInfo.InvariantCulture) : "-")}{(r.StoppedEarly ? " (stopped early: reward threshold)" : "")}\nrun folder: {r.RunDir}\nfinal checkpoint: {r.FinalCheckpoint}"));
+        Device = device, Deterministic = deterministic, Callbacks = [progress], Warn = w => Console.Error.WriteLine($"pg: warning: {w}"), Cancellation = cancel,
+    };
 }

@@ -14,16 +14,25 @@ internal sealed class GroupStepper(TransformerPolicy policy, GroupTrainer traine
 
     public TransformerPolicy Policy => policy;
     public int StepsDone => trainer.StepsDone;
-    public IReadOnlyList<string> MetricNames { get; } =
-        [.. Fields.Select(f => PolicyGradient.Training.Configuration.ConfigNaming.ToSnakeCase(f.Name)), "learning_rate"];
+    /// <summary>The metric names of every group-trainer run (progress.csv columns).</summary>
+    public static IReadOnlyList<string> Metrics { get; } = [.. Fields.Select(f => SnakeCase(f.Name)), "learning_rate"];
+    public IReadOnlyList<string> MetricNames => Metrics;
+    // Explained variance is undefined (NaN) when the returns do not vary; without a critic there is no value loss either.
+    public IReadOnlySet<string> Undefined { get; } = trainer.HasCritic
+        ? new HashSet<string> { SnakeCase(nameof(GroupStepMetrics.ExplainedVariance)) }
+        : new HashSet<string> { SnakeCase(nameof(GroupStepMetrics.ValueLoss)), SnakeCase(nameof(GroupStepMetrics.ExplainedVariance)) };
 
     public double[] Step()
     {
+        double rate = LearningRateSchedule.At(options.LearningRate, trainer.StepsDone, options.Steps);
         var m = trainer.Step();
         var values = Fields.Select(f => Convert.ToDouble(f.GetValue(m), System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        values.Add(options.LearningRate);
+        values.Add(rate);
         return [.. values];
     }
+
+    /// <summary>"RewardMean" → "reward_mean" (the configuration keys' convention).</summary>
+    static string SnakeCase(string pascal) => string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
 
     static bool IsNumber(Type t) => t == typeof(double) || t == typeof(float) || t == typeof(int) || t == typeof(long);
 

@@ -15,6 +15,12 @@ internal interface ILanguageStepper
     /// <summary>Metric names in column order (fixed for the run).</summary>
     IReadOnlyList<string> MetricNames { get; }
 
+    /// <summary>
+    /// Metrics whose NaN means "undefined this step", not divergence (a critic's loss without a critic,
+    /// the explained variance of returns that do not vary): left out of the update's metrics when NaN.
+    /// </summary>
+    IReadOnlySet<string> Undefined { get; }
+
     /// <summary>One step; values in <see cref="MetricNames"/> order.</summary>
     double[] Step();
 

@@ -8,7 +8,8 @@ namespace PolicyGradient.Language.Runs;
 
 /// <summary>
 /// Checkpoints of language-model runs: <c>checkpoints/step-N/</c> and <c>final/</c>, written
-/// atomically by <see cref="CheckpointStore"/> with a manifest of SHA-256 sums. Each holds the policy
+/// atomically by the run layer's <see cref="CheckpointStore"/> with a manifest of SHA-256 sums from a
+/// <see cref="LanguageLearner"/>'s state. Each holds the policy
 /// in Hugging Face layout (config.json + model.safetensors, loadable by <see cref="HfCheckpoint"/>),
 /// optimizer.bin, the sampler's state, env-state.bin (the problem stream's 48-byte state) and
 /// run-config.yaml (the run's configuration, so the folder is self-contained).
@@ -17,8 +18,6 @@ public static class LanguageCheckpoint
 {
     /// <summary>The run configuration copied into every checkpoint.</summary>
     public const string RunConfigFile = "run-config.yaml";
-    /// <summary>Manifest value key of the step counter.</summary>
-    const string StepKey = "step";
 
     /// <summary>Where a --init or eval path points: the checkpoint (or Hugging Face) folder and, when known, the run configuration file.</summary>
     /// <param name="ModelDir">Folder with config.json + model.safetensors.</param>
@@ -61,27 +60,7 @@ public static class LanguageCheckpoint
 
     /// <summary>The step counter stored in a checkpoint's manifest.</summary>
     internal static int ReadStep(CheckpointManifest m) =>
-        m.Values.TryGetValue(StepKey, out string? s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : m.NumUpdates;
-
-    /// <summary>Writes a checkpoint of <paramref name="stepper"/> named <paramref name="name"/> in the run's checkpoints folder.</summary>
-    internal static string Write(string runDir, string name, LanguageRunConfig config, ILanguageStepper stepper)
-    {
-        int step = stepper.StepsDone;
-        var manifest = new CheckpointManifest
-        {
-            Identity = Identity(config),
-            NumTimesteps = step,
-            NumUpdates = step,
-            Values = new Dictionary<string, string> { [StepKey] = step.ToString(CultureInfo.InvariantCulture) },
-            Run = new Dictionary<string, string> { ["task_id"] = config.TaskId },
-        };
-        return CheckpointStore.WriteFolder(CheckpointStore.Folder(runDir), name, tmp =>
-        {
-            HfCheckpoint.Save(stepper.Policy, tmp);
-            File.WriteAllBytes(Path.Combine(tmp, CheckpointStore.EnvStateFile), stepper.SaveState(tmp));
-            File.WriteAllText(Path.Combine(tmp, RunConfigFile), config.ToYaml());
-        }, manifest);
-    }
+        m.Values.TryGetValue(LanguageLearner.StepKey, out string? s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : m.NumUpdates;
 
     /// <summary>The identity a checkpoint of <paramref name="config"/> carries.</summary>
     internal static CheckpointIdentity Identity(LanguageRunConfig config) =>

@@ -7,8 +7,10 @@ using PolicyGradient.Training.Configuration;
 namespace PolicyGradient.Language.Runs;
 
 /// <summary>
-/// A resolved, validated language-model run configuration, through the classic configuration
-/// machinery (<see cref="ConfigLayer"/>, <see cref="ConfigBinder"/>): record defaults &lt; the
+/// A resolved, validated language-model run configuration: the run layer's one
+/// <see cref="ResolvedConfig"/> (<see cref="Config"/>, kind <see cref="Kind"/>: task_id,
+/// <see cref="LanguageRunOptions"/>) seen with typed language accessors, resolved by the one
+/// <see cref="ConfigResolver"/>: record defaults &lt; the
 /// algorithm's definition (<see cref="LanguageAlgorithms.Options"/>) &lt; preset (any task, then the
 /// task) &lt; the --init checkpoint's model &lt; --config file &lt; --set &lt; command-line shorthands.
 /// Keys: the run's (<see cref="LanguageRunOptions"/>: <c>model.*</c>, <c>task.*</c>, <c>eval_every</c>, ...)
@@ -17,29 +19,30 @@ namespace PolicyGradient.Language.Runs;
 /// </summary>
 public sealed class LanguageRunConfig
 {
-    static readonly string[] IdentityKeys = ["algorithm", "task_id"];
-    static readonly HashSet<string> HashExcluded =
-        new(StringComparer.Ordinal) { "steps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_every", "eval_problems", "env_assemblies" };
+    /// <summary>Language-task configurations: task_id, <see cref="LanguageRunOptions"/>; steps, evaluation and checkpoint cadence may change on resume.</summary>
+    public static ConfigKind Kind { get; } = new("task_id", typeof(LanguageRunOptions),
+        new HashSet<string>(StringComparer.Ordinal) { "steps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_every", "eval_problems", "stop_accuracy_threshold", "env_assemblies" },
+        "defaults < algorithm < preset < --init model < --config < --set", TargetIgnoresCase: true);
 
-    LanguageRunConfig(string algorithm, string taskId, LanguageRunOptions run, object options)
-    {
-        Algorithm = algorithm; TaskId = taskId; Run = run; Options = options;
-    }
+    LanguageRunConfig(ResolvedConfig config) => Config = config;
 
     /// <summary>A configuration of known parts (a trainer being saved); validate it by writing it and reading it back with <see cref="FromRunConfig"/>.</summary>
-    internal static LanguageRunConfig Of(string algorithm, string taskId, LanguageRunOptions run, object options) => new(algorithm, taskId, run, options);
+    internal static LanguageRunConfig Of(string algorithm, string taskId, LanguageRunOptions run, object options) => new(new ResolvedConfig(Kind, algorithm, taskId, run, options));
+
+    /// <summary>The resolved configuration (the run layer's one type).</summary>
+    public ResolvedConfig Config { get; }
 
     /// <summary>"sft" or a name of <see cref="LanguageAlgorithms.Names"/>, lower case.</summary>
-    public string Algorithm { get; }
+    public string Algorithm => Config.Algorithm;
 
     /// <summary>Registered task id.</summary>
-    public string TaskId { get; }
+    public string TaskId => Config.TargetId;
 
     /// <summary>Run keys (model, task kwargs, evaluation, checkpoints, init).</summary>
-    public LanguageRunOptions Run { get; }
+    public LanguageRunOptions Run => (LanguageRunOptions)Config.RunOptions;
 
     /// <summary>The trainer's options: <see cref="SftOptions"/> or <see cref="GroupTrainerOptions"/>.</summary>
-    public object Options { get; }
+    public object Options => Config.Options;
 
     /// <summary>True for supervised fine-tuning.</summary>
     public bool IsSft => Algorithm == "sft";
@@ -51,28 +54,16 @@ public sealed class LanguageRunConfig
     public long Seed => Options is SftOptions s ? s.Seed : ((GroupTrainerOptions)Options).Seed;
 
     /// <summary>Every key with its canonical value text, run keys first.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Entries => [.. ConfigBinder.Describe(Run), .. ConfigBinder.Describe(Options)];
+    public IReadOnlyList<KeyValuePair<string, string>> Entries => Config.Entries;
+
+    /// <summary>Every key of an options record with its canonical value text, in declaration order.</summary>
+    internal static List<KeyValuePair<string, string>> Describe(object options) => ConfigBinder.Describe(options);
 
     /// <summary>SHA-256 of everything that shapes the trained state (not steps, eval or checkpoint cadence).</summary>
-    public string Hash
-    {
-        get => ResolvedConfig.HashOf([new("algorithm", Algorithm), new("task_id", TaskId)], Entries, HashExcluded);
-    }
+    public string Hash => Config.Hash;
 
     /// <summary>The configuration as YAML (every key, defaults included); read back with --config it gives the same run.</summary>
-    public string ToYaml()
-    {
-        var sb = new StringBuilder();
-        sb.Append("# Fully resolved configuration (defaults < algorithm < preset < --init model < --config < --set).\n");
-        sb.Append($"# Reproduce with: pg train {Algorithm} {TaskId} --config config.yaml\n");
-        sb.Append("algorithm: ").Append(Algorithm).Append('\n');
-        sb.Append("task_id: ").Append(TaskId).Append('\n');
-        sb.Append("# run\n");
-        ResolvedConfig.AppendNested(sb, ConfigBinder.Describe(Run));
-        sb.Append($"# {Algorithm} options\n");
-        ResolvedConfig.AppendNested(sb, ConfigBinder.Describe(Options));
-        return sb.ToString();
-    }
+    public string ToYaml() => Config.ToYaml();
 
     /// <summary>Resolves and validates; every problem is listed at once.</summary>
     /// <param name="algorithm">sft or a language algorithm name.</param>
@@ -91,39 +82,38 @@ public sealed class LanguageRunConfig
         if (!LanguageAlgorithms.IsLanguageAlgorithm(algo))
             throw new ArgumentException($"unknown language algorithm '{algorithm}'; known: sft, {string.Join(", ", LanguageAlgorithms.Names)}");
         string task = LanguageTasks.Canonical(taskId);
-        var optionsType = algo == "sft" ? typeof(SftOptions) : typeof(GroupTrainerOptions);
         var layers = new List<ConfigLayer>();
         if (algo != "sft") layers.Add(AlgorithmLayer(algo));
         if (usePreset) layers.AddRange(LanguagePresets.Find(algo, task));
         ConfigLayer? initLayer = initModel is null ? null : ModelLayer(initModel, "--init checkpoint");
         if (initLayer is not null) layers.Add(initLayer);
+        var optionsType = algo == "sft" ? typeof(SftOptions) : typeof(GroupTrainerOptions);
+        var config = ConfigResolver.Resolve(Kind, algo, task, optionsType, layers, configFile, setFlags, overrides,
+            (c, sources) => Problems(c, sources, initModel, initLayer?.Source));
+        return new LanguageRunConfig(config);
+    }
+
+    /// <summary>The rules binding cannot check: the tokenizer's vocabulary, the model's shape, the trainer's rules, the task's arguments, a model key differing from the --init checkpoint's.</summary>
+    static List<string> Problems(ResolvedConfig config, IReadOnlyList<(string Key, string Source)> sources, TransformerConfig? initModel, string? initSource)
+    {
         var problems = new List<string>();
-        if (configFile is not null)
-        {
-            layers.Add(StripIdentity(ConfigLayer.FromYamlFile(configFile, $"--config {configFile}"), algo, task, problems));
-        }
-        layers.Add(ConfigLayer.FromSetFlags(setFlags));
-        if (overrides is not null) layers.Add(overrides);
-        var merged = ConfigBinder.Merge(layers);
-        var bound = ConfigBinder.BindMany([typeof(LanguageRunOptions), optionsType], merged, problems);
-        var run = (LanguageRunOptions)bound[0];
+        var run = (LanguageRunOptions)config.RunOptions;
         int vocabulary = new CharTokenizer().VocabularySize;
         if (run.Model.VocabularySize != vocabulary)
             problems.Add($"model.vocabulary_size: {run.Model.VocabularySize} does not match the character tokenizer's {vocabulary}; leave it out");
         Check(problems, "model", () => run.Model.Validate());
-        if (bound[1] is GroupTrainerOptions g) Check(problems, "", g.Validate);
-        Check(problems, "", () => LanguageTasks.Create(task, run.Task));
-        if (initModel is not null)
-            foreach (var (key, node, source) in merged)
-                if (key.StartsWith("model.", StringComparison.Ordinal) && !source.StartsWith("preset", StringComparison.Ordinal) && source != initLayer!.Source)
-                {
-                    string mine = ConfigBinder.Describe(run).First(e => e.Key == key).Value;
-                    string theirs = ConfigBinder.Describe(new LanguageRunOptions { Model = initModel }).First(e => e.Key == key).Value;
-                    if (mine != theirs)
-                        problems.Add($"{key}: {mine} (from {source}) differs from the --init checkpoint's {theirs}; the model's shape comes from the checkpoint, drop the key");
-                }
-        if (problems.Count > 0) throw new ConfigurationException(problems);
-        return new LanguageRunConfig(algo, task, run, bound[1]);
+        if (config.Options is GroupTrainerOptions g) Check(problems, "", g.Validate);
+        Check(problems, "", () => LanguageTasks.Create(config.TargetId, run.Task));
+        if (initModel is null) return problems;
+        foreach (var (key, source) in sources)
+            if (key.StartsWith("model.", StringComparison.Ordinal) && !source.StartsWith("preset", StringComparison.Ordinal) && source != initSource)
+            {
+                string mine = ConfigBinder.Describe(run).First(e => e.Key == key).Value;
+                string theirs = ConfigBinder.Describe(new LanguageRunOptions { Model = initModel }).First(e => e.Key == key).Value;
+                if (mine != theirs)
+                    problems.Add($"{key}: {mine} (from {source}) differs from the --init checkpoint's {theirs}; the model's shape comes from the checkpoint, drop the key");
+            }
+        return problems;
     }
 
     /// <summary>Reads a run folder's config.yaml back (no preset: the file is complete).</summary>
@@ -136,47 +126,18 @@ public sealed class LanguageRunConfig
     }
 
     /// <summary>The algorithm and task id of a language run's config.yaml, or null when it has no task_id (a classic run).</summary>
-    public static (string Algorithm, string TaskId)? ReadIdentity(string configYamlPath)
-    {
-        if (!File.Exists(configYamlPath)) return null;
-        string? algo = null, task = null;
-        foreach (var (k, v) in ConfigLayer.FromYaml(File.ReadAllText(configYamlPath), configYamlPath).Entries)
-        {
-            if (k == "algorithm") algo = ConfigValues.Show(v);
-            if (k == "task_id") task = ConfigValues.Show(v);
-        }
-        return algo is null || task is null ? null : (algo, task);
-    }
+    public static (string Algorithm, string TaskId)? ReadIdentity(string configYamlPath) => ConfigResolver.ReadIdentity(configYamlPath, Kind.TargetKey);
 
     /// <summary>The keys with which <see cref="LanguageAlgorithms.Options"/> defines the algorithm (those differing from the record defaults).</summary>
     static ConfigLayer AlgorithmLayer(string algo)
     {
         var defaults = ConfigBinder.Describe(new GroupTrainerOptions()).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
-        var defined = ConfigBinder.Describe(LanguageAlgorithms.Options(algo, new GroupTrainerOptions())).Where(e => defaults[e.Key] != e.Value).ToList();
-        var sb = new StringBuilder();
-        ResolvedConfig.AppendNested(sb, defined);
-        return ConfigLayer.FromYaml(sb.ToString(), $"algorithm {algo}");
+        var defined = ConfigBinder.Describe(LanguageAlgorithms.Options(algo, new GroupTrainerOptions())).Where(e => defaults[e.Key] != e.Value);
+        return ConfigLayer.FromEntries($"algorithm {algo}", defined);
     }
 
-    static ConfigLayer ModelLayer(TransformerConfig model, string source)
-    {
-        var sb = new StringBuilder();
-        ResolvedConfig.AppendNested(sb, ConfigBinder.Describe(new LanguageRunOptions { Model = model }).Where(e => e.Key.StartsWith("model.", StringComparison.Ordinal)).ToList());
-        return ConfigLayer.FromYaml(sb.ToString(), source);
-    }
-
-    static ConfigLayer StripIdentity(ConfigLayer file, string algorithm, string taskId, List<string> problems)
-    {
-        var kept = new ConfigLayer(file.Source);
-        foreach (var (k, v) in file.Entries)
-        {
-            if (!IdentityKeys.Contains(k)) { kept.Set(k, v); continue; }
-            string given = ConfigValues.Show(v), expected = k == "algorithm" ? algorithm : taskId;
-            if (!string.Equals(given, expected, StringComparison.OrdinalIgnoreCase))
-                problems.Add($"{k}: the config file is for '{given}' but the command line says '{expected}' ({file.Source})");
-        }
-        return kept;
-    }
+    static ConfigLayer ModelLayer(TransformerConfig model, string source) =>
+        ConfigLayer.FromEntries(source, ConfigBinder.Describe(new LanguageRunOptions { Model = model }).Where(e => e.Key.StartsWith("model.", StringComparison.Ordinal)));
 
     static void Check(List<string> problems, string prefix, Action validate)
     {

@@ -26,6 +26,10 @@ public sealed record LanguageRunOptions
     [ConfigRange(1, 100_000)]
     public int EvalProblems { get; init; } = 200;
 
+    /// <summary>Stop once the held-out accuracy (measured every <c>eval_every</c> steps) reaches this; null = never. Not part of the configuration hash.</summary>
+    [ConfigRange(0, 1)]
+    public double? StopAccuracyThreshold { get; init; }
+
     /// <summary>Checkpoint period in steps; 0 = about every 10% of the run.</summary>
     [ConfigRange(0, int.MaxValue)]
     public int CheckpointEvery { get; init; }

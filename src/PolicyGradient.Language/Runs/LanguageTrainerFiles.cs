@@ -40,12 +40,14 @@ internal static class LanguageTrainerFiles
             throw new ArgumentException($"this trainer's task differs from {taskId} built with {(kwargs.Count == 0 ? "its default arguments" : string.Join(", ", kwargs.Select(k => $"{k.Key}={k.Value}")))}; " +
                 "pass the arguments you built it with, e.g. Save(path, taskKwargs: new Dictionary<string, object> { [\"digits\"] = 4 })", nameof(taskKwargs));
 
-        string dir = SavedModelFolder.Prepare(path);
+        string dir = PolicyGradient.Training.SavedRunFolder.Prepare(path);
         var config = LanguageRunConfig.Of(algorithm, taskId, new LanguageRunOptions { Model = policy.Config, Task = kwargs }, options);
         string configPath = Path.Combine(dir, LanguageRunner.ConfigFile);
         AtomicFile.WriteAllText(configPath, config.ToYaml());
         var written = LanguageRunConfig.FromRunConfig(configPath);   // validated as Load will read it
-        return LanguageCheckpoint.Write(dir, CheckpointStore.FinalName, written, stepper);
+        using var learner = new LanguageLearner(written.Algorithm, stepper, written.ToYaml(), ownsPolicy: false);
+        using var state = learner.CaptureState();
+        return CheckpointStore.Write(CheckpointStore.Folder(dir), CheckpointStore.FinalName, state, LanguageCheckpoint.Identity(written));
     }
 
     /// <summary>
@@ -87,8 +89,8 @@ internal static class LanguageTrainerFiles
     /// </summary>
     public static string AlgorithmOf(Training.GroupTrainerOptions options)
     {
-        var defaults = PolicyGradient.Training.Configuration.ConfigBinder.Describe(new Training.GroupTrainerOptions());
-        int Defined(string name) => PolicyGradient.Training.Configuration.ConfigBinder.Describe(Training.LanguageAlgorithms.Options(name))
+        var defaults = LanguageRunConfig.Describe(new Training.GroupTrainerOptions());
+        int Defined(string name) => LanguageRunConfig.Describe(Training.LanguageAlgorithms.Options(name))
             .Zip(defaults).Count(p => p.First.Value != p.Second.Value);
         return Training.LanguageAlgorithms.Names
             .Where(n => Training.LanguageAlgorithms.Options(n, options) == options)

@@ -8,12 +8,16 @@ internal sealed class SftStepper(TransformerPolicy policy, SftTrainer trainer, S
 {
     public TransformerPolicy Policy => policy;
     public int StepsDone => trainer.StepsDone;
-    public IReadOnlyList<string> MetricNames { get; } = ["loss", "learning_rate", "grad_norm", "tokens", "tokens_per_second"];
+    /// <summary>The metric names of every SFT run (progress.csv columns).</summary>
+    public static IReadOnlyList<string> Metrics { get; } = ["loss", "learning_rate", "grad_norm", "tokens", "tokens_per_second"];
+    public IReadOnlyList<string> MetricNames => Metrics;
+    public IReadOnlySet<string> Undefined { get; } = new HashSet<string>();
 
     public double[] Step()
     {
+        double rate = LearningRateSchedule.At(options.LearningRate, trainer.StepsDone, options.Steps);
         var m = trainer.Step();
-        return [m.Loss, options.LearningRate, m.GradNorm, m.Tokens, m.Tokens / Math.Max(m.Seconds, 1e-9)];
+        return [m.Loss, rate, m.GradNorm, m.Tokens, m.Tokens / Math.Max(m.Seconds, 1e-9)];
     }
 
     public byte[] SaveState(string dir) => trainer.SaveState(dir).StreamState;

@@ -64,7 +64,7 @@ public sealed partial class GroupTrainer
         _policy = policy; _task = task; _tokenizer = tokenizer; _options = options;
         _estimator = estimators.Find(options.Estimator);
         _loss = losses.Find(options.Loss);
-        _optimizer = optim.AdamW(policy.parameters(), options.LearningRate, weight_decay: 0.0);
+        _optimizer = optim.AdamW(policy.parameters(), options.LearningRate.Initial, weight_decay: 0.0);
         _rng = new Rng(options.Seed);
         // Negative control: a seeded uniform reward that ignores the response, drawn from the checkpointed prompt stream.
         _reward = options.RandomRewardControl ? (_, _, _) => (float)_rng.NextDouble() : options.Reward ?? task.RewardFunction;
@@ -82,7 +82,7 @@ public sealed partial class GroupTrainer
         {
             // verl initializes the critic from the actor's weights; the value head starts from the seeded init.
             _critic = CopyOf(policy, policy.Config with { ValueHead = true }, device, options.Seed + 2);
-            _criticOptimizer = optim.AdamW(_critic.parameters(), options.CriticLearningRate, weight_decay: 0.0);
+            _criticOptimizer = optim.AdamW(_critic.parameters(), options.CriticLearningRate.Initial, weight_decay: 0.0);
         }
     }
 
@@ -101,6 +101,8 @@ public sealed partial class GroupTrainer
     GroupStepMetrics StepUnguarded()
     {
         using var scope = torch.NewDisposeScope();
+        LearningRateSchedule.Apply(_optimizer, _options.LearningRate, _step, _options.Steps);
+        if (_criticOptimizer is not null) LearningRateSchedule.Apply(_criticOptimizer, _options.CriticLearningRate, _step, _options.Steps);
         var device = _policy.parameters().First().device;
         var batch = CollectRollouts(device);
         double klCoefficient = _klCoefficient;

@@ -20,8 +20,8 @@ public sealed record GroupTrainerOptions
     public int PromptsPerStep { get; init; } = 16;
     /// <summary>Responses sampled per prompt (the group size K).</summary>
     public int GroupSize { get; init; } = 8;
-    /// <summary>AdamW learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-4;
+    /// <summary>AdamW learning rate: a number, or a linear schedule to zero over the run's steps ("lin_1e-4").</summary>
+    public Schedule LearningRate { get; init; } = 1e-4;
     /// <summary>Advantage estimator name in <see cref="AdvantageEstimatorRegistry.Shared"/> (grpo, drgrpo, rloo, remax,
     /// reinforce_plus_plus, ..., gae: token-level GAE with a critic, PPO for LMs), or one registered there.</summary>
     public string Estimator { get; init; } = "grpo";
@@ -53,7 +53,7 @@ public sealed record GroupTrainerOptions
     [ConfigFlatten]
     public CriticOptions Critic { get; init; } = new();
     /// <summary>AdamW learning rate of the critic (estimators that need one, "gae"); verl's critic uses 10× the actor's rate (1e-5 vs 1e-6).</summary>
-    public double CriticLearningRate { get; init; } = 1e-3;
+    public Schedule CriticLearningRate { get; init; } = 1e-3;
     /// <summary>Passes over each batch (μ); with 1 the ratio is 1 and the update is on-policy.</summary>
     public int Epochs { get; init; } = 1;
     /// <summary>Global gradient-norm clip (policy and critic separately).</summary>
@@ -88,8 +88,8 @@ public sealed record GroupTrainerOptions
         if (Steps < 1 || PromptsPerStep < 1 || GroupSize < 1 || Epochs < 1)
             throw new ArgumentException("Steps, PromptsPerStep, GroupSize and Epochs must be ≥ 1");
         if (!(MaxGradNorm > 0)) throw new ArgumentException($"MaxGradNorm must be > 0, got {MaxGradNorm}");
-        if (!(LearningRate > 0)) throw new ArgumentException($"LearningRate must be > 0, got {LearningRate}");
-        if (!(CriticLearningRate > 0)) throw new ArgumentException($"CriticLearningRate must be > 0, got {CriticLearningRate}");
+        if (!(LearningRate.Initial > 0)) throw new ArgumentException($"LearningRate must be > 0, got {LearningRate}");
+        if (!(CriticLearningRate.Initial > 0)) throw new ArgumentException($"CriticLearningRate must be > 0, got {CriticLearningRate}");
         if (MiniBatchSize < 0 || MicroBatchSize < 0) throw new ArgumentException("MiniBatchSize and MicroBatchSize must be ≥ 0 (0 = whole batch)");
         if (Clip is null || Kl is null || Entropy is null || Rollout is null || Critic is null)
             throw new ArgumentException("Clip, Kl, Entropy, Rollout and Critic must not be null (leave them out for the defaults)");

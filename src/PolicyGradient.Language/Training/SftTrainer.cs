@@ -16,7 +16,7 @@ namespace PolicyGradient.Language.Training;
 /// of reference completions. Its whole state (AdamW moments, the problem stream, the step counter)
 /// can be saved and restored, so a resumed run continues exactly where it stopped.
 /// </summary>
-public sealed class SftTrainer
+public sealed partial class SftTrainer
 {
     readonly TransformerPolicy _policy;
     readonly VerifiableTask _task;
@@ -33,7 +33,7 @@ public sealed class SftTrainer
         _policy = policy; _task = task; _tokenizer = tokenizer; _options = options;
         _rng = new Rng(options.Seed);
         _device = policy.parameters().First().device;
-        _optimizer = optim.AdamW(policy.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        _optimizer = optim.AdamW(policy.parameters(), options.LearningRate.Initial, weight_decay: options.WeightDecay);
     }
 
     /// <summary>Steps taken so far.</summary>
@@ -84,6 +84,7 @@ public sealed class SftTrainer
     {
         using var scope = torch.NewDisposeScope();
         var clock = Stopwatch.StartNew();
+        LearningRateSchedule.Apply(_optimizer, _options.LearningRate, _step, _options.Steps);
         _policy.train();
         var samples = _task.SampleTrain(_rng, _options.BatchSize);
         var (prompt, promptMask) = TaskBatch.Prompts(samples, _tokenizer, _device);

@@ -1,33 +1,30 @@
-
 namespace PolicyGradient.Core;
 
 /// <summary>
 /// A training algorithm bound to its environment(s), policy and optimizer. <see cref="Learn"/>
 /// runs the algorithm's own loop (readable top to bottom in its file) and reports to callbacks;
-/// the run layer (<c>Training/</c>) adds the run folder, logging and checkpoints through them.
+/// the run layer (<c>Training/</c>) adds the run folder, logging and checkpoints through them. As an
+/// <see cref="ILearner"/> its progress counts environment timesteps.
 /// </summary>
-public interface IAlgorithm : IDisposable
+public interface IAlgorithm : ILearner
 {
-    /// <summary>Short name used in the CLI and run folders, e.g. "ppo".</summary>
-    string Name { get; }
-
-    /// <summary>
-    /// The compute path in use, resolved: "native" (the C# SIMD kernels) or "libtorch" (tensor ops
-    /// with autograd). The run layer records it with the run's configuration and metrics.
-    /// </summary>
-    string Backend => "libtorch";
-
     /// <summary>Environment steps taken so far (summed over vectorised copies).</summary>
     long NumTimesteps { get; }
-
-    /// <summary>Policy updates done so far (one per rollout for on-policy methods).</summary>
-    int NumUpdates { get; }
 
     /// <summary>
     /// Trains until <see cref="NumTimesteps"/> reaches <paramref name="totalTimesteps"/> (counted from
     /// zero, so calling it again after a restore continues the same schedule) or a callback stops it.
     /// </summary>
     void Learn(long totalTimesteps, ITrainingCallback? callback = null);
+
+    /// <inheritdoc />
+    long ILearner.Progress => NumTimesteps;
+
+    /// <inheritdoc />
+    string ILearner.ProgressUnit => "timesteps";
+
+    /// <inheritdoc />
+    void ILearner.Learn(long total, IRunCallback? callback) => Learn(total, RunCallbackAdapter.For(callback));
 
     /// <summary>
     /// The action for one raw environment observation: applies the observation normalization the
@@ -58,14 +55,4 @@ public interface IAlgorithm : IDisposable
         }
         return result!;
     }
-
-    /// <summary>
-    /// Everything needed to continue exactly: weights, optimizer state, generator states, env states,
-    /// counters. Taken between updates (callbacks' <see cref="ITrainingCallback.OnUpdateEnd"/>).
-    /// </summary>
-    TrainingState CaptureState();
-
-    /// <summary>Restores a state from <see cref="CaptureState"/> of an algorithm built with the same options and env.</summary>
-    /// <exception cref="InvalidDataException">A tensor is missing or has the wrong shape; the message names it.</exception>
-    void RestoreState(TrainingState state);
 }

@@ -1,11 +1,12 @@
-
 namespace PolicyGradient.Core;
 
 /// <summary>
-/// Hooks into an algorithm's loop (SB3's callbacks). Every method has a default that does nothing;
-/// returning false from <see cref="OnStep"/> or <see cref="OnUpdateEnd"/> stops training cleanly.
+/// Hooks into an environment algorithm's loop (SB3's callbacks). Every method has a default that does
+/// nothing; returning false from <see cref="OnStep"/> or <see cref="OnUpdateEnd"/> stops training cleanly.
+/// It is also an <see cref="IRunCallback"/>: given to the run layer (<c>TrainingSession.Callbacks</c>)
+/// its hooks fire for environment algorithms and stay silent for language trainers.
 /// </summary>
-public interface ITrainingCallback
+public interface ITrainingCallback : IRunCallback
 {
     /// <summary>Before the first rollout.</summary>
     void OnTrainingStart(IAlgorithm algorithm) { }
@@ -21,4 +22,19 @@ public interface ITrainingCallback
 
     /// <summary>After the last update (also when stopped early).</summary>
     void OnTrainingEnd(IAlgorithm algorithm) { }
+
+    /// <inheritdoc />
+    void IRunCallback.OnTrainingStart(ILearner learner)
+    {
+        if (learner is IAlgorithm a) OnTrainingStart(a);
+    }
+
+    /// <inheritdoc />
+    bool IRunCallback.OnUpdateEnd(ILearner learner, UpdateMetrics metrics) => learner is not IAlgorithm a || OnUpdateEnd(a, metrics);
+
+    /// <inheritdoc />
+    void IRunCallback.OnTrainingEnd(ILearner learner)
+    {
+        if (learner is IAlgorithm a) OnTrainingEnd(a);
+    }
 }

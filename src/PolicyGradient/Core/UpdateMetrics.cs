@@ -17,6 +17,12 @@ public sealed class UpdateMetrics
     /// <summary>Wall-clock seconds since training started (excluding time before a resume).</summary>
     public double WallSeconds { get; init; }
 
+    /// <summary>
+    /// Wall-clock seconds of the run before this session (the time recorded in the checkpoint a resume
+    /// started from); set by the run layer, 0 outside it. <see cref="WallSeconds"/> + this = the run's total.
+    /// </summary>
+    public double WallSecondsBefore { get; set; }
+
     /// <summary>Named scalar values.</summary>
     public Dictionary<string, double> Values { get; } = new(StringComparer.Ordinal);
 

@@ -3,7 +3,7 @@ namespace PolicyGradient.Training;
 /// <summary>
 /// Training stopped because <see cref="TrainingSession.Cancellation"/> was signalled (Ctrl-C in
 /// <c>pg</c>): the run stopped at the end of an update and saved a complete checkpoint there, so
-/// <c>pg resume</c> (or <see cref="Trainer.Resume"/>) continues it exactly.
+/// <c>pg resume</c> (or <see cref="Trainer.Resume(string, long?, TrainingSession)"/>) continues it exactly.
 /// </summary>
 /// <param name="runDir">The run folder.</param>
 /// <param name="checkpoint">The checkpoint written at the stop (a step-N folder).</param>

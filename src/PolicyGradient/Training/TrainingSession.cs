@@ -12,8 +12,18 @@ public sealed record TrainingSession
     /// <summary>Deterministic mode (passed to the algorithm; the caller also pins one thread and deterministic kernels).</summary>
     public bool Deterministic { get; init; }
 
-    /// <summary>Callbacks added after the run layer's own (e.g. a console progress bar).</summary>
-    public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = [];
+    /// <summary>
+    /// Callbacks added after the run layer's own (after the checkpoint decision and the stop condition).
+    /// An <see cref="ITrainingCallback"/> here also gets an environment algorithm's per-step hooks.
+    /// </summary>
+    public IReadOnlyList<IRunCallback> Callbacks { get; init; } = [];
+
+    /// <summary>
+    /// Callbacks that see each update's complete metrics (evaluation included) before the checkpoint
+    /// decision: progress bars and per-step observers whose effects (a stop request, a clock) the
+    /// checkpoint of the same update should see.
+    /// </summary>
+    public IReadOnlyList<IRunCallback> Observers { get; init; } = [];
 
     /// <summary>Receives warnings (skipped checkpoints, plot failures); null discards them.</summary>
     public Action<string>? Warn { get; init; }

@@ -43,28 +43,41 @@ public class KillAndResumeTests
         ["train", "ppo", "CartPole-v1", "--seed", "3", "--timesteps", "24576", "--checkpoint-every", "2048",
          "--deterministic", "--quiet", "--out", dir];
 
-    /// <summary>progress.csv rows without the wall-clock columns (wall_seconds, sps).</summary>
+    /// <summary>A language-model run (tiny SFT) through the same run layer: killed and resumed, it must end the same way.</summary>
+    static string[] LanguageTrainArgs(string dir) =>
+        ["train", "sft", "Reverse-v0", "--seed", "3", "--steps", "600", "--checkpoint-every", "5", "--deterministic", "--quiet", "--out", dir,
+         "--set", "model.layers=1", "--set", "model.width=16", "--set", "model.heads=2", "--set", "model.max_positions=32",
+         "--set", "batch_size=8", "--set", "eval_every=50", "--set", "eval_problems=10", "--set", "task.min_length=2", "--set", "task.max_length=3"];
+
+    /// <summary>progress.csv rows without the wall-clock columns (wall_seconds, sps, tokens per second).</summary>
     static List<string> Rows(string run)
     {
         var lines = File.ReadAllLines(Path.Combine(run, "progress.csv"));
         var header = lines[0].Split(',');
-        var keep = Enumerable.Range(0, header.Length).Where(i => header[i] is not ("wall_seconds" or "sps")).ToArray();
+        var keep = Enumerable.Range(0, header.Length).Where(i => header[i] is not ("wall_seconds" or "sps" or "tokens_per_second")).ToArray();
         return lines.Select(l => { var f = l.Split(','); return string.Join(',', keep.Select(i => i < f.Length ? f[i] : "")); }).ToList();
     }
 
     static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
     [Fact]
-    public void Sigkill_then_resume_ends_identical_to_an_uninterrupted_run()
+    public void Sigkill_then_resume_ends_identical_to_an_uninterrupted_run() =>
+        KillResumeCompare(TrainArgs, ["model.safetensors", "env-state.bin"]);
+
+    [Fact]
+    public void Sigkill_then_resume_of_a_language_run_ends_identical_to_an_uninterrupted_run() =>
+        KillResumeCompare(LanguageTrainArgs, ["model.safetensors", "optimizer.bin", "env-state.bin"]);
+
+    static void KillResumeCompare(Func<string, string[]> trainArgs, string[] files)
     {
         Assert.True(File.Exists(Pg), $"pg.dll not found next to the tests at {Pg}");
         string root = Directory.CreateTempSubdirectory("pg-kill-").FullName;
         try
         {
             string straight = Path.Combine(root, "straight"), killed = Path.Combine(root, "killed");
-            RunToEnd(TrainArgs(straight));
+            RunToEnd(trainArgs(straight));
 
-            using (var p = Start(TrainArgs(killed)))
+            using (var p = Start(trainArgs(killed)))
             {
                 string checkpoints = Path.Combine(killed, "checkpoints");
                 var clock = Stopwatch.StartNew();
@@ -83,7 +96,7 @@ public class KillAndResumeTests
 
             RunToEnd("resume", killed, "--deterministic", "--quiet");
 
-            foreach (string f in new[] { "model.safetensors", "env-state.bin" })
+            foreach (string f in files)
                 Assert.True(Hash(Path.Combine(straight, "checkpoints", "final", f)) == Hash(Path.Combine(killed, "checkpoints", "final", f)),
                     $"{f} differs between the uninterrupted and the killed-and-resumed run");
             Assert.Equal(Rows(straight), Rows(killed));

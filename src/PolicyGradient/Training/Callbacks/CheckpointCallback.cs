@@ -15,7 +15,7 @@ namespace PolicyGradient.Training.Callbacks;
 /// update; with a background writer the files are written and fsynced off it, in order, and
 /// <see cref="Flush"/> waits for them (a write failure surfaces at the next checkpoint or at Flush).
 /// </summary>
-public sealed class CheckpointCallback : ITrainingCallback
+public sealed class CheckpointCallback : IRunCallback
 {
     readonly string _checkpointsDir;
     readonly CheckpointIdentity _identity;
@@ -68,6 +68,9 @@ public sealed class CheckpointCallback : ITrainingCallback
     /// <summary>Healthy-state predicate (the divergence guard's).</summary>
     public Func<bool> Healthy { get; }
 
+    /// <summary>Progress at which no periodic checkpoint is written (the run's last update, which gets <c>final</c>); 0 = none.</summary>
+    public long SkipAt { get; init; }
+
     /// <summary>Set when the captured state held a non-finite tensor.</summary>
     public string? Failure { get; private set; }
 
@@ -78,36 +81,36 @@ public sealed class CheckpointCallback : ITrainingCallback
     public long LastTimesteps => _last;
 
     /// <inheritdoc />
-    public bool OnUpdateEnd(IAlgorithm algorithm, UpdateMetrics metrics)
+    public bool OnUpdateEnd(ILearner learner, UpdateMetrics metrics)
     {
         bool byTimesteps = Every > 0 && metrics.Timesteps - _last >= Every;
         bool byClock = Interval > TimeSpan.Zero && _time.GetElapsedTime(_lastClock) >= Interval;
-        if (!(byTimesteps || byClock) || !Healthy()) return true;
-        return Save(algorithm, metrics.Timesteps, metrics.Updates, wait: false);
+        if (!(byTimesteps || byClock) || !Healthy() || metrics.Timesteps == SkipAt) return true;
+        return Save(learner, metrics.Timesteps, metrics.Updates, wait: false);
     }
 
     /// <summary>
-    /// Writes a step-N checkpoint of <paramref name="algorithm"/> now (it must be between updates) and
+    /// Writes a step-N checkpoint of <paramref name="learner"/> now (it must be between updates) and
     /// waits until it and every earlier one are on disk. Used when a run is interrupted.
     /// </summary>
     /// <returns>The checkpoint folder, or null when the state held NaN/∞ (<see cref="Failure"/> says which tensor).</returns>
-    public string? SaveNow(IAlgorithm algorithm)
+    public string? SaveNow(ILearner learner)
     {
-        if (_last == algorithm.NumTimesteps && LastWritten is not null) { Flush(); return LastWritten; }
-        return Save(algorithm, algorithm.NumTimesteps, algorithm.NumUpdates, wait: true) ? LastWritten : null;
+        if (_last == learner.Progress && LastWritten is not null) { Flush(); return LastWritten; }
+        return Save(learner, learner.Progress, learner.NumUpdates, wait: true) ? LastWritten : null;
     }
 
     /// <summary>Waits for background writes; rethrows a write failure (an <see cref="IOException"/> naming the path).</summary>
     public void Flush() => _writer?.Drain();
 
-    bool Save(IAlgorithm algorithm, long timesteps, int updates, bool wait)
+    bool Save(ILearner learner, long timesteps, int updates, bool wait)
     {
         CheckpointStore.Prepared prepared;
-        using (var state = algorithm.CaptureState())
+        using (var state = learner.CaptureState())
         {
             if (FirstNonFinite(state) is { } bad)
             {
-                Failure = $"{algorithm.Name} on {_identity.EnvId} diverged: tensor '{bad}' holds NaN or infinity at timestep {timesteps}; the last good checkpoint is kept.";
+                Failure = $"{learner.Name} on {_identity.EnvId} diverged: tensor '{bad}' holds NaN or infinity at timestep {timesteps}; the last good checkpoint is kept.";
                 return false;
             }
             // Counters from the metrics when the algorithm did not record them itself.

@@ -10,7 +10,7 @@ namespace PolicyGradient.Training.Callbacks;
 /// uses 100), and "sps" (steps per second of this session). Its window is saved in checkpoints so
 /// the logged means continue unchanged after a resume.
 /// </summary>
-public sealed class EpisodeStatisticsCallback(int window = 100) : ITrainingCallback
+public sealed class EpisodeStatisticsCallback(int window = 100) : IRunCallback
 {
     readonly Queue<(double Return, int Length)> _recent = new();
     long _startTimesteps;
@@ -22,7 +22,7 @@ public sealed class EpisodeStatisticsCallback(int window = 100) : ITrainingCallb
     public double MeanReturn => _recent.Count == 0 ? double.NaN : _recent.Average(e => e.Return);
 
     /// <inheritdoc />
-    public bool OnUpdateEnd(IAlgorithm algorithm, UpdateMetrics metrics)
+    public bool OnUpdateEnd(ILearner learner, UpdateMetrics metrics)
     {
         for (int i = 0; i < metrics.EpisodeReturns.Count; i++)
         {

@@ -7,12 +7,14 @@ using PolicyGradient.Core;
 namespace PolicyGradient.Training.Callbacks;
 
 /// <summary>
-/// progress.csv: one row per update — timesteps, updates, wall seconds, the standard metrics in a
-/// fixed order, then any other metric keys in alphabetical order. Each row is written whole with
+/// progress.csv: one row per update — the progress counter, updates, wall seconds, the standard
+/// metrics in a fixed order, then any other metric keys in alphabetical order. Environment runs use
+/// <see cref="StandardColumns"/>; a language run gives its own (step, wall_seconds, the trainer's
+/// metrics, heldout_accuracy), the progress counter then being its "step" column. Each row is written whole with
 /// one write and flushed, so a killed process leaves at most one torn last row, which
-/// <see cref="TruncateForResume"/> removes along with rows newer than the checkpoint.
+/// <see cref="TruncateForResume(string, string, long)"/> removes along with rows newer than the checkpoint.
 /// </summary>
-public sealed class ProgressCsvCallback : ITrainingCallback, IDisposable
+public sealed class ProgressCsvCallback : IRunCallback, IDisposable
 {
     /// <summary>Columns every file has, in this order (missing values are empty).</summary>
     public static readonly string[] StandardColumns =
@@ -24,15 +26,28 @@ public sealed class ProgressCsvCallback : ITrainingCallback, IDisposable
 
     readonly string _path;
     readonly double _wallOffset;
+    readonly string _progressColumn;
+    readonly IReadOnlyDictionary<string, string> _constants;
     List<string> _columns;
     FileStream? _stream;
 
     /// <summary>Appends to <paramref name="path"/> (keeping its header when it exists); wall seconds are offset by the time before a resume.</summary>
-    public ProgressCsvCallback(string path, double wallSecondsOffset = 0)
+    public ProgressCsvCallback(string path, double wallSecondsOffset = 0) : this(path, wallSecondsOffset, StandardColumns, "timesteps") { }
+
+    /// <summary>A progress file with its own leading columns.</summary>
+    /// <param name="path">progress.csv; appended to, keeping its header when it exists.</param>
+    /// <param name="wallSecondsOffset">Wall seconds before a resume.</param>
+    /// <param name="columns">Columns every row has, in this order (a new metric key adds a column after them).</param>
+    /// <param name="progressColumn">The column of the progress counter (<see cref="UpdateMetrics.Timesteps"/>): "timesteps" or "step".</param>
+    /// <param name="constants">Text columns with the same value in every row (e.g. "backend"), placed after <paramref name="columns"/>.</param>
+    public ProgressCsvCallback(string path, double wallSecondsOffset, IReadOnlyList<string> columns, string progressColumn,
+        IReadOnlyDictionary<string, string>? constants = null)
     {
         _path = path;
         _wallOffset = wallSecondsOffset;
-        _columns = File.Exists(path) && ReadHeader(path) is { Count: > 0 } h ? h : [.. StandardColumns];
+        _progressColumn = progressColumn;
+        _constants = constants ?? new Dictionary<string, string>();
+        _columns = File.Exists(path) && ReadHeader(path) is { Count: > 0 } h ? h : [.. columns, .. _constants.Keys];
     }
 
     static List<string>? ReadHeader(string path)
@@ -42,9 +57,9 @@ public sealed class ProgressCsvCallback : ITrainingCallback, IDisposable
     }
 
     /// <inheritdoc />
-    public bool OnUpdateEnd(IAlgorithm algorithm, UpdateMetrics metrics)
+    public bool OnUpdateEnd(ILearner learner, UpdateMetrics metrics)
     {
-        var extras = metrics.Values.Keys.Where(k => !_columns.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        var extras = metrics.Values.Keys.Where(k => !_columns.Contains(k) && !_constants.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         if (extras.Count > 0 || _stream is null && !File.Exists(_path))
         {
             // A new metric key: rewrite the file once with the wider header (old rows get empty cells).
@@ -64,7 +79,8 @@ public sealed class ProgressCsvCallback : ITrainingCallback, IDisposable
             string c = _columns[i];
             line.Append(c switch
             {
-                "timesteps" => metrics.Timesteps.ToString(CultureInfo.InvariantCulture),
+                _ when c == _progressColumn => metrics.Timesteps.ToString(CultureInfo.InvariantCulture),
+                _ when _constants.TryGetValue(c, out string? text) => text,
                 "updates" => metrics.Updates.ToString(CultureInfo.InvariantCulture),
                 "wall_seconds" => (metrics.WallSeconds + _wallOffset).ToString("0.###", CultureInfo.InvariantCulture),
                 _ => metrics.Values.TryGetValue(c, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : "",
@@ -77,7 +93,7 @@ public sealed class ProgressCsvCallback : ITrainingCallback, IDisposable
     }
 
     /// <inheritdoc />
-    public void OnTrainingEnd(IAlgorithm algorithm) => Dispose();
+    public void OnTrainingEnd(ILearner learner) => Dispose();
 
     /// <inheritdoc />
     public void Dispose() { _stream?.Dispose(); _stream = null; }
@@ -86,21 +102,27 @@ public sealed class ProgressCsvCallback : ITrainingCallback, IDisposable
     /// Keeps the header and the complete rows with updates ≤ <paramref name="maxUpdates"/> (the
     /// checkpoint being resumed), dropping a torn last row and rows the resumed run will write again.
     /// </summary>
-    public static void TruncateForResume(string path, int maxUpdates)
+    public static void TruncateForResume(string path, int maxUpdates) => TruncateForResume(path, "updates", maxUpdates);
+
+    /// <summary>
+    /// Keeps the header and the complete rows whose <paramref name="column"/> is ≤ <paramref name="max"/>
+    /// (the checkpoint being resumed), dropping a torn last row and rows the resumed run will write again.
+    /// </summary>
+    public static void TruncateForResume(string path, string column, long max)
     {
         if (!File.Exists(path)) return;
         string text = File.ReadAllText(path);
         var lines = text.Split('\n');
         if (!text.Contains('\n') || lines[0].Length == 0) { File.Delete(path); return; }   // not even a whole header
         var header = lines[0].Split(',');
-        int updatesCol = Array.IndexOf(header, "updates");
+        int updatesCol = Array.IndexOf(header, column);
         var sb = new StringBuilder().Append(lines[0]).Append('\n');
         // The element after the last '\n' is "" or a torn row: never kept.
         for (int i = 1; i < lines.Length - 1; i++)
         {
             var cells = lines[i].Split(',');
             if (cells.Length != header.Length) continue;
-            if (updatesCol >= 0 && (!int.TryParse(cells[updatesCol], NumberStyles.Integer, CultureInfo.InvariantCulture, out int u) || u > maxUpdates)) continue;
+            if (updatesCol >= 0 && (!long.TryParse(cells[updatesCol], NumberStyles.Integer, CultureInfo.InvariantCulture, out long u) || u > max)) continue;
             sb.Append(lines[i]).Append('\n');
         }
         AtomicFile.WriteAllText(path, sb.ToString());

@@ -11,7 +11,7 @@ namespace PolicyGradient.Training.Callbacks;
 /// opens, appends and closes the file for every scalar, so with <c>background</c> the writes run
 /// off the training thread, in order; <see cref="Dispose"/> waits for them.
 /// </summary>
-public sealed class TensorBoardCallback : ITrainingCallback, IDisposable
+public sealed class TensorBoardCallback : IRunCallback, IDisposable
 {
     readonly TorchSharp.Modules.SummaryWriter _writer;
     readonly SerialWorker? _worker;
@@ -27,7 +27,7 @@ public sealed class TensorBoardCallback : ITrainingCallback, IDisposable
     }
 
     /// <inheritdoc />
-    public bool OnUpdateEnd(IAlgorithm algorithm, UpdateMetrics metrics)
+    public bool OnUpdateEnd(ILearner learner, UpdateMetrics metrics)
     {
         int step = (int)Math.Min(metrics.Timesteps, int.MaxValue);
         var scalars = metrics.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (Tag(kv.Key), (float)kv.Value)).ToArray();
@@ -37,7 +37,7 @@ public sealed class TensorBoardCallback : ITrainingCallback, IDisposable
     }
 
     /// <inheritdoc />
-    public void OnTrainingEnd(IAlgorithm algorithm) => _worker?.Drain();
+    public void OnTrainingEnd(ILearner learner) => _worker?.Drain();
 
     /// <summary>Waits for queued event writes.</summary>
     public void Dispose() => _worker?.Drain();
@@ -45,7 +45,7 @@ public sealed class TensorBoardCallback : ITrainingCallback, IDisposable
     static string Tag(string key) => key switch
     {
         "episode_return_mean" or "episode_length_mean" => "rollout/" + key,
-        "eval_return_mean" => "eval/" + key,
+        "eval_return_mean" or "heldout_accuracy" => "eval/" + key,
         "sps" => "time/" + key,
         _ => "train/" + key,
     };

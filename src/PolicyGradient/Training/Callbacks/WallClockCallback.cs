@@ -3,9 +3,17 @@ using PolicyGradient.Core;
 
 namespace PolicyGradient.Training.Callbacks;
 
-/// <summary>Reports each update's wall-clock seconds (so checkpoints can carry the total time across resumes).</summary>
-internal sealed class WallClockCallback(Action<double> report) : ITrainingCallback
+/// <summary>
+/// Reports each update's wall-clock seconds (so checkpoints can carry the total time across resumes) and
+/// tells the later callbacks the time before this session (<see cref="UpdateMetrics.WallSecondsBefore"/>).
+/// </summary>
+internal sealed class WallClockCallback(double before, Action<double> report) : IRunCallback
 {
     /// <inheritdoc />
-    public bool OnUpdateEnd(IAlgorithm algorithm, UpdateMetrics metrics) { report(metrics.WallSeconds); return true; }
+    public bool OnUpdateEnd(ILearner learner, UpdateMetrics metrics)
+    {
+        metrics.WallSecondsBefore = before;
+        report(metrics.WallSeconds);
+        return true;
+    }
 }

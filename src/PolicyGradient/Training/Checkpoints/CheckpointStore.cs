@@ -48,13 +48,27 @@ public static class CheckpointStore
         WritePrepared(checkpointsDir, name, Prepare(state, identity, runState), afterFile);
 
     /// <summary>A checkpoint serialized in memory: its files' bytes and manifest, independent of the live algorithm.</summary>
-    internal sealed record Prepared(byte[] Model, byte[] Env, CheckpointManifest Manifest);
+    internal sealed record Prepared(byte[] Model, byte[] Env, IReadOnlyDictionary<string, byte[]> Files, CheckpointManifest Manifest);
+
+    /// <summary>safetensors metadata of model.safetensors: "format: pt" makes the file readable by Hugging Face loaders.</summary>
+    static readonly Dictionary<string, string> ModelMetadata = new() { ["format"] = "pt" };
 
     /// <summary>Serializes <paramref name="state"/> (tensors to safetensors bytes) and builds the manifest; no disk access.</summary>
     internal static Prepared Prepare(TrainingState state, CheckpointIdentity identity, IReadOnlyDictionary<string, string>? runState)
     {
-        byte[] model = SafeTensorsFile.Serialize(state.Tensors);
+        byte[] model = SafeTensorsFile.Serialize(state.Tensors, ModelMetadata);
         byte[] env = state.EnvironmentState;
+        var files = new Dictionary<string, (string, long)>
+        {
+            [ModelFile] = (Sha256(model), model.LongLength),
+            [EnvStateFile] = (Sha256(env), env.LongLength),
+        };
+        foreach (var (name, bytes) in state.Files)
+        {
+            if (!IsDataFileName(name) || files.ContainsKey(name))
+                throw new ArgumentException($"checkpoint file name '{name}' is not allowed (flat names only, not {ModelFile}, {EnvStateFile} or {ManifestFile})");
+            files[name] = (Sha256(bytes), bytes.LongLength);
+        }
         var manifest = new CheckpointManifest
         {
             LibraryVersion = LibraryVersion,
@@ -63,13 +77,9 @@ public static class CheckpointStore
             NumUpdates = (int)ReadCounter(state, "num_updates"),
             Values = new Dictionary<string, string>(state.Values),
             Run = new Dictionary<string, string>(runState ?? new Dictionary<string, string>()),
-            Files = new Dictionary<string, (string, long)>
-            {
-                [ModelFile] = (Sha256(model), model.LongLength),
-                [EnvStateFile] = (Sha256(env), env.LongLength),
-            },
+            Files = files,
         };
-        return new Prepared(model, env, manifest);
+        return new Prepared(model, env, new Dictionary<string, byte[]>(state.Files, StringComparer.Ordinal), manifest);
     }
 
     /// <summary>Writes a prepared checkpoint atomically (temporary folder, fsync every file, rename); safe on any thread.</summary>
@@ -83,46 +93,10 @@ public static class CheckpointStore
             Directory.CreateDirectory(tmp);
             WriteDurably(Path.Combine(tmp, ModelFile), prepared.Model, afterFile);
             WriteDurably(Path.Combine(tmp, EnvStateFile), prepared.Env, afterFile);
+            foreach (var (file, bytes) in prepared.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
+                WriteDurably(Path.Combine(tmp, file), bytes, afterFile);
             // The manifest goes last: a folder with a valid manifest has all its data.
             WriteDurably(Path.Combine(tmp, ManifestFile), System.Text.Encoding.UTF8.GetBytes(ManifestJson.Write(prepared.Manifest)), afterFile);
-            return MoveIntoPlace(checkpointsDir, name, tmp, target);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(tmp);
-            throw new IOException($"could not write checkpoint {target}: {e.Message} (earlier checkpoints are intact)", e);
-        }
-    }
-
-    /// <summary>
-    /// Writes a checkpoint folder whose files <paramref name="writeFiles"/> creates in a temporary
-    /// folder (the language-model runs: HF weights, optimizer, generator state); every file there is
-    /// then fsynced, listed in the manifest with its size and SHA-256, and the folder renamed into
-    /// place exactly like <see cref="Write(string, string, TrainingState, CheckpointIdentity, IReadOnlyDictionary{string, string}?)"/>.
-    /// </summary>
-    /// <param name="checkpointsDir">The run's checkpoints folder.</param>
-    /// <param name="name">step-N or final.</param>
-    /// <param name="writeFiles">Writes the data files into the folder it is given (flat, no sub-folders).</param>
-    /// <param name="manifest">Manifest fields; Files and LibraryVersion are filled in here.</param>
-    /// <exception cref="IOException">Unwritable folder or full disk; earlier checkpoints are untouched.</exception>
-    internal static string WriteFolder(string checkpointsDir, string name, Action<string> writeFiles, CheckpointManifest manifest)
-    {
-        string target = Path.Combine(checkpointsDir, name);
-        string tmp = Path.Combine(checkpointsDir, $"{TempPrefix}{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(checkpointsDir);
-            Directory.CreateDirectory(tmp);
-            writeFiles(tmp);
-            var files = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
-            foreach (string path in Directory.GetFiles(tmp).Order(StringComparer.Ordinal))
-            {
-                byte[] bytes = File.ReadAllBytes(path);
-                using (var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) fs.Flush(flushToDisk: true);
-                files[Path.GetFileName(path)] = (Sha256(bytes), bytes.LongLength);
-            }
-            var complete = manifest with { LibraryVersion = LibraryVersion, Files = files };
-            WriteDurably(Path.Combine(tmp, ManifestFile), System.Text.Encoding.UTF8.GetBytes(ManifestJson.Write(complete)), null);
             return MoveIntoPlace(checkpointsDir, name, tmp, target);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -204,7 +178,7 @@ public static class CheckpointStore
             if (!m.Files.ContainsKey(required)) throw new CheckpointException($"{dir}: manifest.json does not list {required}");
         foreach (var (name, (sha, size)) in m.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
-            if (name.Contains('/') || name.Contains('\\') || name.StartsWith('.')) throw new CheckpointException($"{dir}: manifest.json lists an invalid file name '{name}'");
+            if (!IsFlatName(name)) throw new CheckpointException($"{dir}: manifest.json lists an invalid file name '{name}'");
             string path = Path.Combine(dir, name);
             if (!File.Exists(path)) throw new CheckpointException($"{dir}: missing file {name}");
             long actual = new FileInfo(path).Length;
@@ -227,10 +201,12 @@ public static class CheckpointStore
         var state = new TrainingState { EnvironmentState = File.ReadAllBytes(Path.Combine(dir, EnvStateFile)) };
         foreach (var (k, t) in tensors) state.Tensors[k] = t;
         foreach (var (k, v) in m.Values) state.Values[k] = v;
+        foreach (string name in m.Files.Keys.Where(IsDataFileName).Order(StringComparer.Ordinal))
+            state.Files[name] = File.ReadAllBytes(Path.Combine(dir, name));
         return (state, m);
     }
 
-    static void CheckIdentity(string dir, CheckpointIdentity got, CheckpointIdentity want)
+    internal static void CheckIdentity(string dir, CheckpointIdentity got, CheckpointIdentity want)
     {
         if (!string.Equals(got.Algorithm, want.Algorithm, StringComparison.OrdinalIgnoreCase))
             throw new CheckpointException($"{dir}: checkpoint is for algorithm '{got.Algorithm}', not '{want.Algorithm}'");
@@ -269,6 +245,11 @@ public static class CheckpointStore
         }
         return null;
     }
+
+    static bool IsFlatName(string name) => name.Length > 0 && !name.Contains('/') && !name.Contains('\\') && !name.StartsWith('.');
+
+    /// <summary>A name <see cref="TrainingState.Files"/> may use: flat, and none of the checkpoint's own files.</summary>
+    static bool IsDataFileName(string name) => IsFlatName(name) && name is not (ModelFile or EnvStateFile or ManifestFile);
 
     static string Sha256(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 

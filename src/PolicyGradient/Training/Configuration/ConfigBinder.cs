@@ -191,7 +191,7 @@ public static class ConfigBinder
     }
 
     /// <summary>Every key of <paramref name="instance"/>'s schema with its canonical value text, in declaration order.</summary>
-    internal static List<KeyValuePair<string, string>> Describe(object instance) =>
+    public static List<KeyValuePair<string, string>> Describe(object instance) =>
         ConfigSchema.For(instance.GetType()).Fields.Select(f => new KeyValuePair<string, string>(f.Key, ConfigValues.Format(Get(instance, f)))).ToList();
 
     /// <summary>True when the property is declared nullable (<c>Schedule?</c>, <c>double?</c>): only then may a config set it to null.</summary>

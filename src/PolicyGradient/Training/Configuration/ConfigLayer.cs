@@ -117,6 +117,18 @@ public sealed class ConfigLayer
         return layer;
     }
 
+    /// <summary>
+    /// A layer from dotted keys and their canonical value texts (as <see cref="ConfigBinder.Describe"/> gives
+    /// them), e.g. the keys with which code defines an algorithm or a checkpoint's model shape.
+    /// </summary>
+    /// <exception cref="ConfigurationException">A value text is not valid YAML.</exception>
+    public static ConfigLayer FromEntries(string source, IEnumerable<KeyValuePair<string, string>> entries)
+    {
+        var sb = new System.Text.StringBuilder();
+        ResolvedConfig.AppendNested(sb, entries);
+        return FromYaml(sb.ToString(), source);
+    }
+
     /// <summary>Invariant text of a long (for <see cref="FromScalars"/>).</summary>
     internal static string Text(long v) => v.ToString(CultureInfo.InvariantCulture);
 }

@@ -4,25 +4,42 @@ using System.Text;
 namespace PolicyGradient.Training.Configuration;
 
 /// <summary>
-/// A fully resolved, validated run configuration: the algorithm and env, the run options and the
+/// A fully resolved, validated run configuration of any kind of run: the algorithm, the target id
+/// (an environment id or a language task id, see <see cref="ConfigKind"/>), the run options and the
 /// algorithm's options record. <see cref="ToYaml"/> writes every key (defaults included), and
 /// reading that file back with --config reproduces the same configuration.
 /// </summary>
 public sealed class ResolvedConfig
 {
-    internal ResolvedConfig(string algorithm, string envId, RunOptions run, object options)
+    /// <summary>A configuration of known parts; validate it by writing it and reading it back with the kind's resolver.</summary>
+    public ResolvedConfig(ConfigKind kind, string algorithm, string targetId, object runOptions, object options)
     {
-        Algorithm = algorithm; EnvId = envId; Run = run; Options = options;
+        if (!kind.RunOptionsType.IsInstanceOfType(runOptions))
+            throw new ArgumentException($"run options of type {runOptions.GetType().Name} do not fit this kind of configuration ({kind.RunOptionsType.Name})", nameof(runOptions));
+        Kind = kind; Algorithm = algorithm; TargetId = targetId; RunOptions = runOptions; Options = options;
     }
+
+    internal ResolvedConfig(string algorithm, string envId, RunOptions run, object options) : this(ConfigKind.Environment, algorithm, envId, run, options) { }
+
+    /// <summary>What kind of configuration this is (environment or language task).</summary>
+    public ConfigKind Kind { get; }
 
     /// <summary>Registered algorithm name.</summary>
     public string Algorithm { get; }
 
-    /// <summary>Registered environment id.</summary>
-    public string EnvId { get; }
+    /// <summary>The environment id or task id the run trains on.</summary>
+    public string TargetId { get; }
 
-    /// <summary>Run-level options (timesteps, seed, env kwargs, checkpoints, evaluation).</summary>
-    public RunOptions Run { get; }
+    /// <summary>Registered environment id (the <see cref="TargetId"/> of an environment run).</summary>
+    public string EnvId => TargetId;
+
+    /// <summary>The run-level options record (<see cref="ConfigKind.RunOptionsType"/>).</summary>
+    public object RunOptions { get; }
+
+    /// <summary>Run-level options of an environment run (timesteps, seed, env kwargs, checkpoints, evaluation).</summary>
+    /// <exception cref="InvalidOperationException">Another kind of run; read <see cref="RunOptions"/>.</exception>
+    public RunOptions Run => RunOptions as RunOptions
+        ?? throw new InvalidOperationException($"a {Kind.TargetKey} run has {RunOptions.GetType().Name}, not RunOptions; read RunOptions");
 
     /// <summary>The algorithm's options record instance.</summary>
     public object Options { get; }
@@ -39,25 +56,21 @@ public sealed class ResolvedConfig
 
     /// <summary>Run keys then algorithm keys, each with its canonical value text.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Entries =>
-        [.. ConfigBinder.Describe(Run), .. ConfigBinder.Describe(Options)];
+        [.. ConfigBinder.Describe(RunOptions), .. ConfigBinder.Describe(Options)];
 
-    /// <summary>Keys that do not change what a checkpoint contains, so a resume may change them.</summary>
-    internal static readonly HashSet<string> HashExcluded =
-        new(StringComparer.Ordinal) { "n_timesteps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_freq", "eval_episodes", "stop_reward_threshold", "env_assemblies" };
+    /// <summary>Keys of environment runs that do not change what a checkpoint contains, so a resume may change them.</summary>
+    internal static IReadOnlySet<string> HashExcluded => ConfigKind.Environment.HashExcluded;
 
     /// <summary>
     /// SHA-256 (hex) of the canonical "key=value" lines, sorted, of everything that shapes the
-    /// trained state: algorithm, env, seed, env kwargs and every algorithm option.
+    /// trained state: algorithm, target, seed, kwargs and every algorithm option (not the keys of <see cref="ConfigKind.HashExcluded"/>).
     /// </summary>
     public string Hash
     {
-        get => HashOf([new("algorithm", Algorithm), new("env_id", EnvId)], Entries, HashExcluded);
+        get => HashOf([new("algorithm", Algorithm), new(Kind.TargetKey, TargetId)], Entries, Kind.HashExcluded);
     }
 
-    /// <summary>
-    /// SHA-256 (hex) of the identity lines, then every entry not in <paramref name="excluded"/> sorted by key,
-    /// each as <c>key=value\n</c> (shared with the language-model run config).
-    /// </summary>
+    /// <summary>SHA-256 (hex) of the identity lines, then every entry not in <paramref name="excluded"/> sorted by key, each as <c>key=value\n</c>.</summary>
     internal static string HashOf(IEnumerable<KeyValuePair<string, string>> identity, IEnumerable<KeyValuePair<string, string>> entries, IReadOnlySet<string> excluded)
     {
         var sb = new StringBuilder();
@@ -67,23 +80,23 @@ public sealed class ResolvedConfig
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
-    /// <summary>The configuration as YAML: algorithm, env_id, run keys, then the algorithm's keys (nested records as nested maps).</summary>
+    /// <summary>The configuration as YAML: algorithm, the target key, run keys, then the algorithm's keys (nested records as nested maps).</summary>
     public string ToYaml()
     {
         var sb = new StringBuilder();
-        sb.Append("# Fully resolved configuration (defaults < preset < --config < --set).\n");
-        sb.Append($"# Reproduce with: pg train {Algorithm} {EnvId} --config config.yaml\n");
+        sb.Append($"# Fully resolved configuration ({Kind.LayerOrder}).\n");
+        sb.Append($"# Reproduce with: pg train {Algorithm} {TargetId} --config config.yaml\n");
         sb.Append("algorithm: ").Append(Algorithm).Append('\n');
-        sb.Append("env_id: ").Append(EnvId).Append('\n');
+        sb.Append(Kind.TargetKey).Append(": ").Append(TargetId).Append('\n');
         sb.Append("# run\n");
-        AppendNested(sb, ConfigBinder.Describe(Run));
+        AppendNested(sb, ConfigBinder.Describe(RunOptions));
         sb.Append($"# {Algorithm} options\n");
         AppendNested(sb, ConfigBinder.Describe(Options));
         return sb.ToString();
     }
 
-    /// <summary>Writes dotted keys as nested YAML maps (shared with the language-model run config).</summary>
-    internal static void AppendNested(StringBuilder sb, List<KeyValuePair<string, string>> entries)
+    /// <summary>Writes dotted keys as nested YAML maps.</summary>
+    internal static void AppendNested(StringBuilder sb, IEnumerable<KeyValuePair<string, string>> entries)
     {
         string[] open = [];
         foreach (var (key, value) in entries)

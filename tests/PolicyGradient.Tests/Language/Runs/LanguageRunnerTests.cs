@@ -31,17 +31,19 @@ public class LanguageRunnerTests
         Assert.True(File.Exists(Path.Combine(dir, "learning-curve.png")));
         Assert.NotEmpty(Directory.GetFiles(dir, "events.out.tfevents.*"));
         var csv = File.ReadAllLines(Path.Combine(dir, "progress.csv"));
-        Assert.Equal("step,wall_seconds,loss,learning_rate,grad_norm,tokens,tokens_per_second,heldout_accuracy", csv[0]);
+        Assert.Equal("step,wall_seconds,loss,learning_rate,grad_norm,tokens,tokens_per_second,heldout_accuracy,backend", csv[0]);
         Assert.Equal(7, csv.Length);
-        Assert.Equal("", csv[1].Split(',')[^1]);      // no evaluation at step 1
-        Assert.NotEqual("", csv[3].Split(',')[^1]);   // eval_every=3
-        Assert.Equal(r.HeldOutAccuracy, double.Parse(csv[6].Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(csv.Skip(1), row => Assert.Equal("libtorch", row.Split(',')[^1]));   // the backend that ran
+        Assert.Equal("", csv[1].Split(',')[^2]);      // no evaluation at step 1
+        Assert.NotEqual("", csv[3].Split(',')[^2]);   // eval_every=3
+        Assert.Equal(r.HeldOutAccuracy, double.Parse(csv[6].Split(',')[^2], System.Globalization.CultureInfo.InvariantCulture));
 
         var final = Path.Combine(dir, "checkpoints", "final");
         Assert.Equal(final, r.FinalCheckpoint);
         var manifest = CheckpointStore.Verify(final);
         Assert.Equal(("sft", "Reverse-v0", 6L), (manifest.Identity.Algorithm, manifest.Identity.EnvId, manifest.NumTimesteps));
-        Assert.True(Directory.Exists(Path.Combine(dir, "checkpoints", "step-3")));
+        // step-3 by checkpoint_every; the last step has final only (no step-6 beside it).
+        Assert.Equal(["final", "step-3"], Directory.GetDirectories(Path.Combine(dir, "checkpoints")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         using var loaded = HfCheckpoint.Load(final);
         Assert.Equal(config.Run.Model with { MlpWidth = config.Run.Model.ResolvedMlpWidth }, loaded.Config);   // HF config.json spells the MLP width out
         Assert.Equal(final, LanguageCheckpoint.Locate(dir).ModelDir);
@@ -70,6 +72,31 @@ public class LanguageRunnerTests
         Directory.CreateDirectory(empty);
         var e = Assert.Throws<ArgumentException>(() => LanguageCheckpoint.Locate(empty));
         Assert.Contains("not a language run folder, a checkpoint folder or a Hugging Face folder", e.Message);
+    }
+
+    [Fact]
+    public void Stop_accuracy_threshold_ends_the_run_at_an_evaluation_and_config_yaml_records_the_backend()
+    {
+        string dir = Path.Combine(TestRuns.TempDir(), "sft");
+        var r = LanguageRunner.Train(Config("sft", "steps=6", "batch_size=4", "eval_every=2", "stop_accuracy_threshold=0"), dir);
+        Assert.Equal(2, r.Steps);   // accuracy >= 0 at the first evaluation
+        Assert.Equal(2, CheckpointStore.Verify(r.FinalCheckpoint).NumTimesteps);
+        string yaml = File.ReadAllText(Path.Combine(dir, "config.yaml"));
+        Assert.EndsWith("resolved_backend: libtorch\n", yaml);
+        Assert.Equal(Config("sft", "steps=6", "batch_size=4", "eval_every=2", "stop_accuracy_threshold=0").Hash,
+            LanguageRunConfig.FromRunConfig(Path.Combine(dir, "config.yaml")).Hash);   // read back without the report line
+    }
+
+    [Fact]
+    public void Step_records_of_a_resumed_run_count_the_wall_time_before_the_resume()
+    {
+        string dir = Path.Combine(TestRuns.TempDir(), "sft");
+        LanguageRunner.Train(Config("sft", "steps=2", "batch_size=4"), dir);
+        double before = double.Parse(File.ReadAllLines(Path.Combine(dir, "progress.csv"))[^1].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(before > 0);
+        var records = new List<LanguageStepRecord>();
+        LanguageRunner.Resume(dir, 3, new LanguageRunSession { OnStep = records.Add });
+        Assert.True(Assert.Single(records).WallSeconds >= before - 0.001, $"{records[0].WallSeconds} < {before}");
     }
 
     [Theory]
