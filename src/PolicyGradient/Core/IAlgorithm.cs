@@ -2,7 +2,8 @@ namespace PolicyGradient.Core;
 
 /// <summary>
 /// A training algorithm bound to its environment(s), policy and optimizer. <see cref="Learn"/>
-/// runs the algorithm's own loop (readable top to bottom in its file) and reports to callbacks;
+/// collects experience and updates (the update readable top to bottom in the algorithm's file; the
+/// on-policy algorithms share the collect-then-update loop) and reports to callbacks;
 /// the run layer (<c>Training/</c>) adds the run folder, logging and checkpoints through them. As an
 /// <see cref="ILearner"/> its progress counts environment timesteps.
 /// </summary>
