@@ -27,6 +27,7 @@ public sealed record GroupTrainerOptions
     public string Estimator { get; init; } = "grpo";
     /// <summary>Policy loss name in <see cref="PolicyLossRegistry.Shared"/>: ppo_clip (with dual clip), gspo, cispo, gmpo,
     /// clip_cov, kl_cov, reinforce, or one registered there. Names compare loosely ("ppoclip" = "ppo_clip").</summary>
+    [ConfigName]
     public string Loss { get; init; } = "ppo_clip";
     /// <summary>Clip ranges of the policy loss (keys clip_low, clip_high, dual_clip, log_ratio_clamp).</summary>
     [ConfigFlatten("clip_")]

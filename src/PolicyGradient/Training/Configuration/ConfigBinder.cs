@@ -192,7 +192,14 @@ public static class ConfigBinder
 
     /// <summary>Every key of <paramref name="instance"/>'s schema with its canonical value text, in declaration order.</summary>
     public static List<KeyValuePair<string, string>> Describe(object instance) =>
-        ConfigSchema.For(instance.GetType()).Fields.Select(f => new KeyValuePair<string, string>(f.Key, ConfigValues.Format(Get(instance, f)))).ToList();
+        ConfigSchema.For(instance.GetType()).Fields.Select(f => new KeyValuePair<string, string>(f.Key, FormatField(f, Get(instance, f)))).ToList();
+
+    // A registry name ([ConfigName]) that is a plain identifier is written bare, like an enum value.
+    static string FormatField(ConfigField field, object? value) =>
+        value is string name && field.Property.IsDefined(typeof(ConfigNameAttribute), inherit: false)
+            && name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? name
+            : ConfigValues.Format(value);
 
     /// <summary>True when the property is declared nullable (<c>Schedule?</c>, <c>double?</c>): only then may a config set it to null.</summary>
     static bool AcceptsNull(System.Reflection.PropertyInfo property) =>

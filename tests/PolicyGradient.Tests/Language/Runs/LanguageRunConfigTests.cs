@@ -82,6 +82,18 @@ public class LanguageRunConfigTests
     }
 
     [Fact]
+    public void A_run_config_written_before_the_loss_registry_keeps_its_hash()
+    {
+        // config.yaml of a GRPO run made before `loss` became a registry name (it was an enum, written bare:
+        // `loss: ppoclip`); its checkpoint recorded this hash. The same hash today is what lets it resume.
+        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "runs", "grpo-before-loss-registry.config.yaml");
+        var config = LanguageRunConfig.FromRunConfig(path);
+        Assert.Equal("509e11deca679af6801481f3a06bb35defd408452f46af8d67cdb085e2a6ed04", config.Hash);
+        Assert.Contains("\nloss: ppoclip\n", config.Config.ToYaml().ReplaceLineEndings("\n"));
+        Assert.Contains(new KeyValuePair<string, string>("loss", "ppo_clip"), ConfigBinder.Describe(new GroupTrainerOptions()));   // written bare, not "ppo_clip"
+    }
+
+    [Fact]
     public void Presets_apply_any_task_defaults_then_the_task_entry()
     {
         var sft = LanguageRunConfig.Resolve("sft", "Addition-v0", null, []);
