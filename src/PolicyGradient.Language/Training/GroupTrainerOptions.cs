@@ -25,7 +25,7 @@ public sealed record GroupTrainerOptions
     /// <summary>Advantage estimator name in <see cref="AdvantageEstimatorRegistry.Shared"/> (grpo, drgrpo, rloo, remax,
     /// reinforce_plus_plus, ..., gae: token-level GAE with a critic, PPO for LMs), or one registered there.</summary>
     public string Estimator { get; init; } = "grpo";
-    /// <summary>Policy loss name in <see cref="PolicyLossRegistry.Shared"/>: ppo_clip (with dual clip), gspo, cispo, gmpo,
+    /// <summary>Policy loss name in <see cref="PolicyLossRegistry.Shared"/>: ppo_clip (with dual clip), gspo, cispo, gmpo, sapo,
     /// clip_cov, kl_cov, reinforce, or one registered there. Names compare loosely ("ppoclip" = "ppo_clip").</summary>
     [ConfigName]
     public string Loss { get; init; } = "ppo_clip";

@@ -15,7 +15,7 @@ public static class LanguageAlgorithms
 
     /// <summary>Names accepted by <see cref="Options"/> (and by <c>pg train &lt;algo&gt; &lt;task&gt;</c>), plus "sft".</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["grpo", "drgrpo", "dapo", "rloo", "remax", "reinforcepp", "gpg", "gspo", "cispo", "ppo-lm"];
+        ["grpo", "drgrpo", "dapo", "rloo", "remax", "reinforcepp", "gpg", "gspo", "cispo", "sapo", "ppo-lm"];
 
     /// <summary>True for the names of <see cref="Names"/> and "sft" (case-insensitive).</summary>
     public static bool IsLanguageAlgorithm(string name) =>
@@ -58,6 +58,8 @@ public static class LanguageAlgorithms
             "gspo" => o with { Estimator = "grpo", Loss = "gspo", Clip = o.Clip with { Low = 3e-4, High = 4e-4 }, Aggregation = LossAggregationMode.SeqMeanTokenMean },
             // CISPO (MiniMax 2025, arXiv:2506.13585): clipped, stop-gradient IS weight; verl's bounds.
             "cispo" => o with { Estimator = "grpo", Loss = "cispo", Aggregation = LossAggregationMode.TokenMean },
+            // SAPO (arXiv 2511.20347, as verl): group z-score advantages, the soft gate instead of the clip, seq-mean-token-mean.
+            "sapo" => o with { Estimator = "grpo", Loss = "sapo", Aggregation = LossAggregationMode.SeqMeanTokenMean },
             // PPO for language models (Ouyang et al. 2022; verl's PPO): a critic (policy copy with a value head),
             // token-level GAE (γ, λ from the base options, verl 1 and 1), PPO clip with value clipping, token-mean.
             "ppo-lm" => o with { Estimator = "gae", Loss = "ppo_clip", Aggregation = LossAggregationMode.TokenMean },

@@ -18,7 +18,7 @@ public sealed class PolicyLossRegistry
     /// <summary>The process-wide registry (built-ins plus whatever users register): what trainers and runs use by default.</summary>
     public static PolicyLossRegistry Shared { get; } = CreateDefault();
 
-    /// <summary>A registry with the built-in losses: ppo_clip, gspo, cispo, gmpo, clip_cov, kl_cov, reinforce.</summary>
+    /// <summary>A registry with the built-in losses: ppo_clip, gspo, cispo, gmpo, clip_cov, kl_cov, sapo, reinforce.</summary>
     public static PolicyLossRegistry CreateDefault()
     {
         var r = new PolicyLossRegistry();
@@ -54,6 +54,12 @@ public sealed class PolicyLossRegistry
         {
             Name = "kl_cov",
             Compute = i => CovarianceClipObjective.KlCov(i.LogProbs, i.OldLogProbs, i.Advantages, i.Mask),
+        });
+        // SAPO's soft gate (τ_pos 1.0, τ_neg 1.05); a zero advantage gives a zero loss and gradient.
+        r.Register(new PolicyLossEntry
+        {
+            Name = "sapo", ZeroAdvantageRowsInert = true,
+            Compute = i => SapoObjective.Compute(i.LogProbs, i.OldLogProbs, i.Advantages),
         });
         r.Register(new PolicyLossEntry
         {

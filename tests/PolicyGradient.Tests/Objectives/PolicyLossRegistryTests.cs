@@ -18,7 +18,7 @@ public class PolicyLossRegistryTests
     public void Every_built_in_loss_is_registered_by_name_with_its_needs()
     {
         var r = PolicyLossRegistry.CreateDefault();
-        Assert.Equal(["cispo", "clip_cov", "gmpo", "gspo", "kl_cov", "ppo_clip", "reinforce"], r.Names);
+        Assert.Equal(["cispo", "clip_cov", "gmpo", "gspo", "kl_cov", "ppo_clip", "reinforce", "sapo"], r.Names);
         Assert.True(r.Find("gmpo").PerSequence);
         Assert.True(r.Find("gmpo").SequenceLevelRatio && r.Find("gspo").SequenceLevelRatio);
         Assert.True(r.Find("clip_cov").NeedsGenerator);
