@@ -64,5 +64,6 @@ public static class LanguageCheckpoint
 
     /// <summary>The identity a checkpoint of <paramref name="config"/> carries.</summary>
     internal static CheckpointIdentity Identity(LanguageRunConfig config) =>
-        new(config.Algorithm, config.TaskId, "tokens", $"tokens[{config.Run.Model.VocabularySize}]", config.Hash);
+        new(config.Algorithm, config.TaskId, "tokens", $"tokens[{config.Run.Model.VocabularySize}]", config.Hash)
+        { AcceptedConfigHashes = config.Config.CompatibleHashes };
 }

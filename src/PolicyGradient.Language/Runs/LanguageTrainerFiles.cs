@@ -73,7 +73,7 @@ internal static class LanguageTrainerFiles
         var config = LanguageRunConfig.FromRunConfig(location.RunConfig);
         if (config.IsSft != sft)
             throw new CheckpointException($"{location.ModelDir}: holds a '{config.Algorithm}' trainer, not {trainerName}; load it with {(config.IsSft ? "SftTrainer" : "GroupTrainer")}.Load");
-        if (manifest.Identity.ConfigHash is string h && h != config.Hash)
+        if (!LanguageCheckpoint.Identity(config).AcceptsConfigHash(manifest.Identity.ConfigHash))
             throw new CheckpointException($"{location.ModelDir}: written with a different configuration than its {LanguageCheckpoint.RunConfigFile}");
         var task = LanguageTasks.Create(config.TaskId, config.Run.Task);
         var policy = HfCheckpoint.Load(location.ModelDir);

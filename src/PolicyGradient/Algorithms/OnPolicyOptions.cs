@@ -45,6 +45,7 @@ public abstract record OnPolicyOptions : IValidatableOptions
     /// rounding (the native path covers the rollout, the losses and their gradients, TRPO's
     /// Fisher-vector products, gradient clipping and the optimizers).
     /// </summary>
+    [ConfigAddedLater]   // new for A2C, REINFORCE and TRPO in December 2026 (PPO always had it)
     public ComputeBackend Backend { get; init; } = ComputeBackend.Auto;
 
     /// <summary>Actor-critic network (net_arch, activation, ortho_init, log_std_init, share_trunk).</summary>

@@ -56,7 +56,8 @@ public sealed class EnvironmentRun(ResolvedConfig config) : RunDefinition
     public override CheckpointIdentity Identity()
     {
         using var env = Envs.Make(Config.EnvId, Config.Run.EnvKwargs);
-        return new CheckpointIdentity(AlgorithmRegistry.Get(Config.Algorithm).Name, Config.EnvId, env.ObservationSpace.ToString(), env.ActionSpace.ToString(), Config.Hash);
+        return new CheckpointIdentity(AlgorithmRegistry.Get(Config.Algorithm).Name, Config.EnvId, env.ObservationSpace.ToString(), env.ActionSpace.ToString(), Config.Hash)
+            { AcceptedConfigHashes = Config.CompatibleHashes };
     }
 
     /// <inheritdoc />

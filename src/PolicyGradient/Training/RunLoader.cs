@@ -38,7 +38,8 @@ public static class RunLoader
         var config = ConfigResolver.FromRunConfig(Path.Combine(runDir, Trainer.ConfigFile));
         var descriptor = AlgorithmRegistry.Get(config.Algorithm);
         using var env = Envs.Make(config.EnvId, config.Run.EnvKwargs);
-        var identity = new CheckpointIdentity(descriptor.Name, config.EnvId, env.ObservationSpace.ToString(), env.ActionSpace.ToString(), config.Hash);
+        var identity = new CheckpointIdentity(descriptor.Name, config.EnvId, env.ObservationSpace.ToString(), env.ActionSpace.ToString(), config.Hash)
+            { AcceptedConfigHashes = config.CompatibleHashes };
         var (state, _) = CheckpointStore.Load(checkpoint, identity);
         using (state)
         {

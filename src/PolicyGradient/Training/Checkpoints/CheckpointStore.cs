@@ -216,8 +216,8 @@ public static class CheckpointStore
             throw new CheckpointException($"{dir}: checkpoint's observation space {got.ObservationSpace} does not match the environment's {want.ObservationSpace}");
         if (got.ActionSpace != want.ActionSpace)
             throw new CheckpointException($"{dir}: checkpoint's action space {got.ActionSpace} does not match the environment's {want.ActionSpace}");
-        if (want.ConfigHash is not null && got.ConfigHash is not null && got.ConfigHash != want.ConfigHash)
-            throw new CheckpointException($"{dir}: checkpoint was written with a different configuration (config hash {got.ConfigHash[..12]}… vs {want.ConfigHash[..12]}…); restore it with the run's own config.yaml");
+        if (!want.AcceptsConfigHash(got.ConfigHash))
+            throw new CheckpointException($"{dir}: checkpoint was written with a different configuration (config hash {got.ConfigHash![..12]}… vs {want.ConfigHash![..12]}…); restore it with the run's own config.yaml");
     }
 
     /// <summary>

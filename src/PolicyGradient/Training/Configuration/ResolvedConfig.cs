@@ -70,6 +70,34 @@ public sealed class ResolvedConfig
         get => HashOf([new("algorithm", Algorithm), new(Kind.TargetKey, TargetId)], Entries, Kind.HashExcluded);
     }
 
+    /// <summary>
+    /// The hashes a checkpoint of this configuration may carry: <see cref="Hash"/>, and the hash without the
+    /// options marked <see cref="PolicyGradient.Core.ConfigAddedLaterAttribute"/> that hold their default (what a
+    /// version before those options computed). Resume and load accept any of them.
+    /// </summary>
+    public IReadOnlyList<string> CompatibleHashes
+    {
+        get
+        {
+            var added = AddedLaterAtDefault(RunOptions).Concat(AddedLaterAtDefault(Options)).ToHashSet(StringComparer.Ordinal);
+            if (added.Count == 0) return [Hash];
+            var excluded = new HashSet<string>(Kind.HashExcluded, StringComparer.Ordinal);
+            excluded.UnionWith(added);
+            return [Hash, HashOf([new("algorithm", Algorithm), new(Kind.TargetKey, TargetId)], Entries, excluded)];
+        }
+    }
+
+    // Keys of [ConfigAddedLater] options whose value text equals the record's default.
+    static IEnumerable<string> AddedLaterAtDefault(object options)
+    {
+        var marked = ConfigSchema.For(options.GetType()).Fields
+            .Where(f => f.Path.Any(p => p.IsDefined(typeof(PolicyGradient.Core.ConfigAddedLaterAttribute), inherit: true)))
+            .Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        if (marked.Count == 0 || Activator.CreateInstance(options.GetType()) is not { } defaults) return [];
+        var current = ConfigBinder.Describe(options).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        return ConfigBinder.Describe(defaults).Where(e => marked.Contains(e.Key) && current.GetValueOrDefault(e.Key) == e.Value).Select(e => e.Key);
+    }
+
     /// <summary>SHA-256 (hex) of the identity lines, then every entry not in <paramref name="excluded"/> sorted by key, each as <c>key=value\n</c>.</summary>
     internal static string HashOf(IEnumerable<KeyValuePair<string, string>> identity, IEnumerable<KeyValuePair<string, string>> entries, IReadOnlySet<string> excluded)
     {
