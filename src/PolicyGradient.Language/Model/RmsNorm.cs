@@ -21,6 +21,6 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var epsilon = _epsilon.ToScalar();
-        return x * torch.rsqrt(x.square().mean([-1L], keepdim: true).add(epsilon, TorchScalars.One)) * weight;
+        return x * torch.rsqrt(x.pow(TorchScalars.Two).mean([-1L], keepdim: true).add(epsilon, TorchScalars.One)) * weight;
     }
 }

@@ -26,7 +26,7 @@ public static class AdvantageNormalization
         var count = m.sum();
         var mean = (advantages * m).sum() / count.clamp_min(One);
         var centered = (advantages - mean) * m;
-        var variance = centered.square().sum() / count.sub(One).clamp_min(One);
+        var variance = centered.pow(TorchScalars.Two).sum() / count.sub(One).clamp_min(One);
         return centered / variance.sqrt().add(eps, TorchScalars.One);
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using PolicyGradient.Interop;
 
 namespace PolicyGradient.Estimators;
 
@@ -18,7 +19,7 @@ public static class KlEstimators
     public static Tensor K1(Tensor logProb, Tensor refLogProb) => logProb - refLogProb;
 
     /// <summary>k2 = ½ (log r)². Always ≥ 0, biased; its gradient equals that of KL(π ‖ π_ref) in expectation (on-policy).</summary>
-    public static Tensor K2(Tensor logProb, Tensor refLogProb) => (refLogProb - logProb).square().mul(Half);
+    public static Tensor K2(Tensor logProb, Tensor refLogProb) => (refLogProb - logProb).pow(TorchScalars.Two).mul(Half);
 
     /// <summary>k3 = (r − 1) − log r. Unbiased for KL(π ‖ π_ref) and ≥ 0 (since log x ≤ x − 1).</summary>
     public static Tensor K3(Tensor logProb, Tensor refLogProb)

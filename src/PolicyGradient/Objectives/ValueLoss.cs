@@ -17,13 +17,13 @@ public static class ValueLoss
     public static Tensor Compute(Tensor values, Tensor returns, Tensor? oldValues = null, double? clipRange = null)
     {
         var target = returns.detach();
-        var unclipped = (values - target).square();
+        var unclipped = (values - target).pow(TorchScalars.Two);
         if (clipRange is not double eps) return unclipped;
         if (oldValues is null) throw new ArgumentException("value clipping needs oldValues (the rollout's value predictions)", nameof(oldValues));
         var old = oldValues.detach();
         using var low = (-eps).ToScalar();
         using var high = eps.ToScalar();
         var valuesClipped = old.add((values - old).clamp(low, high), TorchScalars.One);
-        return torch.maximum(unclipped, (valuesClipped - target).square());
+        return torch.maximum(unclipped, (valuesClipped - target).pow(TorchScalars.Two));
     }
 }

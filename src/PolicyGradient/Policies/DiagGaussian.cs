@@ -34,7 +34,7 @@ public sealed class DiagGaussian : IActionDistribution
     {
         if (actions.dtype != Mean.dtype) actions = actions.to_type(Mean.dtype);
         var z = (actions - Mean) * (-LogStd).exp();
-        return (z.square().mul(MinusHalf) - LogStd).sub(HalfLog2PiScalar).sum(-1);
+        return (z.pow(TorchScalars.Two).mul(MinusHalf) - LogStd).sub(HalfLog2PiScalar).sum(-1);
     }
 
     /// <inheritdoc />

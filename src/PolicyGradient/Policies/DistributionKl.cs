@@ -53,7 +53,7 @@ public static class DistributionKl
     static Tensor Gaussian(DiagGaussian p, DiagGaussian q)
     {
         var varRatio = (p.LogStd - q.LogStd).mul(Two).exp();
-        var meanTerm = (p.Mean - q.Mean).square() * q.LogStd.mul(MinusTwo).exp();
+        var meanTerm = (p.Mean - q.Mean).pow(TorchScalars.Two) * q.LogStd.mul(MinusTwo).exp();
         return (q.LogStd - p.LogStd).add(varRatio.add(meanTerm, TorchScalars.One).mul(Half), TorchScalars.One).sub(Half).sum(-1);
     }
 }

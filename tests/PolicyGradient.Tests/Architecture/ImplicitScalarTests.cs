@@ -54,10 +54,14 @@ public sealed class ImplicitScalarTests
                 static Tensor G(Tensor t, Tensor u) => t + u;         // alpha = 1 made inside TorchSharp
                 static Tensor H(Tensor t, Tensor u) => t.add(u);      // same
                 static Tensor I(Tensor t, Tensor u) => t.add(u, Half); // explicit alpha
+                static Tensor J(Tensor t) => t.square();              // pow(2) inside TorchSharp
+                static Tensor K(Tensor t) => t.lerp(t, 0.5);          // 0.5 becomes a temporary tensor
             }
             """;
         var hits = ImplicitScalarFinder.FindInSource(source);
-        Assert.Equal(5, hits.Count);
+        Assert.Equal(7, hits.Count);
+        Assert.Contains(hits, h => h.Contains("t.square()"));
+        Assert.Contains(hits, h => h.Contains("t.lerp(t, 0.5)"));
         Assert.Contains(hits, h => h.Contains("t + u"));
         Assert.Contains(hits, h => h.Contains("t.add(u)") && !h.Contains("Half"));
         Assert.Contains(hits, h => h.Contains("(0.5)") && h.Contains("t.mul(0.5)"));
@@ -138,7 +142,9 @@ static class ImplicitScalarFinder
     static bool IsImplicitScalarConversion(SemanticModel model, ExpressionSyntax expression)
     {
         var conversion = model.GetConversion(expression);
-        return conversion.IsUserDefined && conversion.MethodSymbol is { Name: "op_Implicit" } m && IsTorchSharpScalar(m.ReturnType);
+        // number → Scalar, and number → Tensor (a temporary tensor whose finalizer may release it mid-call).
+        return conversion.IsUserDefined && conversion.MethodSymbol is { Name: "op_Implicit" } m
+            && (IsTorchSharpScalar(m.ReturnType) || m.ReturnType.ToDisplayString() == "TorchSharp.torch.Tensor");
     }
 
     static bool IsTensorNumberOperator(SemanticModel model, SyntaxNode node)
@@ -159,6 +165,8 @@ static class ImplicitScalarFinder
         ["TorchSharp.torch.Tensor.add"] = 1, ["TorchSharp.torch.Tensor.add_"] = 1,
         ["TorchSharp.torch.Tensor.addcdiv"] = 2, ["TorchSharp.torch.Tensor.addcdiv_"] = 2,
         ["TorchSharp.torch.add"] = 2, ["TorchSharp.torch.add_"] = 2,
+        ["TorchSharp.torch.Tensor.square"] = 0, ["TorchSharp.torch.square"] = 1,   // square() is pow(2)
+        ["TorchSharp.torch.Tensor.celu"] = 0, ["TorchSharp.torch.Tensor.celu_"] = 0,
     };
 
     static bool FillsDefaultScalar(SemanticModel model, InvocationExpressionSyntax call) =>
