@@ -10,17 +10,22 @@ namespace PolicyGradient.Optimizers;
 /// (Polyak averaging; τ = 0.005 in TD3/SAC/SB3, τ = 1 a hard copy as in DQN's periodic update).
 /// <para>
 /// Both forms compute torch's lerp formula, which is exact at the ends: target + τ (θ − target) when
-/// τ &lt; ½, θ − (θ − target)(1 − τ) otherwise, so τ = 1 copies θ bit for bit. The tensor form runs
-/// one in-place <c>lerp_</c> under no_grad with the Scalar this object owns (no temporary Scalar,
-/// no tensor allocated per call); over a flat parameter buffer (<see cref="FlatParameters.Data"/>)
-/// that is one libtorch call for the whole network. The span form is a SIMD loop for weights kept
-/// in managed memory (the native kernels).
+/// τ &lt; ½, θ − (θ − target)(1 − τ) otherwise. τ = 1 is a plain copy, bit for bit (the formula would
+/// turn −0 into +0: −0 − (−0 − t)·0 = +0). The tensor form runs
+/// one in-place <c>lerp_</c> under no_grad; over a flat parameter buffer (<see cref="FlatParameters.Data"/>)
+/// that is one libtorch call for the whole network. TorchSharp 0.107 has only
+/// <c>lerp_(Tensor end, Tensor weight)</c> (a Scalar passed there goes through an implicit
+/// Scalar→Tensor operator that throws "Should not be called"), so τ lives in a 0-dim weight tensor
+/// this object owns, made once per dtype and device from an explicit Scalar: no temporary Scalar and
+/// no tensor allocated per call. The span form is a SIMD loop for weights kept in managed memory
+/// (the native kernels).
 /// </para>
 /// Worked number: τ = 0.25, target 1, θ 3 → 1 + 0.25·(3 − 1) = 1.5.
 /// </summary>
 public sealed class PolyakUpdate : IDisposable
 {
     readonly Scalar _tau;
+    Tensor? _weight; // τ as a 0-dim tensor of the last target's dtype and device
 
     /// <summary>An update with coefficient <paramref name="tau"/> ∈ (0, 1].</summary>
     /// <exception cref="ArgumentOutOfRangeException">τ outside (0, 1]; the message names the <c>tau</c> key.</exception>
@@ -44,8 +49,16 @@ public sealed class PolyakUpdate : IDisposable
         if (!target.shape.SequenceEqual(source.shape) || target.dtype != source.dtype || target.device_type != source.device_type)
             throw new ArgumentException($"the target [{string.Join(", ", target.shape)}] {target.dtype} on {target.device_type} and the source [{string.Join(", ", source.shape)}] {source.dtype} on {source.device_type} must have the same shape, type and device (one target per online parameter buffer)", nameof(target));
         using var noGrad = torch.no_grad();
-        var result = target.lerp_(source, _tau);
+        var result = Tau == 1.0 ? target.copy_(source) : target.lerp_(source, Weight(target));
         if (!ReferenceEquals(result, target)) result.Dispose(); // a second handle on target's storage
+    }
+
+    Tensor Weight(Tensor like)
+    {
+        if (_weight is not null && _weight.dtype == like.dtype && _weight.device == like.device) return _weight;
+        _weight?.Dispose();
+        _weight = torch.full([], _tau, like.dtype, like.device).DetachFromDisposeScope();
+        return _weight;
     }
 
     /// <summary>target ← (1 − τ) target + τ source over managed memory, with this object's τ.</summary>
@@ -59,7 +72,8 @@ public sealed class PolyakUpdate : IDisposable
             throw new ArgumentException($"the target has {target.Length} values and the source {source.Length}; they must match", nameof(target));
         if (!(tau > 0 && tau <= 1))
             throw new ArgumentOutOfRangeException(nameof(tau), tau, "tau must lie in (0, 1]");
-        // Near τ = 1 step from the source side, so τ = 1 gives the source exactly (as torch.lerp does).
+        if (tau == 1f) { source.CopyTo(target); return; }
+        // Near τ = 1 step from the source side (as torch.lerp does), so the result tends to θ exactly.
         bool fromSource = tau >= 0.5f;
         float w = fromSource ? 1f - tau : tau;
         int i = 0;
@@ -78,5 +92,9 @@ public sealed class PolyakUpdate : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _tau.Dispose();
+    public void Dispose()
+    {
+        _weight?.Dispose();
+        _tau.Dispose();
+    }
 }
