@@ -152,4 +152,26 @@ public class ReplayBufferTests
         Assert.All(Read(batch.Discounts), d => Assert.Equal(0.9f, d));
         Assert.All(Read(batch.Dones), d => Assert.Equal(0f, d));
     }
+
+    [Fact]
+    public void Sampling_allocates_no_more_for_a_large_batch_than_for_a_small_one()
+    {
+        // The batch tensors are refilled in place: what one call allocates (TorchSharp's handle for the
+        // in-place draw, the no_grad guard) must not grow with the batch size or the n-step window.
+        using var b = new ReplayBuffer(4096, 4, 3, 2, nSteps: 3, gamma: 0.9);
+        for (int t = 0; t < 1024; t++)
+            b.Add(new float[12], new float[8], new float[4], new float[12], new float[12], new bool[4], new bool[4]);
+        using var g = new torch.Generator(1);
+        long PerCall(ReplayBatch batch)
+        {
+            for (int i = 0; i < 5; i++) b.Sample(batch, g); // warm up
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) b.Sample(batch, g);
+            return (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+        }
+        using var small = b.CreateBatch(16);
+        using var large = b.CreateBatch(4096);
+        long s = PerCall(small), l = PerCall(large);
+        Assert.True(l <= s + 64 && l < 1024, $"bytes per Sample call: batch 16 → {s}, batch 4096 → {l}");
+    }
 }
