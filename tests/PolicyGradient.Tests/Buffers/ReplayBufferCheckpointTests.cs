@@ -100,4 +100,28 @@ public class ReplayBufferCheckpointTests
         var e = Assert.Throws<InvalidDataException>(() => b.Restore(state));
         Assert.Contains("replay.position", e.Message);
     }
+
+    [Theory]
+    [InlineData(0)]   // a checkpoint before the first step: zero-row tensors
+    [InlineData(3)]
+    [InlineData(11)]
+    public void The_captured_state_survives_the_safetensors_checkpoint_format_bit_for_bit(int steps)
+    {
+        using var source = Filled(steps);
+        using var state = new TrainingState();
+        source.Capture(state);
+        var (tensors, _) = PolicyGradient.Serialization.SafeTensorsFile.Deserialize(
+            PolicyGradient.Serialization.SafeTensorsFile.Serialize(state.Tensors));
+        using var loaded = new TrainingState();
+        foreach (var (name, t) in tensors) loaded.Tensors[name] = t;
+        foreach (var (name, v) in state.Values) loaded.Values[name] = v;
+
+        using var restored = new ReplayBuffer(8, 2, 2, 1, nSteps: 2, gamma: 0.5);
+        restored.Restore(loaded);
+        Assert.Equal((source.Position, source.Full, source.Count), (restored.Position, restored.Full, restored.Count));
+        foreach (var (x, y) in new[] { (source.Observations, restored.Observations), (source.NextObservations, restored.NextObservations) })
+            Assert.Equal(Read(x)[..(source.Count * 2)].Select(BitConverter.SingleToInt32Bits), Read(y)[..(source.Count * 2)].Select(BitConverter.SingleToInt32Bits));
+        foreach (var (x, y) in new[] { (source.Actions, restored.Actions), (source.Rewards, restored.Rewards), (source.Dones, restored.Dones), (source.EpisodeEnds, restored.EpisodeEnds) })
+            Assert.Equal(Read(x)[..source.Count].Select(BitConverter.SingleToInt32Bits), Read(y)[..source.Count].Select(BitConverter.SingleToInt32Bits));
+    }
 }
