@@ -16,7 +16,8 @@ internal static class RotaryEmbedding
     public static (Tensor Cos, Tensor Sin) Tables(Tensor positions, int headSize, double theta, ScalarType dtype)
     {
         using var end = headSize.ToScalar();
-        var inv = torch.pow(theta, (-torch.arange(Zero, end, Two, ScalarType.Float64, positions.device)).div(end));
+        using var thetaTensor = torch.tensor(theta);   // pow(Tensor, Tensor): TorchSharp's pow(Scalar, Tensor) throws
+        var inv = torch.pow(thetaTensor, (-torch.arange(Zero, end, Two, ScalarType.Float64, positions.device)).div(end));
         var angles = positions.to(ScalarType.Float64).unsqueeze(-1) * inv;   // [B, T, D/2]
         var full = torch.cat([angles, angles], -1).unsqueeze(1);               // [B, 1, T, D]
         return (full.cos().to(dtype), full.sin().to(dtype));

@@ -25,7 +25,12 @@ public sealed class FlatAdam : IFlatOptimizer
         Epsilon = epsilon;
         ExpAvg = torch.zeros_like(parameters.Data).requires_grad_(false).DetachFromDisposeScope();
         ExpAvgSq = torch.zeros_like(parameters.Data).requires_grad_(false).DetachFromDisposeScope();
+        // lerp_ takes its weight as a tensor (TorchSharp 0.107's Scalar overload throws): one 0-dim double
+        // tensor for the optimizer's lifetime, not a temporary per step.
+        _weight1 = torch.tensor(1 - beta1).DetachFromDisposeScope();
     }
+
+    readonly Tensor _weight1;
 
     /// <summary>β₁.</summary>
     public double Beta1 { get; }
@@ -56,7 +61,7 @@ public sealed class FlatAdam : IFlatOptimizer
         // Explicit Scalars, disposed after the ops (a temporary's finalizer could free one libtorch still reads).
         using Scalar beta2 = Beta2.ToScalar(), weight2 = (1 - Beta2).ToScalar(), sqrtBc2 = Math.Sqrt(bc2).ToScalar(),
             epsilon = Epsilon.ToScalar(), stepSize = (-learningRate / bc1).ToScalar();
-        ExpAvg.lerp_(g, 1 - Beta1);
+        ExpAvg.lerp_(g, _weight1);
         ExpAvgSq.mul_(beta2).addcmul_(g, g, weight2);
         var denom = ExpAvgSq.sqrt().div_(sqrtBc2).add_(epsilon, TorchScalars.One);
         _parameters.Data.addcdiv_(ExpAvg, denom, stepSize);
@@ -94,5 +99,6 @@ public sealed class FlatAdam : IFlatOptimizer
     {
         ExpAvg.Dispose();
         ExpAvgSq.Dispose();
+        _weight1.Dispose();
     }
 }

@@ -61,10 +61,10 @@ public sealed class ImplicitScalarTests
         var hits = ImplicitScalarFinder.FindInSource(source);
         Assert.Equal(7, hits.Count);
         Assert.Contains(hits, h => h.Contains("t.square()"));
-        Assert.Contains(hits, h => h.Contains("t.lerp(t, 0.5)"));
+        Assert.Contains(hits, h => h.Contains("number → Tensor (0.5)") && h.Contains("t.lerp(t, 0.5)"));
         Assert.Contains(hits, h => h.Contains("t + u"));
         Assert.Contains(hits, h => h.Contains("t.add(u)") && !h.Contains("Half"));
-        Assert.Contains(hits, h => h.Contains("(0.5)") && h.Contains("t.mul(0.5)"));
+        Assert.Contains(hits, h => h.Contains("number → Scalar (0.5)") && h.Contains("t.mul(0.5)"));
         Assert.Contains(hits, h => h.Contains("t * 2.0"));
         Assert.Contains(hits, h => h.Contains("1 - t"));
     }
@@ -127,7 +127,7 @@ static class ImplicitScalarFinder
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
                 if (node is ExpressionSyntax expression && IsImplicitScalarConversion(model, expression))
-                    hits.Add(Describe(tree, (SyntaxNode?)node.FirstAncestorOrSelf<InvocationExpressionSyntax>() ?? node, root, $"number → Scalar ({node})"));
+                    hits.Add(Describe(tree, (SyntaxNode?)node.FirstAncestorOrSelf<InvocationExpressionSyntax>() ?? node, root, $"implicit {ConversionTarget(model, expression)} ({node})"));
                 else if (node is BinaryExpressionSyntax or AssignmentExpressionSyntax && IsTensorNumberOperator(model, node))
                     hits.Add(Describe(tree, node, root, "Tensor-number operator"));
                 else if (node is BinaryExpressionSyntax or AssignmentExpressionSyntax && IsTensorAddOperator(model, node))
@@ -138,6 +138,9 @@ static class ImplicitScalarFinder
         }
         return hits;
     }
+
+    static string ConversionTarget(SemanticModel model, ExpressionSyntax expression) =>
+        model.GetConversion(expression).MethodSymbol?.ReturnType.Name == "Scalar" ? "number → Scalar" : "number → Tensor";
 
     static bool IsImplicitScalarConversion(SemanticModel model, ExpressionSyntax expression)
     {
