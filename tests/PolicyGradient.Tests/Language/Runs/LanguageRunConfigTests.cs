@@ -86,7 +86,7 @@ public class LanguageRunConfigTests
     {
         // config.yaml of a GRPO run made before `loss` became a registry name (it was an enum, written bare:
         // `loss: ppoclip`); its checkpoint recorded this hash. The same hash today is what lets it resume.
-        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "runs", "grpo-before-loss-registry.config.yaml");
+        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "old-runs", "grpo-before-loss-registry.config.yaml");
         var config = LanguageRunConfig.FromRunConfig(path);
         Assert.Equal("509e11deca679af6801481f3a06bb35defd408452f46af8d67cdb085e2a6ed04", config.Hash);
         Assert.Contains("\nloss: ppoclip\n", config.Config.ToYaml().ReplaceLineEndings("\n"));

@@ -6,7 +6,7 @@ namespace PolicyGradient.Tests.Training.Configuration;
 /// <summary>Adding an option must not strand runs made before it: their checkpoints' hashes stay accepted.</summary>
 public sealed class ConfigCompatibilityTests
 {
-    static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "runs", name);
+    static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "old-runs", name);
 
     [Fact]
     public void AnA2cRunMadeBeforeTheBackendOptionStillFitsItsCheckpoint()
