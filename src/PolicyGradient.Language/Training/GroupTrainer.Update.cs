@@ -90,7 +90,7 @@ public sealed partial class GroupTrainer
     (Tensor Advantages, Tensor? Returns, double ExplainedVariance) Advantages(RolloutBatch batch, Tensor lossMask, Tensor? tokenRewards, Tensor? oldValues)
     {
         var device = batch.Tokens.device;
-        var scores = torch.tensor(batch.Scores, device: device);
+        var scores = torch.tensor(ClipRewards(batch.Scores), device: device);
         var groupIds = torch.tensor(Enumerable.Range(0, batch.Samples.Length).Select(i => (long)(i / _options.GroupSize)).ToArray(), device: device);
         if (_estimator.CriticEstimator is { } withCritic)
         {
@@ -103,7 +103,7 @@ public sealed partial class GroupTrainer
             scores = scores.add(tokenRewards.sum(-1), TorchScalars.One);
             tokenRewards = null;
         }
-        var baselines = batch.BaselineScores is null ? null : torch.tensor(batch.BaselineScores, device: device);
+        var baselines = batch.BaselineScores is null ? null : torch.tensor(ClipRewards(batch.BaselineScores), device: device);
         return (_estimator.Estimator!(new GroupAdvantageInput(scores, groupIds, batch.Mask, baselines, tokenRewards)), null, double.NaN);
     }
 
@@ -157,4 +157,8 @@ public sealed partial class GroupTrainer
         }
         return torch.cat(parts.ToArray(), 0);
     }
+
+    /// <summary>Outcome rewards clamped to ±reward_clip when it is set (NaN, an invalid sample, stays NaN).</summary>
+    float[] ClipRewards(float[] rewards) =>
+        _options.RewardClip is double c ? rewards.Select(r => float.IsNaN(r) ? r : (float)Math.Clamp(r, -c, c)).ToArray() : rewards;
 }

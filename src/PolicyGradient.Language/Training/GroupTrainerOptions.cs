@@ -68,6 +68,10 @@ public sealed record GroupTrainerOptions
     /// allows it); the loss still normalizes by the whole batch. Only speed changes (and the entropy/clip metrics
     /// then cover the trained rows).</summary>
     public bool SkipZeroAdvantageRows { get; init; } = true;
+    /// <summary>Clamp each outcome reward to [−c, c] before the advantages (OpenRLHF's <c>reward_clip_range</c>;
+    /// see <see cref="TokenRewardBuilder"/>); null (default) leaves rewards as they are.</summary>
+    [ConfigAddedLater]
+    public double? RewardClip { get; init; }
     /// <summary>Negative control: replace the reward by a seeded uniform number in [0, 1) that ignores the
     /// response, so any accuracy gain must come from the reward signal, not from the training loop itself.</summary>
     public bool RandomRewardControl { get; init; }
@@ -91,6 +95,7 @@ public sealed record GroupTrainerOptions
         if (!(MaxGradNorm > 0)) throw new ArgumentException($"MaxGradNorm must be > 0, got {MaxGradNorm}");
         if (!(LearningRate.Initial > 0)) throw new ArgumentException($"LearningRate must be > 0, got {LearningRate}");
         if (!(CriticLearningRate.Initial > 0)) throw new ArgumentException($"CriticLearningRate must be > 0, got {CriticLearningRate}");
+        if (RewardClip is double c && !(c > 0)) throw new ArgumentException($"RewardClip (reward_clip) must be > 0, or null for none; got {c}");
         if (MiniBatchSize < 0 || MicroBatchSize < 0) throw new ArgumentException("MiniBatchSize and MicroBatchSize must be ≥ 0 (0 = whole batch)");
         if (Clip is null || Kl is null || Entropy is null || Rollout is null || Critic is null)
             throw new ArgumentException("Clip, Kl, Entropy, Rollout and Critic must not be null (leave them out for the defaults)");
