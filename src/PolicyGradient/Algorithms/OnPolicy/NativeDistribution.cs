@@ -19,6 +19,21 @@ internal static class NativeDistribution
     public const float HalfLog2Pi = 0.918938533204672742f;
 
     /// <summary>
+    /// log π(a) and H of row <paramref name="row"/> of a batch, as the native losses need them: a categorical
+    /// row leaves p in <paramref name="dz"/> (and its log-sum-exp in <paramref name="logSum"/>), a Gaussian row
+    /// reads its action from <paramref name="actions"/> [B, k] and takes the precomputed entropy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float RowLogProb(bool gaussian, ReadOnlySpan<float> z, Span<float> dz, ReadOnlySpan<float> actions, int row, int headSize,
+        ReadOnlySpan<float> logStd, float gaussianEntropy, out float entropy, out float logSum)
+    {
+        logSum = 0;
+        if (!gaussian) return CategoricalLogProb(z, (int)actions[row], dz, out entropy, out logSum);
+        entropy = gaussianEntropy;
+        return GaussianLogProb(z, actions.Slice(row * headSize, headSize), logStd);
+    }
+
+    /// <summary>
     /// log π(<paramref name="action"/>) of one categorical row of logits <paramref name="z"/> (log-softmax
     /// with the max subtracted); writes p into <paramref name="probs"/> and returns the entropy in
     /// <paramref name="entropy"/> and log Σ e^z in <paramref name="logSum"/> (for <see cref="CategoricalGradient"/>).

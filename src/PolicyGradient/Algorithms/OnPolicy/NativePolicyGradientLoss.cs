@@ -39,17 +39,15 @@ internal static class NativePolicyGradientLoss
             float w = rowWeights.IsEmpty ? uniform : rowWeights[i];
             var z = head.Slice(i * headSize, headSize);
             var dz = dHead.Slice(i * headSize, headSize);
-            var action = gaussian ? actions.Slice(i * headSize, headSize) : default; // a Box action row
-            float logProb, h, logSum = 0;
-            if (!gaussian) logProb = NativeDistribution.CategoricalLogProb(z, (int)actions[i], dz, out h, out logSum); // dz holds p for now
-            else { logProb = NativeDistribution.GaussianLogProb(z, action, logStd); h = gaussianEntropy; }
+            // dz holds p for now (categorical); a Box action is row i of actions [B, k].
+            float logProb = NativeDistribution.RowLogProb(gaussian, z, dz, actions, i, headSize, logStd, gaussianEntropy, out float h, out float logSum);
 
             float a = advantages[i], g = -a * w;
             policy += w * (-a * logProb);
             entropy += w * h;
             weightSum += w;
             if (!gaussian) NativeDistribution.CategoricalGradient(z, (int)actions[i], logSum, h, g, ent * w, dz);
-            else NativeDistribution.GaussianGradient(z, action, logStd, g, dz, dLogStd);
+            else NativeDistribution.GaussianGradient(z, actions.Slice(i * headSize, headSize), logStd, g, dz, dLogStd);
 
             float du = values[i] - returns[i];
             valueLoss += w * (du * du);

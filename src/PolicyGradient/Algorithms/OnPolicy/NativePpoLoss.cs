@@ -45,10 +45,8 @@ internal static class NativePpoLoss
         {
             var z = head.Slice(i * headSize, headSize);
             var dz = dHead.Slice(i * headSize, headSize);
-            var action = gaussian ? actions.Slice(i * headSize, headSize) : default; // a Box action row
-            float logProb, h, logSum = 0;
-            if (!gaussian) logProb = NativeDistribution.CategoricalLogProb(z, (int)actions[i], dz, out h, out logSum); // dz holds p for now
-            else { logProb = NativeDistribution.GaussianLogProb(z, action, logStd); h = gaussianEntropy; }
+            // dz holds p for now (categorical); a Box action is row i of actions [B, k].
+            float logProb = NativeDistribution.RowLogProb(gaussian, z, dz, actions, i, headSize, logStd, gaussianEntropy, out float h, out float logSum);
 
             // Clipped surrogate and its gradient with respect to logπ(a).
             float a = advantages[i], logRatio = logProb - oldLogProbs[i], ratio = MathF.Exp(logRatio);
@@ -60,7 +58,7 @@ internal static class NativePpoLoss
             entropy += h;
 
             if (!gaussian) NativeDistribution.CategoricalGradient(z, (int)actions[i], logSum, h, g, entScale, dz);
-            else NativeDistribution.GaussianGradient(z, action, logStd, g, dz, dLogStd);
+            else NativeDistribution.GaussianGradient(z, actions.Slice(i * headSize, headSize), logStd, g, dz, dLogStd);
 
             // Value loss (optionally clipped around the rollout's value) and ∂/∂V.
             float v = values[i], ret = returns[i], du = v - ret, lossV = du * du, dv = 2f * du;
