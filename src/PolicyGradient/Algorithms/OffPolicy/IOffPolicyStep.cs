@@ -19,7 +19,8 @@ internal interface IOffPolicyStep
     /// its shape is the algorithm's: SAC [2, B, act] for s and s', TD3 [B, act] for target smoothing,
     /// empty where none is needed).
     /// </summary>
-    OffPolicyStepMetrics Step(ReplayBatch batch, Tensor noise, long gradientStep);
+    /// <param name="learningRate">This step's learning rate (the same for actor, critic and temperature, as SB3).</param>
+    OffPolicyStepMetrics Step(ReplayBatch batch, Tensor noise, long gradientStep, double learningRate);
 }
 
 /// <summary>What one gradient step reports (NaN where a quantity does not apply or was not updated this step).</summary>
