@@ -19,6 +19,9 @@ internal interface IOffPolicyStep
     /// its shape is the algorithm's: SAC [2, B, act] for s and s', TD3 [B, act] for target smoothing,
     /// empty where none is needed).
     /// </summary>
+    /// <param name="batch">The sampled transitions.</param>
+    /// <param name="noise">Standard-normal draws for this step (see above).</param>
+    /// <param name="gradientStep">1-based count of gradient steps over the run (TD3's policy delay, target_update_interval).</param>
     /// <param name="learningRate">This step's learning rate (the same for actor, critic and temperature, as SB3).</param>
     OffPolicyStepMetrics Step(ReplayBatch batch, Tensor noise, long gradientStep, double learningRate);
 }
