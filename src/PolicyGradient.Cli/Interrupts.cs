@@ -4,15 +4,25 @@ using PolicyGradient.Training;
 namespace PolicyGradient.Cli;
 
 /// <summary>
-/// Ctrl-C (SIGINT) during training. The first one asks the run to stop at the end of the current
-/// update (or step), where it writes a complete checkpoint; `pg` then prints where it stopped and the
-/// exact `pg resume` command, and exits 130. A second one shows the terminal cursor again (a progress
-/// bar hides it) and exits 130 at once, losing only what came after the last checkpoint.
+/// Ctrl-C (SIGINT) or SIGTERM (`kill`, a job scheduler, a container stop) during training. The first
+/// one asks the run to stop at the end of the current update (or step), where it writes a complete
+/// checkpoint; `pg` then prints where it stopped and the exact `pg resume` command, and exits 130
+/// (SIGINT) or 143 (SIGTERM), 128 + the signal number as shells report it. A second signal shows the
+/// terminal cursor again (a progress bar hides it) and exits at once, losing only what came after
+/// the last checkpoint.
 /// </summary>
 internal static class Interrupts
 {
-    /// <summary>Exit code of an interrupted command (128 + SIGINT, as shells report it).</summary>
-    public const int ExitCode = 130;
+    /// <summary>Exit code of a command interrupted by SIGINT (128 + 2, as shells report it).</summary>
+    public const int SigintExitCode = 130;
+
+    /// <summary>Exit code of a command stopped by SIGTERM (128 + 15).</summary>
+    public const int SigtermExitCode = 143;
+
+    static int s_exitCode = SigintExitCode;
+
+    /// <summary>The exit code for the signal that stopped the last <see cref="TryRun{T}"/> (130 or 143).</summary>
+    public static int ExitCode => Volatile.Read(ref s_exitCode);
 
     /// <summary>
     /// Runs <paramref name="body"/> with a cancellation token signalled by the first Ctrl-C. Returns
@@ -25,20 +35,25 @@ internal static class Interrupts
     {
         using var cts = new CancellationTokenSource();
         int count = 0;
-        void OnSigint(PosixSignalContext context)
+        void OnSignal(PosixSignalContext context)
         {
             context.Cancel = true;   // the runtime must not end the process: we do, below or after the checkpoint
+            bool term = context.Signal == PosixSignal.SIGTERM;
             if (Interlocked.Increment(ref count) == 1)
             {
-                Console.Error.WriteLine("pg: interrupted: stopping after the current update and saving a checkpoint (press Ctrl-C again to quit at once)");
+                Volatile.Write(ref s_exitCode, term ? SigtermExitCode : SigintExitCode);
+                Console.Error.WriteLine(term
+                    ? "pg: terminated (SIGTERM): stopping after the current update and saving a checkpoint (a second signal quits at once)"
+                    : "pg: interrupted: stopping after the current update and saving a checkpoint (press Ctrl-C again to quit at once)");
                 cts.Cancel();
                 return;
             }
             ShowCursor();
             Console.Error.WriteLine("pg: interrupted again: quitting without a new checkpoint");
-            Environment.Exit(ExitCode);
+            Environment.Exit(term ? SigtermExitCode : SigintExitCode);
         }
-        using var registration = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSigint);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
             result = body(cts.Token);

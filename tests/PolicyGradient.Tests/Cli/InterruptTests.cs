@@ -5,8 +5,9 @@ using System.Security.Cryptography;
 namespace PolicyGradient.Tests.Cli;
 
 /// <summary>
-/// Ctrl-C during `pg train`, with a real process and a real SIGINT: the run stops after the current
-/// update, saves a checkpoint there, says where and how to resume, exits 130; `pg resume` then ends
+/// Ctrl-C or SIGTERM during `pg train`, with a real process and a real signal: the run stops after the
+/// current update, saves a checkpoint there, says where and how to resume, exits 130 (SIGINT) or 143
+/// (SIGTERM); `pg resume` then ends
 /// with the same weights as a run that was never interrupted (--deterministic).
 /// </summary>
 [Collection("Console")]
@@ -15,15 +16,17 @@ public class InterruptTests
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     static extern int Kill(int pid, int signal);
 
-    const int Sigint = 2;
+    const int Sigint = 2, Sigterm = 15;
 
     static string[] TrainArgs(string dir) =>
         ["train", "ppo", "CartPole-v1", "--seed", "5", "--timesteps", "24576", "--deterministic", "--quiet", "--log-every", "1", "--out", dir];
 
     static string Sha(string file) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
 
-    [Fact]
-    public void First_sigint_checkpoints_the_current_update_prints_the_resume_command_and_exits_130()
+    [Theory]
+    [InlineData(Sigint, 130, "pg: interrupted: stopping after the current update and saving a checkpoint")]
+    [InlineData(Sigterm, 143, "pg: terminated (SIGTERM): stopping after the current update and saving a checkpoint")]
+    public void First_signal_checkpoints_the_current_update_prints_the_resume_command_and_exits_128_plus_signal(int signal, int exitCode, string message)
     {
         if (OperatingSystem.IsWindows()) return;   // SIGINT through kill(2): Unix only
         string root = Training.TestRuns.TempDir();
@@ -38,13 +41,13 @@ public class InterruptTests
         string? line;
         while ((line = p.StandardOutput.ReadLine()) is not null && !line.StartsWith("[ppo CartPole-v1]", StringComparison.Ordinal)) { }
         Assert.NotNull(line);
-        Assert.Equal(0, Kill(p.Id, Sigint));
+        Assert.Equal(0, Kill(p.Id, signal));
         string rest = p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), "pg did not exit after SIGINT");
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), $"pg did not exit after signal {signal}");
         p.WaitForExit();
         string errors = stderr.Result;
-        Assert.True(p.ExitCode == 130, $"exit code {p.ExitCode}\n{errors}");
-        Assert.Contains("pg: interrupted: stopping after the current update and saving a checkpoint", errors);
+        Assert.True(p.ExitCode == exitCode, $"exit code {p.ExitCode}\n{errors}");
+        Assert.Contains(message, errors);
         Assert.Contains($"pg: continue with: pg resume {stopped} --deterministic", errors);
         Assert.DoesNotContain("(done)", rest);
 
