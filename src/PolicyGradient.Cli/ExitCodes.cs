@@ -9,6 +9,10 @@ public static class ExitCodes
     public const int RunFailed = 1;
     /// <summary>Bad usage or bad input.</summary>
     public const int BadInput = 2;
+    /// <summary>Stopped by Ctrl-C (SIGINT) after a checkpoint; see <see cref="Interrupts"/>.</summary>
+    public const int Interrupted = Interrupts.SigintExitCode;
+    /// <summary>Stopped by SIGTERM after a checkpoint; see <see cref="Interrupts"/>.</summary>
+    public const int Terminated = Interrupts.SigtermExitCode;
 }
 
 /// <summary>A user error: printed as one clear line, exit code 2.</summary>
