@@ -14,7 +14,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class BenchEnvsCommand : Command<BenchEnvsCommand.Settings>
 {
     /// <summary>Options.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : Plugins.PluginSettings
     {
         /// <summary>Seconds per measurement.</summary>
         [CommandOption("--seconds")]
@@ -57,7 +57,11 @@ public sealed class BenchEnvsCommand : Command<BenchEnvsCommand.Settings>
     const string VectorId = "CartPole-v1";
 
     /// <inheritdoc />
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) => Run(settings, Console.Out);
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        Plugins.PluginLoader.Load(settings.EnvAssemblies);   // plug-in envs can be measured too (--env MyEnv-v0)
+        return Run(settings, Console.Out);
+    }
 
     /// <summary>Runs the measurements, writing JSON lines (with --json) to <paramref name="output"/>.</summary>
     internal static int Run(Settings settings, TextWriter output)

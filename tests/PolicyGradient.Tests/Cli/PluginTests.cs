@@ -80,6 +80,10 @@ public class PluginTests
         using var step = JsonDocument.Parse(lines[1]);
         Assert.True(step.RootElement.GetProperty("reward").GetDouble() < 0);
         Assert.False(step.RootElement.GetProperty("terminated").GetBoolean());
+
+        var bench = PgProcess.Run(["bench", "envs", "--env", "Thermostat-v0", "--seconds", "0.05", "--json", "--env-assembly", dll]);
+        Assert.True(bench.Code == 0, bench.Err);
+        Assert.Contains("\"env\":\"Thermostat-v0\"", bench.Out);
     }
 
     [Fact]
