@@ -58,7 +58,7 @@ public sealed partial class GroupTrainer
         var (policyLoss, clippedMask) = _loss.Compute(new PolicyLossInput(logProbs, old, adv, _loss.PerSequence ? tm : m, o.Clip.Low, o.Clip.High)
         {
             DualClip = o.Clip.DualOrNull, LogRatioClamp = o.Clip.LogRatioClamp, Entropy = entropy.detach(),
-            Generator = _loss.NeedsGenerator ? _generator : null,
+            Generator = _loss.NeedsGenerator ? _generator : null, GroupIds = Rows(u.GroupIds), GvpoBeta = o.GvpoBeta,
         });
         var loss = _loss.PerSequence
             ? LossAggregation.Aggregate(policyLoss, tm.sum(-1).gt(Zero), LossAggregationMode.SeqMeanTokenSum, pgNorm)
