@@ -141,9 +141,10 @@ public sealed partial class GroupTrainer
         for (int s = 0; s < b; s += micro)
         {
             int l = Math.Min(micro, b - s);
+            using var part = torch.NewDisposeScope();   // this micro-batch's activations die here, not with the step
             var r = SequenceLogProbs.Compute(model, batch.Prompt.narrow(0, s, l), batch.PromptMask.narrow(0, s, l),
                 batch.Tokens.narrow(0, s, l), batch.Mask.narrow(0, s, l), _options.Rollout.Temperature);
-            parts.Add(values ? r.Values! : r.LogProbs);
+            parts.Add((values ? r.Values! : r.LogProbs).MoveToOuterDisposeScope());
         }
         if (training) model.train();
         return torch.cat(parts.ToArray(), 0);
@@ -157,8 +158,9 @@ public sealed partial class GroupTrainer
         for (int s = start; s < start + len; s += micro)
         {
             int l = Math.Min(micro, start + len - s);
+            using var part = torch.NewDisposeScope();
             parts.Add(SequenceLogProbs.Compute(_policy, batch.Prompt.narrow(0, s, l), batch.PromptMask.narrow(0, s, l),
-                batch.Tokens.narrow(0, s, l), batch.Mask.narrow(0, s, l), _options.Rollout.Temperature).Entropy);
+                batch.Tokens.narrow(0, s, l), batch.Mask.narrow(0, s, l), _options.Rollout.Temperature).Entropy.MoveToOuterDisposeScope());
         }
         return torch.cat(parts.ToArray(), 0);
     }
