@@ -78,7 +78,12 @@ public sealed partial class SftTrainer
     }
 
     /// <summary>One batch of reference completions → cross-entropy → clipped AdamW step.</summary>
-    public SftStepMetrics Step() => Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+    public SftStepMetrics Step()
+    {
+        var metrics = Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+        StepGarbage.Collect();
+        return metrics;
+    }
 
     SftStepMetrics StepUnguarded()
     {
