@@ -46,7 +46,11 @@ public static class Sampler
         using var cache = policy.NewCache(b, (int)p + maxNew);
         var finished = torch.zeros(b, ScalarType.Bool, device);
 
-        var lastLogits = policy.Forward(promptTokens, attention.narrow(1, 0, p), cache).Logits.select(1, -1);
+        // The prefill's activations (every layer over the whole prompt) are dead once the cache holds its keys and
+        // values: free them before decoding, keeping only a copy of the last position's logits.
+        Tensor lastLogits;
+        using (var prefill = torch.NewDisposeScope())
+            lastLogits = policy.Forward(promptTokens, attention.narrow(1, 0, p), cache).Logits.select(1, -1).clone().MoveToOuterDisposeScope();
         for (int step = 0; step < maxNew; step++)
         {
             using var stepScope = torch.NewDisposeScope();
@@ -60,8 +64,10 @@ public static class Sampler
             if (stops is not null) finished.logical_or_(stops.Append(next, alive));
             if (step == maxNew - 1 || (stopping && finished.all().item<bool>())) break;
             attention.narrow(1, p + step, 1).copy_(alive.to(ScalarType.Int64).unsqueeze(1));
+            var previous = lastLogits;
             lastLogits = policy.Forward(next.unsqueeze(1), attention.narrow(1, 0, p + step + 1), cache).Logits.select(1, -1)
                 .MoveToOuterDisposeScope();
+            previous.Dispose();   // each step's logits die with the next step (not at the end of generation)
         }
         return new GenerationResult(promptTokens, promptMask, tokens.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope(),
             logProbs.MoveToOuterDisposeScope());

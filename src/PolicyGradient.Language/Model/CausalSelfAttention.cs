@@ -56,8 +56,10 @@ internal sealed class CausalSelfAttention : nn.Module
             v = v.repeat_interleave(group, 1);
         }
         using var scale = Math.Sqrt(_headSize).ToScalar();
-        var scores = torch.matmul(q, k.transpose(-2, -1)).div(scale);
-        scores = scores.masked_fill(allowed.logical_not(), NegativeInfinity);
+        // In place: neither matmul's nor div's backward reads its own output, so the scaled and masked scores
+        // reuse one [B, H, T, S] buffer instead of three (same values).
+        var scores = torch.matmul(q, k.transpose(-2, -1)).div_(scale);
+        scores.masked_fill_(allowed.logical_not(), NegativeInfinity);
         var y = torch.matmul(nn.functional.softmax(scores, -1), v);
         return o_proj.forward(y.transpose(1, 2).contiguous().view(b, t, _heads * _headSize));
     }

@@ -1,16 +1,12 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using PolicyGradient.Interop;
 
 namespace PolicyGradient.Language.Model;
 
 /// <summary>GPT-2's MLP: down(gelu_tanh(up(x))).</summary>
 internal sealed class GeluMlp : nn.Module<Tensor, Tensor>
 {
-    static readonly Scalar Half = 0.5.ToScalar(), One = 1.0.ToScalar(), Three = 3.ToScalar(), Cubic = 0.044715.ToScalar(),
-        SqrtTwoOverPi = Math.Sqrt(2.0 / Math.PI).ToScalar();
-
     readonly Linear up_proj, down_proj;
 
     public GeluMlp(TransformerConfig c) : base(nameof(GeluMlp))
@@ -20,8 +16,10 @@ internal sealed class GeluMlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>GELU with the tanh approximation (Hendrycks and Gimpel 2016), as GPT-2's "gelu_new".</summary>
-    internal static Tensor GeluTanh(Tensor x) => x.mul(Half) * torch.tanh((x.add(x.pow(Three).mul(Cubic), TorchScalars.One)).mul(SqrtTwoOverPi)).add(One, TorchScalars.One);
+    /// <summary>GELU with the tanh approximation (Hendrycks and Gimpel 2016), GPT-2's "gelu_new":
+    /// ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as libtorch's one fused kernel (gelu, approximate = "tanh"):
+    /// one output and one saved input instead of eight temporaries of the MLP's width per layer.</summary>
+    internal static Tensor GeluTanh(Tensor x) => x.gelu(GELU.Approximate.tanh);
 
     public override Tensor forward(Tensor x) => down_proj.forward(GeluTanh(up_proj.forward(x)));
 }

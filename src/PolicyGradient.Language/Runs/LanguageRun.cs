@@ -70,7 +70,7 @@ public sealed class LanguageRun(LanguageRunConfig config) : RunDefinition
             policy = LanguageCheckpoint.LoadPolicy(LanguageCheckpoint.Locate(init, warnings));
             foreach (string w in warnings) session.Warn?.Invoke(w);
         }
-        else policy = new TransformerPolicy(Config.Run.Model, Config.Run.ModelSeed >= 0 ? Config.Run.ModelSeed : Config.Seed);
+        else policy = new TransformerPolicy(Config.Run.Model, Config.InitialWeightsSeed);
         policy.to(session.Device);
         return new LanguageLearner(Config.Algorithm, Stepper(Config, policy, task), Config.ToYaml(), ownsPolicy: true);
     }

@@ -53,6 +53,9 @@ public sealed class LanguageRunConfig
     /// <summary>Seed of the run (the trainer options' <c>seed</c>): weight init, problem stream, sampler.</summary>
     public long Seed => Options is SftOptions s ? s.Seed : ((GroupTrainerOptions)Options).Seed;
 
+    /// <summary>Seed of fresh initial weights: <c>model_seed</c> when set (≥ 0), otherwise the run's <see cref="Seed"/> (<c>--seed</c>).</summary>
+    public long InitialWeightsSeed => Run.ModelSeed >= 0 ? Run.ModelSeed : Seed;
+
     /// <summary>Every key with its canonical value text, run keys first.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Entries => Config.Entries;
 

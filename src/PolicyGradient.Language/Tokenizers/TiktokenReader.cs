@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace PolicyGradient.Language.Tokenizers;
@@ -23,7 +22,7 @@ internal static class TiktokenReader
         if (maxRank < 0) throw new InvalidDataException($"{path} has no \"base64 rank\" lines: not a tiktoken file");
         using var stream = File.OpenRead(path);
         var inner = TiktokenTokenizer.Create(stream,
-            new RegexPreTokenizer(new Regex(pattern ?? ByteLevelPatterns.Cl100kBase, RegexOptions.Compiled), specialTokens), null, specialTokens);
+            new ScalarValueRegexPreTokenizer(pattern ?? ByteLevelPatterns.Cl100kBase, specialTokens), null, specialTokens);
         int size = Math.Max(maxRank, specialTokens.Count == 0 ? -1 : specialTokens.Values.Max()) + 1;
         return new PretrainedTokenizer(inner, size, padToken is null ? eos : Id(padToken), bosToken is null ? eos : Id(bosToken), eos,
             specialTokens.Values, normalizeNfc: false);

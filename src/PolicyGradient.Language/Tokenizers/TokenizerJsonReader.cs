@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace PolicyGradient.Language.Tokenizers;
@@ -56,7 +55,7 @@ internal static class TokenizerJsonReader
             Merges = merges,
             ByteLevel = true,
             SpecialTokens = added,
-            PreTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), added),
+            PreTokenizer = PreTokenizerFor(pattern, added),
         });
 
         int vocabularySize = Math.Max(vocab.Max(kv => kv.Value), added.Count == 0 ? -1 : added.Values.Max()) + 1;
@@ -103,6 +102,17 @@ internal static class TokenizerJsonReader
                 ?? throw new InvalidDataException("Split pre-tokenizer without a Regex pattern is not supported");
         }
         throw new InvalidDataException($"pre-tokenizer '{type}' is not supported; only byte-level BPE (ByteLevel, or Split + ByteLevel)");
+    }
+
+    /// <summary>The scalar-value pre-tokenizer for a split regex; a pattern .NET's regex engine cannot read is refused by name.</summary>
+    static ScalarValueRegexPreTokenizer PreTokenizerFor(string pattern, IReadOnlyDictionary<string, int> added)
+    {
+        try { return new ScalarValueRegexPreTokenizer(pattern, added); }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"the Split pre-tokenizer's regex /{pattern}/ is not supported by .NET's regex engine ({e.Message}); " +
+                "rewrite it without possessive quantifiers or other syntax .NET lacks");
+        }
     }
 
     static void CheckByteLevel(JsonObject o)

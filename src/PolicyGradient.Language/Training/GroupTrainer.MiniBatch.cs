@@ -43,6 +43,26 @@ public sealed partial class GroupTrainer
         sums.OptimizerSteps++;
     }
 
+    /// <summary>
+    /// The policy's forward pass in its own dispose scope: only the per-token log-probs and entropies [B, C] leave
+    /// it. The autograd graph holds its own references to what backward needs, so the handles of every other
+    /// intermediate (attention scores, MLP activations, logits) are released here, and backward frees each saved
+    /// activation once it has used it: tensor lifetimes as in eager PyTorch, not the whole micro-batch's.
+    /// </summary>
+    (Tensor LogProbs, Tensor Entropy) PolicyForward(Tensor prompt, Tensor promptMask, Tensor tokens, Tensor mask)
+    {
+        using var forward = torch.NewDisposeScope();
+        var (logProbs, entropy, _) = SequenceLogProbs.Compute(_policy, prompt, promptMask, tokens, mask, _options.Rollout.Temperature);
+        return (logProbs.MoveToOuterDisposeScope(), entropy.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The critic's forward pass in its own dispose scope (see <see cref="PolicyForward"/>): values [B, C].</summary>
+    Tensor CriticForward(Tensor prompt, Tensor promptMask, Tensor tokens, Tensor mask)
+    {
+        using var forward = torch.NewDisposeScope();
+        return SequenceLogProbs.Compute(_critic!, prompt, promptMask, tokens, mask, _options.Rollout.Temperature).Values!.MoveToOuterDisposeScope();
+    }
+
     /// <summary>Forward and backward of micro-batch rows ms..ms+ml (of the active rows when some are skipped).</summary>
     void TrainMicroBatch(UpdateBatch u, Tensor trainMask, int start, int ms, int ml, double pgNorm, double fullNorm, UpdateSums sums)
     {
@@ -52,13 +72,13 @@ public sealed partial class GroupTrainer
         Tensor Rows(Tensor x) => u.Active is null ? x.narrow(0, ms, ml) : x.index_select(0, u.Active.narrow(0, ms, ml));
         var m = Rows(u.LossMask);
         var tm = u.Active is null ? trainMask.narrow(0, ms - start, ml) : trainMask.index_select(0, u.Active.narrow(0, ms, ml));
-        var (logProbs, entropy, _) = SequenceLogProbs.Compute(_policy, Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(batch.Mask), o.Rollout.Temperature);
+        var (logProbs, entropy) = PolicyForward(Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(batch.Mask));
         var old = Rows(batch.OldLogProbs);
         var adv = Rows(u.Advantages);
         var (policyLoss, clippedMask) = _loss.Compute(new PolicyLossInput(logProbs, old, adv, _loss.PerSequence ? tm : m, o.Clip.Low, o.Clip.High)
         {
             DualClip = o.Clip.DualOrNull, LogRatioClamp = o.Clip.LogRatioClamp, Entropy = entropy.detach(),
-            Generator = _loss.NeedsGenerator ? _generator : null,
+            Generator = _loss.NeedsGenerator ? _generator : null, GroupIds = Rows(u.GroupIds), GvpoBeta = o.GvpoBeta,
         });
         var loss = _loss.PerSequence
             ? LossAggregation.Aggregate(policyLoss, tm.sum(-1).gt(Zero), LossAggregationMode.SeqMeanTokenSum, pgNorm)
@@ -91,7 +111,7 @@ public sealed partial class GroupTrainer
         }
         if (_critic is not null)
         {
-            var values = SequenceLogProbs.Compute(_critic, Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(batch.Mask), o.Rollout.Temperature).Values!;
+            var values = CriticForward(Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(batch.Mask));
             var perTokenValue = ValueLoss.Compute(values, Rows(u.Returns!), Rows(u.OldValues!), o.Critic.ValueClipRange > 0 ? o.Critic.ValueClipRange : null);
             using var valueCoefficient = o.Critic.ValueCoefficient.ToScalar();
             var valueLoss = LossAggregation.Aggregate(perTokenValue, m, o.Aggregation, fullNorm, u.MaxLength).mul(valueCoefficient);

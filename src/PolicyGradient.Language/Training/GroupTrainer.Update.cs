@@ -24,8 +24,9 @@ public sealed partial class GroupTrainer
     /// <param name="Active">Rows to forward (<see cref="ActiveRows"/>), or null for all.</param>
     /// <param name="Micro">Rows per forward/backward pass.</param>
     /// <param name="MaxLength">Dr. GRPO's constant L_max, or null.</param>
+    /// <param name="GroupIds">[B] the prompt index of each row (rows of a group are contiguous).</param>
     sealed record UpdateBatch(RolloutBatch Rollout, Tensor LossMask, Tensor Advantages, Tensor? Returns, Tensor? OldValues,
-        Tensor? RefLogProbs, Tensor? Active, int Micro, double? MaxLength);
+        Tensor? RefLogProbs, Tensor? Active, int Micro, double? MaxLength, Tensor GroupIds);
 
     /// <summary>Running sums of one update, in the order the forward passes produce them.</summary>
     sealed class UpdateSums
@@ -50,7 +51,7 @@ public sealed partial class GroupTrainer
         int mini = o.MiniBatchSize > 0 ? Math.Min(o.MiniBatchSize, b) : b;
         var u = new UpdateBatch(batch, lossMask, advantages, returns, oldValues, refLogProbs,
             ActiveRows(advantages, lossMask, refLogProbs is not null, mini == b), Math.Min(micro, mini),
-            o.Aggregation == LossAggregationMode.SeqMeanTokenSumNorm ? batch.Mask.shape[1] : null);
+            o.Aggregation == LossAggregationMode.SeqMeanTokenSumNorm ? batch.Mask.shape[1] : null, GroupIds(batch));
         var sums = new UpdateSums();
         _policy.train();
         _critic?.train();
@@ -91,7 +92,7 @@ public sealed partial class GroupTrainer
     {
         var device = batch.Tokens.device;
         var scores = torch.tensor(ClipRewards(batch.Scores), device: device);
-        var groupIds = torch.tensor(Enumerable.Range(0, batch.Samples.Length).Select(i => (long)(i / _options.GroupSize)).ToArray(), device: device);
+        var groupIds = GroupIds(batch);
         if (_estimator.CriticEstimator is { } withCritic)
         {
             var (advantages, returns) = withCritic(new GroupAdvantageInput(scores, groupIds, batch.Mask, TokenRewards: tokenRewards), oldValues!, _options.Critic.Gamma, _options.Critic.Lambda);
@@ -106,6 +107,10 @@ public sealed partial class GroupTrainer
         var baselines = batch.BaselineScores is null ? null : torch.tensor(ClipRewards(batch.BaselineScores), device: device);
         return (_estimator.Estimator!(new GroupAdvantageInput(scores, groupIds, batch.Mask, baselines, tokenRewards)), null, double.NaN);
     }
+
+    /// <summary>[B] group id of each row: row i belongs to prompt i / group_size.</summary>
+    Tensor GroupIds(RolloutBatch batch) =>
+        torch.tensor(Enumerable.Range(0, batch.Samples.Length).Select(i => (long)(i / _options.GroupSize)).ToArray(), device: batch.Tokens.device);
 
     /// <summary>
     /// The rows whose forward/backward can change the gradient, or null for all rows. A response whose
@@ -136,9 +141,10 @@ public sealed partial class GroupTrainer
         for (int s = 0; s < b; s += micro)
         {
             int l = Math.Min(micro, b - s);
+            using var part = torch.NewDisposeScope();   // this micro-batch's activations die here, not with the step
             var r = SequenceLogProbs.Compute(model, batch.Prompt.narrow(0, s, l), batch.PromptMask.narrow(0, s, l),
                 batch.Tokens.narrow(0, s, l), batch.Mask.narrow(0, s, l), _options.Rollout.Temperature);
-            parts.Add(values ? r.Values! : r.LogProbs);
+            parts.Add((values ? r.Values! : r.LogProbs).MoveToOuterDisposeScope());
         }
         if (training) model.train();
         return torch.cat(parts.ToArray(), 0);
@@ -152,8 +158,9 @@ public sealed partial class GroupTrainer
         for (int s = start; s < start + len; s += micro)
         {
             int l = Math.Min(micro, start + len - s);
+            using var part = torch.NewDisposeScope();
             parts.Add(SequenceLogProbs.Compute(_policy, batch.Prompt.narrow(0, s, l), batch.PromptMask.narrow(0, s, l),
-                batch.Tokens.narrow(0, s, l), batch.Mask.narrow(0, s, l), _options.Rollout.Temperature).Entropy);
+                batch.Tokens.narrow(0, s, l), batch.Mask.narrow(0, s, l), _options.Rollout.Temperature).Entropy.MoveToOuterDisposeScope());
         }
         return torch.cat(parts.ToArray(), 0);
     }

@@ -96,7 +96,12 @@ public sealed partial class GroupTrainer
     }
 
     /// <summary>One sample → score → advantage → update cycle.</summary>
-    public GroupStepMetrics Step() => Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+    public GroupStepMetrics Step()
+    {
+        var metrics = Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+        StepGarbage.Collect();
+        return metrics;
+    }
 
     GroupStepMetrics StepUnguarded()
     {

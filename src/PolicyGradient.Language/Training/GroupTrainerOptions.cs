@@ -72,6 +72,9 @@ public sealed record GroupTrainerOptions
     /// see <see cref="TokenRewardBuilder"/>); null (default) leaves rewards as they are.</summary>
     [ConfigAddedLater]
     public double? RewardClip { get; init; }
+    /// <summary>GVPO's β (loss "gvpo"): the implicit reward is β·(Σ log π − Σ log π_old) per response (verl's recipe 0.1).</summary>
+    [ConfigAddedLater]
+    public double GvpoBeta { get; init; } = GvpoObjective.DefaultBeta;
     /// <summary>Negative control: replace the reward by a seeded uniform number in [0, 1) that ignores the
     /// response, so any accuracy gain must come from the reward signal, not from the training loop itself.</summary>
     public bool RandomRewardControl { get; init; }
@@ -87,7 +90,8 @@ public sealed record GroupTrainerOptions
         ArgumentNullException.ThrowIfNull(losses);
         try { estimators.Find(Estimator ?? ""); }
         catch (ArgumentException e) { throw new ArgumentException($"Estimator: {e.Message}"); }
-        try { losses.Find(Loss ?? ""); }
+        PolicyLossEntry loss;
+        try { loss = losses.Find(Loss ?? ""); }
         catch (ArgumentException e) { throw new ArgumentException($"Loss: {e.Message}"); }
         if (RandomRewardControl && Reward is not null) throw new ArgumentException("RandomRewardControl replaces the reward: do not set Reward as well");
         if (Steps < 1 || PromptsPerStep < 1 || GroupSize < 1 || Epochs < 1)
@@ -97,6 +101,7 @@ public sealed record GroupTrainerOptions
         if (!(CriticLearningRate.Initial > 0)) throw new ArgumentException($"CriticLearningRate must be > 0, got {CriticLearningRate}");
         if (RewardClip is double c && !(c > 0)) throw new ArgumentException($"RewardClip (reward_clip) must be > 0, or null for none; got {c}");
         if (MiniBatchSize < 0 || MicroBatchSize < 0) throw new ArgumentException("MiniBatchSize and MicroBatchSize must be ≥ 0 (0 = whole batch)");
+        if (loss.NeedsWholeGroups) ValidateWholeGroups(loss.Name);
         if (Clip is null || Kl is null || Entropy is null || Rollout is null || Critic is null)
             throw new ArgumentException("Clip, Kl, Entropy, Rollout and Critic must not be null (leave them out for the defaults)");
         Clip.Validate();
@@ -104,5 +109,16 @@ public sealed record GroupTrainerOptions
         Entropy.Validate();
         Rollout.Validate();
         Critic.Validate();
+    }
+
+    /// <summary>A loss that compares a group's responses (GVPO) needs each group inside one micro-batch.</summary>
+    void ValidateWholeGroups(string loss)
+    {
+        if (GroupSize < 2) throw new ArgumentException($"the {loss} loss compares the responses of a group: group_size must be ≥ 2, got {GroupSize}");
+        if (!(GvpoBeta > 0)) throw new ArgumentException($"gvpo_beta must be > 0, got {GvpoBeta}");
+        foreach (var (key, size) in new[] { ("mini_batch_size", MiniBatchSize), ("micro_batch_size", MicroBatchSize) })
+            if (size % GroupSize != 0)
+                throw new ArgumentException($"{key} {size} splits the groups of {GroupSize} responses, but the {loss} loss needs every response " +
+                    $"of a group in the same micro-batch: set {key} to a multiple of group_size ({GroupSize}, {2 * GroupSize}, …) or 0 for the whole batch");
     }
 }

@@ -15,7 +15,7 @@ public static class LanguageAlgorithms
 
     /// <summary>Names accepted by <see cref="Options"/> (and by <c>pg train &lt;algo&gt; &lt;task&gt;</c>), plus "sft".</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["grpo", "drgrpo", "dapo", "rloo", "remax", "reinforcepp", "gpg", "gspo", "cispo", "sapo", "ppo-lm"];
+        ["grpo", "drgrpo", "dapo", "rloo", "remax", "reinforcepp", "gpg", "gspo", "cispo", "sapo", "gvpo", "ppo-lm"];
 
     /// <summary>True for the names of <see cref="Names"/> and "sft" (case-insensitive).</summary>
     public static bool IsLanguageAlgorithm(string name) =>
@@ -60,6 +60,9 @@ public static class LanguageAlgorithms
             "cispo" => o with { Estimator = "grpo", Loss = "cispo", Aggregation = LossAggregationMode.TokenMean },
             // SAPO (arXiv 2511.20347, as verl): group z-score advantages, the soft gate instead of the clip, seq-mean-token-mean.
             "sapo" => o with { Estimator = "grpo", Loss = "sapo", Aggregation = LossAggregationMode.SeqMeanTokenMean },
+            // GVPO (Zhang et al. 2025, arXiv 2504.19599; verl's recipe): centred rewards r − mean (grpo without std, i.e. drgrpo's
+            // estimator), the group-variance loss on β·log(π/π_old) (gvpo_beta, 0.1), no ratio or clip; groups whole per micro-batch.
+            "gvpo" => o with { Estimator = "drgrpo", Loss = "gvpo", Aggregation = LossAggregationMode.SeqMeanTokenMean },
             // PPO for language models (Ouyang et al. 2022; verl's PPO): a critic (policy copy with a value head),
             // token-level GAE (γ, λ from the base options, verl 1 and 1), PPO clip with value clipping, token-mean.
             "ppo-lm" => o with { Estimator = "gae", Loss = "ppo_clip", Aggregation = LossAggregationMode.TokenMean },

@@ -78,7 +78,12 @@ public sealed partial class SftTrainer
     }
 
     /// <summary>One batch of reference completions → cross-entropy → clipped AdamW step.</summary>
-    public SftStepMetrics Step() => Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+    public SftStepMetrics Step()
+    {
+        var metrics = Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+        StepGarbage.Collect();
+        return metrics;
+    }
 
     SftStepMetrics StepUnguarded()
     {
@@ -89,7 +94,7 @@ public sealed partial class SftTrainer
         var samples = _task.SampleTrain(_rng, _options.BatchSize);
         var (prompt, promptMask) = TaskBatch.Prompts(samples, _tokenizer, _device);
         var (target, targetMask) = TaskBatch.References(samples, _tokenizer, _device);
-        var (logProbs, _, _) = SequenceLogProbs.Compute(_policy, prompt, promptMask, target, targetMask);
+        var logProbs = Forward(prompt, promptMask, target, targetMask);
         var tokens = targetMask.sum();
         var loss = -logProbs.sum() / tokens;
         _optimizer.zero_grad();
@@ -97,6 +102,17 @@ public sealed partial class SftTrainer
         double gradNorm = nn.utils.clip_grad_norm_(_policy.parameters(), _options.MaxGradNorm);
         _optimizer.step();
         return new SftStepMetrics(_step++, loss.item<float>(), gradNorm, (long)tokens.item<float>(), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Log-probs [B, C] of the references, computed in their own dispose scope: the autograd graph keeps what
+    /// backward needs, every other intermediate is released before the loss (and backward frees the saved
+    /// activations as it goes), instead of all of them living until the step ends.
+    /// </summary>
+    Tensor Forward(Tensor prompt, Tensor promptMask, Tensor target, Tensor targetMask)
+    {
+        using var forward = torch.NewDisposeScope();
+        return SequenceLogProbs.Compute(_policy, prompt, promptMask, target, targetMask).LogProbs.MoveToOuterDisposeScope();
     }
 
     /// <summary>Writes the optimizer state (optimizer.bin) into <paramref name="dir"/>; returns the problem stream's state and the step.</summary>

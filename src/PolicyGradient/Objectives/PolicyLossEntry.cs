@@ -26,6 +26,11 @@ public sealed record PolicyLossEntry
     /// the rows of a response must stay together, which the trainer's row-wise micro-batches do.</summary>
     public bool SequenceLevelRatio { get; init; }
 
+    /// <summary>Whether the loss compares the responses of a group with each other (GVPO's group mean of the implicit
+    /// reward): it reads <see cref="PolicyLossInput.GroupIds"/>, and every micro-batch (and mini-batch) must hold whole
+    /// groups, so the trainer refuses a mini_batch_size or micro_batch_size that is not a multiple of group_size.</summary>
+    public bool NeedsWholeGroups { get; init; }
+
     /// <summary>Whether the loss reads <see cref="PolicyLossInput.Generator"/> (Clip-Cov's random token choice).</summary>
     public bool NeedsGenerator { get; init; }
 

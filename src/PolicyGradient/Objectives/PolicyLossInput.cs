@@ -25,6 +25,13 @@ public sealed record PolicyLossInput(Tensor LogProbs, Tensor OldLogProbs, Tensor
     /// <summary>Per-token entropy H_t of the current policy, detached (for entropy-aware losses).</summary>
     public Tensor? Entropy { get; init; }
 
+    /// <summary>Group id of each response [B] (integers; the responses sampled for one prompt share one), for losses
+    /// that need whole groups (<see cref="PolicyLossEntry.NeedsWholeGroups"/>); null when the trainer has none.</summary>
+    public Tensor? GroupIds { get; init; }
+
+    /// <summary>GVPO's β, the scale of the implicit reward β·log(π/π_old) (verl's recipe: gvpo_beta 0.1).</summary>
+    public double GvpoBeta { get; init; } = GvpoObjective.DefaultBeta;
+
     /// <summary>The trainer's checkpointed generator, given to losses that draw random numbers
     /// (<see cref="PolicyLossEntry.NeedsGenerator"/>), so resumed runs draw the same ones.</summary>
     public Generator? Generator { get; init; }

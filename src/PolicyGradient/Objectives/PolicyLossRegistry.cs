@@ -18,7 +18,7 @@ public sealed class PolicyLossRegistry
     /// <summary>The process-wide registry (built-ins plus whatever users register): what trainers and runs use by default.</summary>
     public static PolicyLossRegistry Shared { get; } = CreateDefault();
 
-    /// <summary>A registry with the built-in losses: ppo_clip, gspo, cispo, gmpo, clip_cov, kl_cov, sapo, reinforce.</summary>
+    /// <summary>A registry with the built-in losses: ppo_clip, gspo, cispo, gmpo, clip_cov, kl_cov, sapo, gvpo, reinforce.</summary>
     public static PolicyLossRegistry CreateDefault()
     {
         var r = new PolicyLossRegistry();
@@ -60,6 +60,13 @@ public sealed class PolicyLossRegistry
         {
             Name = "sapo", ZeroAdvantageRowsInert = true,
             Compute = i => SapoObjective.Compute(i.LogProbs, i.OldLogProbs, i.Advantages),
+        });
+        // GVPO (as verl's recipe): one loss per sequence from the group's implicit rewards; groups stay whole per micro-batch.
+        r.Register(new PolicyLossEntry
+        {
+            Name = "gvpo", PerSequence = true, SequenceLevelRatio = true, NeedsWholeGroups = true,
+            Compute = i => GvpoObjective.Compute(i.LogProbs, i.OldLogProbs, i.Advantages, i.Mask,
+                i.GroupIds ?? throw new ArgumentException("the gvpo loss needs group ids (PolicyLossInput.GroupIds): run it through the group trainer"), i.GvpoBeta),
         });
         r.Register(new PolicyLossEntry
         {

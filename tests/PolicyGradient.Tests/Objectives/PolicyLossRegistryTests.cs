@@ -18,7 +18,7 @@ public class PolicyLossRegistryTests
     public void Every_built_in_loss_is_registered_by_name_with_its_needs()
     {
         var r = PolicyLossRegistry.CreateDefault();
-        Assert.Equal(["cispo", "clip_cov", "gmpo", "gspo", "kl_cov", "ppo_clip", "reinforce", "sapo"], r.Names);
+        Assert.Equal(["cispo", "clip_cov", "gmpo", "gspo", "gvpo", "kl_cov", "ppo_clip", "reinforce", "sapo"], r.Names);
         Assert.True(r.Find("gmpo").PerSequence);
         Assert.True(r.Find("gmpo").SequenceLevelRatio && r.Find("gspo").SequenceLevelRatio);
         Assert.True(r.Find("clip_cov").NeedsGenerator);
@@ -26,7 +26,8 @@ public class PolicyLossRegistryTests
         Assert.False(r.Find("kl_cov").ZeroAdvantageRowsInert);
         Assert.True(r.Find("ppo_clip").ZeroAdvantageRowsInert && r.Find("ppo_clip").ReportsPpoClipSides);
         Assert.False(r.Find("reinforce").NeedsOldLogProbs);
-        Assert.Single(r.Entries, e => e.PerSequence);
+        Assert.Equal(["gmpo", "gvpo"], r.Entries.Where(e => e.PerSequence).Select(e => e.Name));
+        Assert.Equal(["gvpo"], r.Entries.Where(e => e.NeedsWholeGroups).Select(e => e.Name));
     }
 
     [Theory]
@@ -59,7 +60,7 @@ public class PolicyLossRegistryTests
     {
         var ex = Assert.Throws<ArgumentException>(() => PolicyLossRegistry.CreateDefault().Find("gmpoo"));
         Assert.Contains("unknown policy loss 'gmpoo'; did you mean 'gmpo'?", ex.Message);
-        Assert.Contains("clip_cov, gmpo, gspo, kl_cov, ppo_clip, reinforce", ex.Message);
+        Assert.Contains("clip_cov, gmpo, gspo, gvpo, kl_cov, ppo_clip, reinforce", ex.Message);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class LanguageRunConfigTests
     public void Grouped_trainer_options_keep_the_flat_configuration_keys()
     {
         // Every key a configuration could write before the options were grouped (Clip, Kl, Entropy, Rollout, Critic),
-        // plus reward_clip (added later, [ConfigAddedLater]).
+        // plus reward_clip and gvpo_beta (added later, [ConfigAddedLater]).
         string[] flat =
         [
             "steps", "prompts_per_step", "group_size", "learning_rate", "estimator", "loss", "clip_low", "clip_high", "aggregation",
@@ -62,7 +62,7 @@ public class LanguageRunConfigTests
             "entropy_top_fraction", "dual_clip", "log_ratio_clamp", "mini_batch_size", "micro_batch_size", "dynamic_sampling",
             "max_generation_batches", "overlong_buffer_length", "overlong_penalty_factor", "gamma", "lambda", "critic_learning_rate",
             "value_clip_range", "value_coefficient", "temperature", "stop_strings", "max_new_tokens", "epochs", "max_grad_norm", "seed",
-            "skip_zero_advantage_rows", "random_reward_control", "reward_clip",
+            "skip_zero_advantage_rows", "random_reward_control", "reward_clip", "gvpo_beta",
         ];
         var c = LanguageRunConfig.Resolve("grpo", "Addition-v0", null,
             ["kl_coefficient=0.05", "adaptive_kl=true", "kl_estimator=k3+", "dual_clip=2", "clip_low=0.1", "log_ratio_clamp=10",
@@ -100,7 +100,7 @@ public class LanguageRunConfigTests
         var sft = LanguageRunConfig.Resolve("sft", "Addition-v0", null, []);
         var o = Assert.IsType<SftOptions>(sft.Options);
         Assert.Equal((600, 64, 1e-3), (o.Steps, o.BatchSize, o.LearningRate));          // Addition-v0 entry over "*" (1200 steps)
-        Assert.Equal((1L, 0L), (sft.Run.ModelSeed, o.Seed));                              // pinned initial weights, run seed for the data
+        Assert.Equal((-1L, 0L), (sft.Run.ModelSeed, o.Seed));                             // initial weights from the run seed (not pinned)
         Assert.Equal((4, 128, 4, 48), (sft.Run.Model.Layers, sft.Run.Model.Width, sft.Run.Model.Heads, sft.Run.Model.MaxPositions));
         Assert.Equal(3L, sft.Run.Task["digits"]);
         Assert.Equal(1200, ((SftOptions)LanguageRunConfig.Resolve("sft", "Reverse-v0", null, []).Options).Steps);
