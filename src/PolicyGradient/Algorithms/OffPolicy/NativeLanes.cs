@@ -3,7 +3,7 @@ using System.Runtime.ExceptionServices;
 namespace PolicyGradient.Algorithms.OffPolicy;
 
 /// <summary>
-/// Two lanes of work for the native off-policy steps: <see cref="Run"/> executes two independent
+/// Two lanes of work for the native off-policy steps: <see cref="Run(Action, Action)"/> executes two independent
 /// pieces (the two twin critics, or a layer's weight gradient and its input gradient) either on the
 /// calling thread and one long-lived worker thread, or one after the other on the calling thread.
 /// The pieces are the same in both modes and each writes its own memory, so one and two threads give
@@ -18,6 +18,7 @@ internal sealed class NativeLanes : IDisposable
     readonly Thread? _worker;
     readonly ManualResetEventSlim _go = new(false, SpinCount), _done = new(false, SpinCount);
     Action? _second;
+    Action<int>? _indexed;
     ExceptionDispatchInfo? _error;
     volatile bool _stopping;
 
@@ -45,9 +46,26 @@ internal sealed class NativeLanes : IDisposable
     public void Run(Action first, Action second)
     {
         if (_worker is null) { first(); second(); return; }
-        _second = second;
+        (_second, _indexed) = (second, null);
+        Dispatch(first);
+    }
+
+    /// <summary>Runs <paramref name="lane"/>(0) and <paramref name="lane"/>(1) (in parallel with two lanes) and returns when both are done.</summary>
+    public void Run(Action<int> lane)
+    {
+        if (_worker is null) { lane(0); lane(1); return; }
+        (_second, _indexed) = (null, lane);
+        Dispatch(null, lane);
+    }
+
+    void Dispatch(Action? first, Action<int>? indexed = null)
+    {
         _go.Set();
-        try { first(); }
+        try
+        {
+            if (first is not null) first();
+            else indexed!(0);
+        }
         finally
         {
             _done.Wait();
@@ -65,7 +83,11 @@ internal sealed class NativeLanes : IDisposable
             _go.Wait();
             _go.Reset();
             if (_stopping) return;
-            try { _second!(); }
+            try
+            {
+                if (_indexed is not null) _indexed(1);
+                else _second!();
+            }
             catch (Exception e) { _error = ExceptionDispatchInfo.Capture(e); }
             _done.Set();
         }

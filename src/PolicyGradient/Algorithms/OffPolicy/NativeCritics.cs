@@ -1,0 +1,172 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using PolicyGradient.Optimizers;
+using static TorchSharp.torch;
+
+namespace PolicyGradient.Algorithms.OffPolicy;
+
+/// <summary>
+/// The critics of an off-policy actor-critic (one for DDPG, twins for TD3 and SAC) and their targets
+/// on <see cref="NativeMlp"/>s over <see cref="OffPolicyNetworks.Critic"/> and
+/// <see cref="OffPolicyNetworks.CriticTarget"/>. With twin critics each twin runs on its own
+/// <see cref="NativeLanes"/> lane (the two are independent until the min); a single critic splits its
+/// rows (forward) or its weight and input gradients (backward) over the lanes instead.
+/// </summary>
+internal sealed class NativeCritics
+{
+    readonly OffPolicyNetworks _nets;
+    readonly NativeLanes _lanes;
+    readonly float[][] _dQ;
+    readonly double[] _sumSquares, _sumQ;
+    readonly Action<int> _forwardTarget, _forwardOnline, _regress, _refreshOnline, _refreshTarget, _polyak, _actionGradient;
+    // Arguments of the lane work in progress.
+    float[] _input = [], _y = [];
+    float[]? _columns;
+    int _batch;
+    float _scale;
+    double _tau;
+    bool _twin;
+
+    /// <summary>The critics of <paramref name="networks"/> for batches of up to <paramref name="maxBatch"/> rows.</summary>
+    public NativeCritics(OffPolicyNetworks networks, int maxBatch, NativeLanes lanes)
+    {
+        (_nets, _lanes) = (networks, lanes);
+        Online = networks.CriticLayouts.Select(l => new NativeMlp(l, networks.Critic, maxBatch)).ToArray();
+        Target = networks.CriticLayouts.Select(l => new NativeMlp(l, networks.CriticTarget, maxBatch)).ToArray();
+        if (Online.Length is not (1 or 2)) throw new ArgumentException($"the native steps support one or two critics, not {Online.Length}", nameof(networks));
+        _twin = Online.Length == 2;
+        int outputs = networks.CriticLayouts[0].OutputSize;
+        _dQ = Online.Select(_ => new float[maxBatch * outputs]).ToArray();
+        (_sumSquares, _sumQ) = (new double[2], new double[2]);
+        (_forwardTarget, _forwardOnline, _regress) = (ForwardTargetLane, ForwardOnlineLane, RegressLane);
+        (_refreshOnline, _refreshTarget, _polyak, _actionGradient) = (RefreshOnlineLane, RefreshTargetLane, PolyakLane, ActionGradientLane);
+        ActionGradients = Online.Select(_ => new float[maxBatch * networks.CriticLayouts[0].InputSize]).ToArray();
+    }
+
+    /// <summary>The online critics.</summary>
+    public NativeMlp[] Online { get; }
+
+    /// <summary>The target critics.</summary>
+    public NativeMlp[] Target { get; }
+
+    /// <summary>Per critic, ∂/∂(input columns) of the last <see cref="BackwardToActions"/>, [batch, columns].</summary>
+    public float[][] ActionGradients { get; }
+
+    static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+
+    /// <summary>Every target critic on <paramref name="input"/> [batch, in]; read <c>Target[i].Output</c>.</summary>
+    public void ForwardTarget(float[] input, int batch) { (_input, _batch) = (input, batch); _lanes.Run(_forwardTarget); }
+
+    /// <summary>Every online critic on <paramref name="input"/> [batch, in]; read <c>Online[i].Output</c>.</summary>
+    public void ForwardOnline(float[] input, int batch) { (_input, _batch) = (input, batch); _lanes.Run(_forwardOnline); }
+
+    /// <summary>
+    /// The critic regression: forward on <paramref name="input"/>, ∂/∂Q_i = <paramref name="scale"/>·(Q_i − y)
+    /// per row (at column <paramref name="columns"/>[b] of a discrete critic, else column 0), weight gradients
+    /// into the critic buffer's gradient. Returns Σ_i mean_b (Q_i − y)² and mean_{b,i} Q_i.
+    /// </summary>
+    public (double SumOfMse, double MeanQ) Regress(float[] input, float[] y, int batch, float scale, float[]? columns = null)
+    {
+        (_input, _y, _batch, _scale, _columns) = (input, y, batch, scale, columns);
+        if (_twin) _lanes.Run(_regress);
+        else
+        {
+            _lanes.Run(_forwardOnline);
+            RegressionGradient(0);
+            Online[0].Backward(input, _dQ[0], batch, weightGradients: true, lanes: _lanes);
+        }
+        double mse = 0, q = 0;
+        for (int i = 0; i < Online.Length; i++) { mse += _sumSquares[i] / batch; q += _sumQ[i]; }
+        return (mse, q / (batch * Online.Length));
+    }
+
+    /// <summary>
+    /// ∂(Σ_b c_b·Q_i(input_b))/∂(input columns [from, from + count)) into <see cref="ActionGradients"/>[i] for every
+    /// critic, c = <paramref name="coefficients"/>[i] (the online critics' forward on this input must have run).
+    /// </summary>
+    public void BackwardToActions(float[] input, float[][] coefficients, int batch, int from, int count)
+    {
+        (_input, _batch, _actionFrom, _actionCount, _coefficients) = (input, batch, from, count, coefficients);
+        if (_twin) _lanes.Run(_actionGradient);
+        else Online[0].Backward(input, coefficients[0], batch, weightGradients: false, ActionGradients[0], from, count);
+    }
+
+    int _actionFrom, _actionCount;
+    float[][] _coefficients = [];
+
+    /// <summary>Rebuilds the online critics' transposed weights (after their optimizer step).</summary>
+    public void RefreshOnline() => _lanes.Run(_refreshOnline);
+
+    /// <summary>Polyak-averages the target buffer toward the online one (τ = <paramref name="tau"/>) and refreshes the targets' transposed weights.</summary>
+    public void UpdateTargets(double tau)
+    {
+        _tau = tau;
+        _lanes.Run(_polyak);
+        _lanes.Run(_refreshTarget);
+    }
+
+    void ForwardTargetLane(int lane) => ForwardLane(Target, lane);
+
+    void ForwardOnlineLane(int lane) => ForwardLane(Online, lane);
+
+    void ForwardLane(NativeMlp[] nets, int lane)
+    {
+        if (_twin) nets[lane].Forward(_input, _batch);
+        else
+        {
+            int half = (_batch / 2 + 3) & ~3; // a row split on a multiple of 4 keeps the GEMM's row blocks
+            half = Math.Min(half, _batch);
+            if (lane == 0) nets[0].Forward(_input, 0, half);
+            else if (half < _batch) nets[0].Forward(_input, half, _batch);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void RegressLane(int lane)
+    {
+        Online[lane].Forward(_input, _batch);
+        RegressionGradient(lane);
+        Online[lane].Backward(_input, _dQ[lane], _batch, weightGradients: true);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void RegressionGradient(int i)
+    {
+        int outputs = Online[i].Layout.OutputSize, batch = _batch;
+        ReadOnlySpan<float> q = Online[i].Output(batch);
+        var dq = _dQ[i].AsSpan(0, batch * outputs);
+        if (outputs > 1) dq.Clear();
+        double squares = 0, sum = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            int at = b * outputs + (_columns is null ? 0 : (int)_columns[b]);
+            float error = q[at] - _y[b];
+            squares += error * error;
+            sum += q[at];
+            dq[at] = _scale * error;
+        }
+        (_sumSquares[i], _sumQ[i]) = (squares, sum);
+    }
+
+    void ActionGradientLane(int lane) =>
+        Online[lane].Backward(_input, _coefficients[lane], _batch, weightGradients: false, ActionGradients[lane], _actionFrom, _actionCount);
+
+    void RefreshOnlineLane(int lane)
+    {
+        if (lane < Online.Length) Online[lane].RefreshTransposed();
+    }
+
+    void RefreshTargetLane(int lane)
+    {
+        if (lane < Target.Length) Target[lane].RefreshTransposed();
+    }
+
+    // The two lanes average disjoint halves of the buffer (elementwise: any split gives the same bits).
+    void PolyakLane(int lane)
+    {
+        Span<float> target = Floats(_nets.CriticTarget.Data);
+        ReadOnlySpan<float> online = Floats(_nets.Critic.Data);
+        int half = target.Length / 2 & ~15, from = lane == 0 ? 0 : half, to = lane == 0 ? half : target.Length;
+        PolyakUpdate.Apply(target[from..to], online[from..to], (float)_tau);
+    }
+}
