@@ -61,6 +61,11 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
+    /// <summary>When set, each step adds its phases' times here (the benchmark's breakdown).</summary>
+    public NativeStepProfile? Profile { get; set; }
+
+    long Mark(int phase, long since) => Profile?.Add(phase, since) ?? since;
+
     /// <inheritdoc />
     public OffPolicyStepMetrics Step(ReplayBatch batch, Tensor noise, long gradientStep, double learningRate)
     {
@@ -68,26 +73,34 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
         if (b != _batch) throw new ArgumentException($"this native SAC step was built for batches of {_batch} rows, not {b}", nameof(batch));
         if (noise.dtype != ScalarType.Float32 || noise.numel() != 2L * b * _act || !noise.is_contiguous())
             throw new ArgumentException($"SAC's noise must be float32 [2, {b}, {_act}], not {noise.dtype} [{string.Join(", ", noise.shape)}]", nameof(noise));
+        long t = System.Diagnostics.Stopwatch.GetTimestamp();
         var obs = Floats(batch.Observations);
         obs.CopyTo(_actorInput);
         Floats(batch.NextObservations).CopyTo(_actorInput.AsSpan(b * _obs));
         Floats(noise).CopyTo(_eps);
         _lanes.Run(_actorForward);
         SampleActions(2 * b);
+        t = Mark(0, t);
         var (alpha, alphaLoss) = UpdateTemperature(b, learningRate);
+        t = Mark(1, t);
 
         StateAction(Floats(batch.NextObservations), _action.AsSpan(b * _act), _nextInput, b, _obs, _act);
         _critics.ForwardTarget(_nextInput, b);
         SoftTarget(batch, alpha, b);
+        t = Mark(2, t);
         StateAction(obs, Floats(batch.Actions), _criticInput, b, _obs, _act);
         var (sumOfMse, meanQ) = _critics.Regress(_criticInput, _y, b, 1f / b);
         _nets.CriticOptimizer.StepNative(learningRate);
         _critics.RefreshOnline();
+        t = Mark(3, t);
 
         double actorLoss = ActorGradient(obs, alpha, b);
         _nets.ActorOptimizer.StepNative(learningRate);
         _actor.RefreshTransposed();
+        t = Mark(4, t);
         if (gradientStep % _settings.TargetUpdateInterval == 0) _critics.UpdateTargets(_settings.Tau);
+        Mark(5, t);
+        Profile?.EndStep();
 
         double entropy = 0;
         for (int r = 0; r < b; r++) entropy -= _logPi[r];

@@ -82,6 +82,20 @@ public class NativeMlpTests
         Assert.Equal(dx, dx2);
     }
 
+    [Theory]
+    [InlineData(256, 256)]
+    [InlineData(19, 37)]
+    [InlineData(8, 3)]
+    [InlineData(1, 9)]
+    public void Transpose_moves_every_entry(int rows, int cols)
+    {
+        var src = Enumerable.Range(0, rows * cols).Select(i => (float)i).ToArray();
+        var dst = new float[rows * cols];
+        NativeMlp.Transpose(src, dst, rows, cols);
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) Assert.Equal(src[r * cols + c], dst[c * rows + r]);
+    }
+
     [Fact]
     public void Unsupported_activation_names_the_fix()
     {
