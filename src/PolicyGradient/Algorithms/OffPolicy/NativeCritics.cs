@@ -18,7 +18,7 @@ internal sealed class NativeCritics
     readonly NativeLanes _lanes;
     readonly float[][] _dQ;
     readonly double[] _sumSquares, _sumQ;
-    readonly Action<int> _forwardTarget, _forwardOnline, _regress, _refreshOnline, _refreshTarget, _polyak, _actionGradient;
+    readonly Action<int> _forwardTarget, _forwardOnline, _forwardFirst, _regress, _refreshOnline, _refreshTarget, _polyak, _actionGradient;
     // Arguments of the lane work in progress.
     float[] _input = [], _y = [];
     float[]? _columns;
@@ -39,6 +39,7 @@ internal sealed class NativeCritics
         _dQ = Online.Select(_ => new float[maxBatch * outputs]).ToArray();
         (_sumSquares, _sumQ) = (new double[2], new double[2]);
         (_forwardTarget, _forwardOnline, _regress) = (ForwardTargetLane, ForwardOnlineLane, RegressLane);
+        _forwardFirst = lane => SplitRows(Online[0], lane);
         (_refreshOnline, _refreshTarget, _polyak, _actionGradient) = (RefreshOnlineLane, RefreshTargetLane, PolyakLane, ActionGradientLane);
         ActionGradients = Online.Select(_ => new float[maxBatch * networks.CriticLayouts[0].InputSize]).ToArray();
     }
@@ -59,6 +60,9 @@ internal sealed class NativeCritics
 
     /// <summary>Every online critic on <paramref name="input"/> [batch, in]; read <c>Online[i].Output</c>.</summary>
     public void ForwardOnline(float[] input, int batch) { (_input, _batch) = (input, batch); _lanes.Run(_forwardOnline); }
+
+    /// <summary>The first online critic alone on <paramref name="input"/>, its rows split over the lanes (TD3's and DDPG's actor loss).</summary>
+    public void ForwardFirst(float[] input, int batch) { (_input, _batch) = (input, batch); _lanes.Run(_forwardFirst); }
 
     /// <summary>
     /// The critic regression: forward on <paramref name="input"/>, ∂/∂Q_i = <paramref name="scale"/>·(Q_i − y)
@@ -84,10 +88,10 @@ internal sealed class NativeCritics
     /// ∂(Σ_b c_b·Q_i(input_b))/∂(input columns [from, from + count)) into <see cref="ActionGradients"/>[i] for every
     /// critic, c = <paramref name="coefficients"/>[i] (the online critics' forward on this input must have run).
     /// </summary>
-    public void BackwardToActions(float[] input, float[][] coefficients, int batch, int from, int count)
+    public void BackwardToActions(float[] input, float[][] coefficients, int batch, int from, int count, bool firstOnly = false)
     {
         (_input, _batch, _actionFrom, _actionCount, _coefficients) = (input, batch, from, count, coefficients);
-        if (_twin) _lanes.Run(_actionGradient);
+        if (_twin && !firstOnly) _lanes.Run(_actionGradient);
         else Online[0].Backward(input, coefficients[0], batch, weightGradients: false, ActionGradients[0], from, count);
     }
 
@@ -112,13 +116,14 @@ internal sealed class NativeCritics
     void ForwardLane(NativeMlp[] nets, int lane)
     {
         if (_twin) nets[lane].Forward(_input, _batch);
-        else
-        {
-            int half = (_batch / 2 + 3) & ~3; // a row split on a multiple of 4 keeps the GEMM's row blocks
-            half = Math.Min(half, _batch);
-            if (lane == 0) nets[0].Forward(_input, 0, half);
-            else if (half < _batch) nets[0].Forward(_input, half, _batch);
-        }
+        else SplitRows(nets[0], lane);
+    }
+
+    void SplitRows(NativeMlp net, int lane)
+    {
+        int half = Math.Min((_batch / 2 + 3) & ~3, _batch); // a row split on a multiple of 4 keeps the GEMM's row blocks
+        if (lane == 0) net.Forward(_input, 0, half);
+        else if (half < _batch) net.Forward(_input, half, _batch);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
