@@ -32,7 +32,9 @@ public static class ConfigResolver
     {
         var descriptor = AlgorithmRegistry.Get(algorithm);
         var presets = usePreset && Presets.Find(descriptor.Name, envId) is { } preset ? new[] { preset } : [];
-        return Resolve(ConfigKind.Environment, descriptor.Name, envId, descriptor.OptionsType, presets, configFile, setFlags, overrides);
+        return Resolve(ConfigKind.Environment, descriptor.Name, envId, descriptor.OptionsType, presets, configFile, setFlags, overrides,
+            // Off-policy runs: learning_starts must lie below n_timesteps (a run-level key).
+            (config, _) => config.Options is OffPolicyOptions offPolicy ? offPolicy.ValidateRunLength(config.Run.NTimesteps) : []);
     }
 
     /// <summary>Resolves and validates a configuration of any kind; every problem is listed at once.</summary>
