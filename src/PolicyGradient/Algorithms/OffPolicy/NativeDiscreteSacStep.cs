@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace PolicyGradient.Algorithms.OffPolicy;
 
 /// <summary>
-/// Discrete SAC's gradient step (Christodoulou 2019) as <c>TensorDiscreteSacStep</c> computes it, on the
+/// Discrete SAC's gradient step (Christodoulou 2019) as <see cref="TensorDiscreteSacStep"/> computes it, on the
 /// native kernels. The sums over actions are exact, so no action is sampled and no gradient flows
 /// through the critics into the actor:
 /// <list type="number">

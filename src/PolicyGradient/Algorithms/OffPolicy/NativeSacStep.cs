@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace PolicyGradient.Algorithms.OffPolicy;
 
 /// <summary>
-/// <c>TensorSacStep</c>'s gradient step (Haarnoja et al. 2018, SB3 2.4's order) on the native
+/// <see cref="TensorSacStep"/>'s gradient step (Haarnoja et al. 2018, SB3 2.4's order) on the native
 /// kernels, every gradient written by hand into the networks' <see cref="Optimizers.FlatParameters.Grad"/>
 /// buffers and each optimizer's native Adam step:
 /// <list type="number">
@@ -17,7 +17,7 @@ namespace PolicyGradient.Algorithms.OffPolicy;
 /// <item>actor: loss mean(α log π − min_i Q_i(s, ã)) through the UPDATED critics, which need only ∂Q/∂ã
 /// (no critic weight gradients); with g = ∂L/∂ã and w = α/B per row:
 /// ∂u = g(1 − a²) + w·2a(1 − a²)/(1 − a² + 10⁻⁶), ∂μ = ∂u, ∂log σ = (∂u·σε − w)·1[−20 ≤ log σ ≤ 2]
-/// (log π's Gaussian term −½ε² − log σ uses ε itself, as <c>SquashedGaussianSample</c>);</item>
+/// (log π's Gaussian term −½ε² − log σ uses ε itself, as <see cref="Objectives.SquashedGaussianSample"/>);</item>
 /// <item>Polyak on the critic targets every target_update_interval-th step.</item>
 /// </list>
 /// One and two lanes give the same bits (<see cref="NativeLanes"/>).

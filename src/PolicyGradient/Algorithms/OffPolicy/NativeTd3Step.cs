@@ -8,7 +8,7 @@ namespace PolicyGradient.Algorithms.OffPolicy;
 
 /// <summary>
 /// TD3's gradient step (Fujimoto et al. 2018; DDPG with one critic, delay 1, no smoothing) as
-/// <c>TensorTd3Step</c> computes it, on the native kernels:
+/// <see cref="TensorTd3Step"/> computes it, on the native kernels:
 /// <list type="number">
 /// <item>ã' = clamp(tanh(μ'(s')) + clamp(σ·ε, −c, c), −1, 1) from the actor target (rows split over the lanes);</item>
 /// <item>y = r + γᵏ(1 − d)·min_i Q'_i(s', ã') from the target critics (one twin per lane);</item>
