@@ -18,7 +18,7 @@ internal sealed class NativeCritics
     readonly NativeLanes _lanes;
     readonly float[][] _dQ;
     readonly double[] _sumSquares, _sumQ;
-    readonly Action<int> _forwardTarget, _forwardOnline, _forwardFirst, _regress, _refreshOnline, _refreshTarget, _polyak, _actionGradient;
+    readonly Action<int> _forwardTarget, _forwardOnline, _forwardFirst, _regress, _refreshOnline, _refreshAll, _polyak, _actionGradient;
     // Arguments of the lane work in progress.
     float[] _input = [], _y = [];
     float[]? _columns;
@@ -40,7 +40,7 @@ internal sealed class NativeCritics
         (_sumSquares, _sumQ) = (new double[2], new double[2]);
         (_forwardTarget, _forwardOnline, _regress) = (ForwardTargetLane, ForwardOnlineLane, RegressLane);
         _forwardFirst = lane => SplitRows(Online[0], lane);
-        (_refreshOnline, _refreshTarget, _polyak, _actionGradient) = (RefreshOnlineLane, RefreshTargetLane, PolyakLane, ActionGradientLane);
+        (_refreshOnline, _refreshAll, _polyak, _actionGradient) = (RefreshOnlineLane, RefreshAllLane, PolyakLane, ActionGradientLane);
         ActionGradients = Online.Select(_ => new float[maxBatch * networks.CriticLayouts[0].InputSize]).ToArray();
     }
 
@@ -101,12 +101,17 @@ internal sealed class NativeCritics
     /// <summary>Rebuilds the online critics' transposed weights (after their optimizer step).</summary>
     public void RefreshOnline() => _lanes.Run(_refreshOnline);
 
-    /// <summary>Polyak-averages the target buffer toward the online one (τ = <paramref name="tau"/>) and refreshes the targets' transposed weights.</summary>
+    /// <summary>
+    /// Rebuilds every online and target critic's transposed weights from the buffers: at the start of each
+    /// step, so weights written by anyone else (a checkpoint load, the tensor step) are always seen.
+    /// </summary>
+    public void RefreshAll() => _lanes.Run(_refreshAll);
+
+    /// <summary>Polyak-averages the target buffer toward the online one (τ = <paramref name="tau"/>); the next <see cref="RefreshAll"/> picks it up.</summary>
     public void UpdateTargets(double tau)
     {
         _tau = tau;
         _lanes.Run(_polyak);
-        _lanes.Run(_refreshTarget);
     }
 
     void ForwardTargetLane(int lane) => ForwardLane(Target, lane);
@@ -161,9 +166,11 @@ internal sealed class NativeCritics
         if (lane < Online.Length) Online[lane].RefreshTransposed();
     }
 
-    void RefreshTargetLane(int lane)
+    // Twins: lane i refreshes critic i and its target; one critic: lane 0 the critic, lane 1 its target.
+    void RefreshAllLane(int lane)
     {
-        if (lane < Target.Length) Target[lane].RefreshTransposed();
+        if (_twin) { Online[lane].RefreshTransposed(); Target[lane].RefreshTransposed(); }
+        else (lane == 0 ? Online[0] : Target[0]).RefreshTransposed();
     }
 
     // The two lanes average disjoint halves of the buffer (elementwise: any split gives the same bits).

@@ -55,6 +55,8 @@ internal sealed class NativeDiscreteSacStep : IOffPolicyStep, IDisposable
     {
         int b = batch.BatchSize;
         if (b != _batch) throw new ArgumentException($"this native discrete SAC step was built for batches of {_batch} rows, not {b}", nameof(batch));
+        _actor.RefreshTransposed(); // the weights as they are now (a checkpoint load or the tensor step may have written them)
+        _critics.RefreshAll();
         Floats(batch.Observations).CopyTo(_observations);
         Floats(batch.NextObservations).CopyTo(_nextObservations);
         _observations.CopyTo(_actorInput, 0);
@@ -72,7 +74,6 @@ internal sealed class NativeDiscreteSacStep : IOffPolicyStep, IDisposable
 
         double actorLoss = ActorGradient(alpha, b);
         _nets.ActorOptimizer.StepNative(learningRate);
-        _actor.RefreshTransposed();
         if (gradientStep % _settings.TargetUpdateInterval == 0) _critics.UpdateTargets(_settings.Tau);
 
         double entropy = 0;

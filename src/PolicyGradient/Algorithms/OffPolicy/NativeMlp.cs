@@ -17,8 +17,8 @@ namespace PolicyGradient.Algorithms.OffPolicy;
 /// <para>forward Z = X·Wᵀ + 1bᵀ (H = max(Z, 0) or tanh(Z) on hidden layers, the last layer linear);</para>
 /// <para>backward ∂Z = ∂H ⊙ f′ (relu′ = 1[H &gt; 0], tanh′ = 1 − H²); ∂W = ∂Zᵀ·X; ∂b = Σ_rows ∂Z; ∂X = ∂Z·W.</para>
 /// The forward product vectorizes over the outputs, so it multiplies by a transposed copy Wᵀ that
-/// <see cref="RefreshTransposed"/> rebuilds once after each change of the weights (an optimizer or
-/// Polyak step), not per call. Weight and input gradients of one layer are independent given ∂Z and
+/// <see cref="RefreshTransposed"/> rebuilds when the weights may have changed (the steps: at their start
+/// and after the optimizer step of a network they read again), not per call. Weight and input gradients of one layer are independent given ∂Z and
 /// can run on two <see cref="NativeLanes"/>. All scratch is allocated once for <c>maxBatch</c> rows.
 /// </summary>
 internal sealed class NativeMlp
@@ -60,7 +60,7 @@ internal sealed class NativeMlp
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
-    /// <summary>Rebuilds the transposed weight copies from the buffer: call after every change of the weights.</summary>
+    /// <summary>Rebuilds the transposed weight copies from the buffer: call after every change of the weights before the next <see cref="Forward(float[], int, int)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RefreshTransposed()
     {

@@ -74,6 +74,8 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
         if (noise.dtype != ScalarType.Float32 || noise.numel() != 2L * b * _act || !noise.is_contiguous())
             throw new ArgumentException($"SAC's noise must be float32 [2, {b}, {_act}], not {noise.dtype} [{string.Join(", ", noise.shape)}]", nameof(noise));
         long t = System.Diagnostics.Stopwatch.GetTimestamp();
+        _actor.RefreshTransposed(); // the weights as they are now (a checkpoint load or the tensor step may have written them)
+        _critics.RefreshAll();
         var obs = Floats(batch.Observations);
         obs.CopyTo(_actorInput);
         Floats(batch.NextObservations).CopyTo(_actorInput.AsSpan(b * _obs));
@@ -96,7 +98,6 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
 
         double actorLoss = ActorGradient(obs, alpha, b);
         _nets.ActorOptimizer.StepNative(learningRate);
-        _actor.RefreshTransposed();
         t = Mark(4, t);
         if (gradientStep % _settings.TargetUpdateInterval == 0) _critics.UpdateTargets(_settings.Tau);
         Mark(5, t);

@@ -66,6 +66,9 @@ internal sealed class NativeTd3Step : IOffPolicyStep, IDisposable
     {
         int b = batch.BatchSize;
         if (b != _batch) throw new ArgumentException($"this native TD3 step was built for batches of {_batch} rows, not {b}", nameof(batch));
+        _actor.RefreshTransposed(); // the weights as they are now (a checkpoint load or the tensor step may have written them)
+        _actorTarget.RefreshTransposed();
+        _critics.RefreshAll();
         var obs = Floats(batch.Observations);
         obs.CopyTo(_observations);
         Floats(batch.NextObservations).CopyTo(_nextObservations);
@@ -84,10 +87,8 @@ internal sealed class NativeTd3Step : IOffPolicyStep, IDisposable
         {
             actorLoss = ActorGradient(b);
             _nets.ActorOptimizer.StepNative(learningRate);
-            _actor.RefreshTransposed();
             _critics.UpdateTargets(_settings.Tau);
             _lanes.Run(_polyakActor);
-            _actorTarget.RefreshTransposed();
         }
         return new OffPolicyStepMetrics(sumOfMse, actorLoss, meanQ);
     }

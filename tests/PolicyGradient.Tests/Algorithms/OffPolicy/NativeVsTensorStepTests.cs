@@ -81,6 +81,37 @@ public class NativeVsTensorStepTests
     }
 
     [Fact]
+    public void A_native_step_reads_weights_written_between_steps()
+    {
+        using var scope = torch.NewDisposeScope();
+        var tensorNets = Make("sac", 2);
+        var nativeNets = Make("sac", 2);
+        var settings = new SacStepSettings(0.05, -2.0, null, 1);
+        using var tensorStep = new TensorSacStep(tensorNets, settings);
+        using var nativeStep = new NativeOffPolicyStep(new OffPolicyStepRequest("sac", nativeNets, settings, null, true), 2);
+        using var batch = StepReference.Batch(Batch, 3, 2, discrete: false);
+        var noise = torch.randn([2, Batch, 2], generator: new torch.Generator(8));
+        nativeStep.Step(batch, noise, 1, Lr); // the native caches now hold weights that are about to be overwritten
+        using (torch.no_grad()) // as a checkpoint load does: every buffer and optimizer state from the other run
+        {
+            foreach (var (from, to) in new[] { (tensorNets.Actor, nativeNets.Actor), (tensorNets.Critic, nativeNets.Critic), (tensorNets.CriticTarget, nativeNets.CriticTarget), (tensorNets.LogAlpha!, nativeNets.LogAlpha!) })
+                to.Data.copy_(from.Data);
+            foreach (var (from, to) in new[] { (tensorNets.ActorOptimizer, nativeNets.ActorOptimizer), (tensorNets.CriticOptimizer, nativeNets.CriticOptimizer), (tensorNets.AlphaOptimizer!, nativeNets.AlphaOptimizer!) })
+            {
+                to.ExpAvg.copy_(from.ExpAvg); to.ExpAvgSq.copy_(from.ExpAvgSq); to.Steps = from.Steps;
+            }
+        }
+        tensorStep.Step(batch, noise, 1, Lr);
+        nativeStep.Step(batch, noise, 1, Lr);
+        double diff = tensorNets.Actor.Data.sub(nativeNets.Actor.Data).abs().max().item<float>();
+        Assert.True(diff < Tolerance, $"actor after the step: max |native − tensor| = {diff:E2}");
+        diff = tensorNets.Critic.Data.sub(nativeNets.Critic.Data).abs().max().item<float>();
+        Assert.True(diff < Tolerance, $"critics after the step: max |native − tensor| = {diff:E2}");
+        NativeSacStepTests.DisposeAll(tensorNets);
+        NativeSacStepTests.DisposeAll(nativeNets);
+    }
+
+    [Fact]
     public void Backend_libtorch_keeps_the_tensor_step_and_native_picks_the_native_one()
     {
         var nets = Make("sac", 2);
