@@ -21,6 +21,8 @@ public static class Evaluator
         ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
         var returns = new double[episodes];
         var obs = new float[env.ObservationSpace.FlatSize];
+        var critic = algorithm as IActionValueEstimator;
+        var gauge = new QOverestimationGauge(critic?.Gamma ?? 1);
         for (int i = 0; i < episodes; i++)
         {
             env.Reset(obs, seed + i);
@@ -28,14 +30,17 @@ public static class Evaluator
             for (int t = 0; t < MaxStepsPerEpisode; t++)
             {
                 float[] action = algorithm.Predict(obs, deterministic);
+                double q = critic?.EstimateQ(obs, action) ?? 0;
                 var r = env.Step(action, obs);
                 total += r.Reward;
+                if (critic is not null) gauge.Add(q, r.Reward);
                 if (r.Terminated || r.Truncated) break;
             }
             returns[i] = total;
+            gauge.EndEpisode();
         }
         double mean = returns.Average();
         double std = Math.Sqrt(returns.Select(x => (x - mean) * (x - mean)).Average());
-        return new EvaluationResult(mean, std, returns);
+        return new EvaluationResult(mean, std, returns) { QOverestimation = critic is null ? null : gauge.Mean };
     }
 }

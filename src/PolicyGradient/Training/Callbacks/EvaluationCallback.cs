@@ -40,6 +40,9 @@ public sealed class EvaluationCallback : IRunCallback, IDisposable
         Every = every;
     }
 
+    /// <summary>The metric key of the overestimation gauge of algorithms with a critic (TensorBoard eval/q_overestimation).</summary>
+    public const string QOverestimationMetric = "q_overestimation";
+
     /// <summary>Evaluation period in units of progress.</summary>
     public long Every { get; }
 
@@ -59,6 +62,7 @@ public sealed class EvaluationCallback : IRunCallback, IDisposable
         _last = metrics.Timesteps;
         Last = _evaluation.Evaluate(learner);
         metrics.Values[_evaluation.MetricName] = Last.MeanReturn;
+        if (Last.QOverestimation is double gauge) metrics.Values[QOverestimationMetric] = gauge;
         if (_csvPath is null) return true;
         bool header = !File.Exists(_csvPath);
         string row = string.Create(CultureInfo.InvariantCulture, $"{metrics.Timesteps},{Last.MeanReturn:R},{Last.StdReturn:R},{Last.Returns.Count}\n");

@@ -48,7 +48,7 @@ public sealed class TensorBoardCallback : IRunCallback, IDisposable
     static string Tag(string key) => key switch
     {
         "episode_return_mean" or "episode_length_mean" => "rollout/" + key,
-        "eval_return_mean" or "heldout_accuracy" => "eval/" + key,
+        "eval_return_mean" or "heldout_accuracy" or EvaluationCallback.QOverestimationMetric => "eval/" + key,
         "sps" => "time/" + key,
         _ => "train/" + key,
     };
