@@ -42,6 +42,11 @@ internal sealed class NativeCritics
         _forwardFirst = lane => SplitRows(Online[0], lane);
         (_refreshOnline, _refreshAll, _polyak, _actionGradient) = (RefreshOnlineLane, RefreshAllLane, PolyakLane, ActionGradientLane);
         ActionGradients = Online.Select(_ => new float[maxBatch * networks.CriticLayouts[0].InputSize]).ToArray();
+        int inputs = networks.CriticLayouts[0].InputSize;
+        _compactInput = Online.Select(_ => new float[maxBatch * inputs]).ToArray();
+        _compactCoefficients = Online.Select(_ => new float[maxBatch * outputs]).ToArray();
+        _compactGradient = Online.Select(_ => new float[maxBatch * inputs]).ToArray();
+        _rows = Online.Select(_ => new int[maxBatch]).ToArray();
     }
 
     /// <summary>The online critics.</summary>
@@ -97,6 +102,8 @@ internal sealed class NativeCritics
 
     int _actionFrom, _actionCount;
     float[][] _coefficients = [];
+    readonly float[][] _compactInput, _compactCoefficients, _compactGradient;
+    readonly int[][] _rows;
 
     /// <summary>Rebuilds the online critics' transposed weights (after their optimizer step).</summary>
     public void RefreshOnline() => _lanes.Run(_refreshOnline);
@@ -158,8 +165,28 @@ internal sealed class NativeCritics
         (_sumSquares[i], _sumQ[i]) = (squares, sum);
     }
 
-    void ActionGradientLane(int lane) =>
-        Online[lane].Backward(_input, _coefficients[lane], _batch, weightGradients: false, ActionGradients[lane], _actionFrom, _actionCount);
+    // Only the rows whose coefficient is non-zero (SAC: where this twin is the min) are back-propagated, compacted
+    // to the front; their gradients go back to their rows, the others are zero (what a full backward gives them).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void ActionGradientLane(int lane)
+    {
+        float[] coefficients = _coefficients[lane], rowsInput = _compactInput[lane], dOut = _compactCoefficients[lane], compact = _compactGradient[lane];
+        int[] rows = _rows[lane];
+        int count = 0, width = Online[lane].Layout.InputSize, c = _actionCount;
+        for (int r = 0; r < _batch; r++)
+        {
+            if (coefficients[r] == 0f) continue;
+            _input.AsSpan(r * width, width).CopyTo(rowsInput.AsSpan(count * width, width));
+            dOut[count] = coefficients[r];
+            rows[count++] = r;
+        }
+        var gradient = ActionGradients[lane].AsSpan(0, _batch * c);
+        gradient.Clear();
+        if (count == 0) return;
+        Online[lane].CompactRows(rows.AsSpan(0, count));
+        Online[lane].Backward(rowsInput, dOut, count, weightGradients: false, compact, _actionFrom, c);
+        for (int i = 0; i < count; i++) compact.AsSpan(i * c, c).CopyTo(gradient.Slice(rows[i] * c, c));
+    }
 
     void RefreshOnlineLane(int lane)
     {

@@ -25,6 +25,7 @@ internal sealed class NativeDiscreteSacStep : IOffPolicyStep, IDisposable
     readonly SacStepSettings _settings;
     readonly NativeLanes _lanes;
     readonly NativeCritics _critics;
+    readonly NativeAdamLanes _adam;
     readonly NativeMlp _actor;
     readonly int _obs, _n, _batch;
     readonly float[] _actorInput, _observations, _nextObservations, _taken, _y, _logPi, _negEntropy, _dActor;
@@ -40,6 +41,7 @@ internal sealed class NativeDiscreteSacStep : IOffPolicyStep, IDisposable
             throw new ArgumentException($"discrete SAC's critics take the {_obs} observation inputs and give {_n} Q values");
         _lanes = new NativeLanes(threads);
         _critics = new NativeCritics(networks, batchSize, _lanes);
+        _adam = new NativeAdamLanes(_lanes);
         _actor = new NativeMlp(networks.ActorLayout, networks.Actor, 2 * batchSize);
         int b = batchSize;
         (_actorInput, _observations, _nextObservations) = (new float[2 * b * _obs], new float[b * _obs], new float[b * _obs]);
@@ -69,11 +71,11 @@ internal sealed class NativeDiscreteSacStep : IOffPolicyStep, IDisposable
         _critics.ForwardTarget(_nextObservations, b);
         SoftValueTarget(batch, alpha, b);
         var (sumOfMse, meanQ) = _critics.Regress(_observations, _y, b, 1f / b, _taken);
-        _nets.CriticOptimizer.StepNative(learningRate);
+        _adam.Step(_nets.CriticOptimizer, _nets.Critic, learningRate);
         _critics.RefreshOnline();
 
         double actorLoss = ActorGradient(alpha, b);
-        _nets.ActorOptimizer.StepNative(learningRate);
+        _adam.Step(_nets.ActorOptimizer, _nets.Actor, learningRate);
         if (gradientStep % _settings.TargetUpdateInterval == 0) _critics.UpdateTargets(_settings.Tau);
 
         double entropy = 0;

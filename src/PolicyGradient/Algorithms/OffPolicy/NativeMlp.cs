@@ -144,6 +144,21 @@ internal sealed class NativeMlp
     /// <summary>Runs all <paramref name="batch"/> rows of <paramref name="input"/> through the network.</summary>
     public void Forward(float[] input, int batch) => Forward(input, 0, batch);
 
+    /// <summary>
+    /// Moves the activations of rows <paramref name="rows"/>[i] (ascending) of the last forward to rows i, so a
+    /// <see cref="Backward"/> over the first <c>rows.Length</c> rows back-propagates only those (each row's
+    /// input gradient depends on its own row alone, so the values are the same as in a full backward).
+    /// </summary>
+    public void CompactRows(ReadOnlySpan<int> rows)
+    {
+        for (int l = 0; l < _acts.Length - 1; l++)
+        {
+            int n = Layout.Layers[l].Outputs;
+            for (int i = 0; i < rows.Length; i++)
+                if (rows[i] != i) _acts[l].AsSpan(rows[i] * n, n).CopyTo(_acts[l].AsSpan(i * n, n));
+        }
+    }
+
     /// <summary>The output of the last <see cref="Forward(float[], int, int)"/>, [batch, out] row-major.</summary>
     public Span<float> Output(int batch) => _acts[^1].AsSpan(0, batch * Layout.OutputSize);
 

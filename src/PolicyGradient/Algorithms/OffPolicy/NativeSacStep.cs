@@ -31,6 +31,7 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
     readonly SacStepSettings _settings;
     readonly NativeLanes _lanes;
     readonly NativeCritics _critics;
+    readonly NativeAdamLanes _adam;
     readonly NativeMlp _actor;
     readonly int _obs, _act, _batch;
     readonly float[] _actorInput, _criticInput, _nextInput, _piInput, _y, _logPi, _action, _sigma, _eps, _dActor;
@@ -49,6 +50,7 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
             throw new ArgumentException($"SAC's critics take (obs ‖ act) = {_obs + _act} inputs and give one Q value");
         _lanes = new NativeLanes(threads);
         _critics = new NativeCritics(networks, batchSize, _lanes);
+        _adam = new NativeAdamLanes(_lanes);
         _actor = new NativeMlp(networks.ActorLayout, networks.Actor, 2 * batchSize);
         int b = batchSize, sa = _obs + _act;
         (_actorInput, _criticInput, _nextInput, _piInput) = (new float[2 * b * _obs], new float[b * sa], new float[b * sa], new float[b * sa]);
@@ -92,12 +94,12 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
         t = Mark(2, t);
         StateAction(obs, Floats(batch.Actions), _criticInput, b, _obs, _act);
         var (sumOfMse, meanQ) = _critics.Regress(_criticInput, _y, b, 1f / b);
-        _nets.CriticOptimizer.StepNative(learningRate);
+        _adam.Step(_nets.CriticOptimizer, _nets.Critic, learningRate);
         _critics.RefreshOnline();
         t = Mark(3, t);
 
         double actorLoss = ActorGradient(obs, alpha, b);
-        _nets.ActorOptimizer.StepNative(learningRate);
+        _adam.Step(_nets.ActorOptimizer, _nets.Actor, learningRate);
         t = Mark(4, t);
         if (gradientStep % _settings.TargetUpdateInterval == 0) _critics.UpdateTargets(_settings.Tau);
         Mark(5, t);

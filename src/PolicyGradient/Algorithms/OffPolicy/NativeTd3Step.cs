@@ -24,6 +24,7 @@ internal sealed class NativeTd3Step : IOffPolicyStep, IDisposable
     readonly Td3StepSettings _settings;
     readonly NativeLanes _lanes;
     readonly NativeCritics _critics;
+    readonly NativeAdamLanes _adam;
     readonly NativeMlp _actor, _actorTarget;
     readonly int _obs, _act, _batch;
     readonly float[] _observations, _nextObservations, _criticInput, _nextInput, _piInput, _y, _action, _dActor;
@@ -40,6 +41,7 @@ internal sealed class NativeTd3Step : IOffPolicyStep, IDisposable
             throw new ArgumentException($"TD3's critics take (obs ‖ act) = {_obs + _act} inputs and give one Q value");
         _lanes = new NativeLanes(threads);
         _critics = new NativeCritics(networks, batchSize, _lanes);
+        _adam = new NativeAdamLanes(_lanes);
         _actor = new NativeMlp(networks.ActorLayout, networks.Actor, batchSize);
         _actorTarget = new NativeMlp(networks.ActorLayout, networks.ActorTarget, batchSize);
         int b = batchSize, sa = _obs + _act;
@@ -79,14 +81,14 @@ internal sealed class NativeTd3Step : IOffPolicyStep, IDisposable
         ClippedDoubleQ(batch, b);
         NativeSacStep.StateAction(obs, Floats(batch.Actions), _criticInput, b, _obs, _act);
         var (sumOfMse, meanQ) = _critics.Regress(_criticInput, _y, b, 2f / b);
-        _nets.CriticOptimizer.StepNative(learningRate);
+        _adam.Step(_nets.CriticOptimizer, _nets.Critic, learningRate);
         _critics.RefreshOnline();
 
         double actorLoss = double.NaN;
         if (gradientStep % _settings.PolicyDelay == 0)
         {
             actorLoss = ActorGradient(b);
-            _nets.ActorOptimizer.StepNative(learningRate);
+            _adam.Step(_nets.ActorOptimizer, _nets.Actor, learningRate);
             _critics.UpdateTargets(_settings.Tau);
             _lanes.Run(_polyakActor);
         }
