@@ -33,6 +33,8 @@ public class NativeVsTensorStepTests
     [InlineData("sac-discrete", 2)]
     [InlineData("td3", 2)]
     [InlineData("ddpg", 1)]
+    [InlineData("sac", 1)]            // n_critics 1
+    [InlineData("sac-discrete", 1)]
     public void Native_steps_end_where_the_tensor_steps_end(string algorithm, int critics)
     {
         using var scope = torch.NewDisposeScope();
