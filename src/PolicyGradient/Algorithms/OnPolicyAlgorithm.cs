@@ -83,7 +83,7 @@ public abstract class OnPolicyAlgorithm<TOptions> : IAlgorithm, ISavableAlgorith
     public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => Core.Predict(observations, batch, deterministic);
 
     OnPolicyCore ISavableAlgorithm.Core => Core;
-    object ISavableAlgorithm.OptionsRecord => Options;
+    object IRebuildableAlgorithm.OptionsRecord => Options;
 
     /// <inheritdoc />
     public TrainingState CaptureState()

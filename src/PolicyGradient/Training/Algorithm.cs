@@ -32,9 +32,9 @@ public static class Algorithm
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (algorithm is not ISavableAlgorithm savable)
+        if (algorithm is not IRebuildableAlgorithm savable)
             throw new NotSupportedException($"{algorithm.GetType().Name} cannot be saved with Algorithm.Save; write its CaptureState() with CheckpointStore.Write");
-        var source = savable.Core.Source ?? throw new NotSupportedException(
+        var source = savable.Source ?? throw new NotSupportedException(
             $"this {algorithm.Name} was built on a vector env you made, so no registered env id records how to rebuild it; " +
             $"build it from an env id (e.g. new {algorithm.GetType().Name}(\"MyEnv-v0\", options, seed)) to save it, or write CaptureState() with CheckpointStore.Write");
         string dir = SavedModelFolder.Prepare(path);
@@ -51,7 +51,7 @@ public static class Algorithm
         // Read back what was written: the checkpoint carries the hash of the file as Load will see it.
         var written = ConfigResolver.FromRunConfig(configPath);
         var identity = new CheckpointIdentity(written.Algorithm, written.EnvId,
-            savable.Core.Env.SingleObservationSpace.ToString(), savable.Core.Env.SingleActionSpace.ToString(), written.Hash);
+            savable.TrainingEnv.SingleObservationSpace.ToString(), savable.TrainingEnv.SingleActionSpace.ToString(), written.Hash);
         using var state = algorithm.CaptureState();
         state.Values.TryAdd("num_timesteps", algorithm.NumTimesteps.ToString(CultureInfo.InvariantCulture));
         state.Values.TryAdd("num_updates", algorithm.NumUpdates.ToString(CultureInfo.InvariantCulture));

@@ -18,7 +18,7 @@ namespace PolicyGradient.Algorithms;
 /// (<see cref="OffPolicy.IOffPolicyStep"/>). Metrics, checkpoints and evaluations happen every
 /// log_interval environment steps (one "update" of the run layer).
 /// </summary>
-public abstract partial class OffPolicyAlgorithm<TOptions> : IAlgorithm, IActionValueEstimator where TOptions : OffPolicyOptions, new()
+public abstract partial class OffPolicyAlgorithm<TOptions> : IAlgorithm, IActionValueEstimator, IRebuildableAlgorithm where TOptions : OffPolicyOptions, new()
 {
     /// <summary>|mean Q| beyond this stops the run (divergence guard): Q values of a sane critic are bounded by r_max/(1 − γ).</summary>
     public const double MaxAbsMeanQ = 1e6;
@@ -149,6 +149,9 @@ public abstract partial class OffPolicyAlgorithm<TOptions> : IAlgorithm, IAction
 
     /// <inheritdoc />
     public int NumUpdates { get; private set; }
+
+    IVectorEnv IRebuildableAlgorithm.TrainingEnv => Env;
+    object IRebuildableAlgorithm.OptionsRecord => Options;
 
     /// <summary>Gradient steps taken over the run (SB3's _n_updates).</summary>
     public long GradientStepsDone => _gradientSteps;
