@@ -27,6 +27,24 @@ static class OffPolicySpeed
         foreach (var (name, f) in phases) Console.WriteLine($"  {name,-12} {f / 1e6,7:F1} MFLOP");
         foreach (int threads in new[] { 1, 2 }) Measure(actor, critic, threads, updates, flops);
         MeasureSampling(updates);
+        MeasureActing(actor, updates);
+    }
+
+    // One env step's action (rows 1, as Pendulum's single env) through the tensor and the native actor.
+    static void MeasureActing(MlpLayout layout, int calls)
+    {
+        var gen = new Generator(3);
+        var actor = Init(gen, layout);
+        var critic = Init(gen, MlpLayout.Create(Obs + Act, Hidden, 1, Activation.ReLU));
+        var nets = new OffPolicyNetworks(layout, actor, new FlatAdam(actor), [MlpLayout.Create(Obs + Act, Hidden, 1, Activation.ReLU)], critic, new FlatAdam(critic), critic);
+        var obs = new float[Obs]; var action = new float[Act];
+        foreach (var (name, act) in new (string, IOffPolicyActor)[] { ("tensor", new TensorOffPolicyActor(nets, OffPolicyActorKind.SquashedGaussian, Act)), ("native", new NativeOffPolicyActor(nets, OffPolicyActorKind.SquashedGaussian, Act)) })
+        {
+            for (int i = 0; i < 200; i++) act.Act(obs, 1, action, false, gen);
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < calls; i++) act.Act(obs, 1, action, false, gen);
+            Console.WriteLine($"acting (1 row, sampled): {name} actor {sw.Elapsed.TotalMicroseconds / calls:F0} us per env step");
+        }
     }
 
     // Multiply-adds ×2 of every product (the elementwise work, Adam and Polyak are O(parameters), < 1%).

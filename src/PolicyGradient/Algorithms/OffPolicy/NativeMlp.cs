@@ -115,8 +115,17 @@ internal sealed class NativeMlp
     /// through the network, keeping every activation (same rows) for <see cref="Backward"/>. Rows are
     /// independent, so disjoint ranges may run on two lanes.
     /// </summary>
+    public void Forward(float[] input, int from, int to) => Forward(input, from, to, transposed: true);
+
+    /// <summary>
+    /// Runs the first <paramref name="rows"/> rows of <paramref name="input"/> as dot products on W itself,
+    /// without the transposed copies (no <see cref="RefreshTransposed"/> needed): for a few rows at a time
+    /// (acting in the envs), where rebuilding Wᵀ would cost more than the product.
+    /// </summary>
+    public void ForwardDirect(float[] input, int rows) => Forward(input, 0, rows, transposed: false);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Forward(float[] input, int from, int to)
+    void Forward(float[] input, int from, int to, bool transposed)
     {
         if (to > MaxBatch) throw new ArgumentOutOfRangeException(nameof(to), to, $"the scratch holds {MaxBatch} rows");
         ReadOnlySpan<float> theta = Floats(_parameters.Data);
@@ -127,7 +136,7 @@ internal sealed class NativeMlp
             var layer = Layout.Layers[l];
             int n = layer.Outputs, k = layer.Inputs;
             var y = _acts[l].AsSpan(from * n, rows * n);
-            if (n >= WideLayer) Gemm.Multiply(x, k, 1, _wt[l], n, y, n, rows, n, k, false);
+            if (n >= WideLayer && transposed) Gemm.Multiply(x, k, 1, _wt[l], n, y, n, rows, n, k, false);
             else Gemm.MultiplyTransposed(x, k, theta.Slice(layer.WeightOffset, n * k), k, y, n, rows, n, k, false);
             var bias = theta.Slice(layer.BiasOffset, n);
             bool hidden = l < Layout.Layers.Length - 1;
