@@ -79,4 +79,23 @@ public class NativeDiscreteSacStepTests
         Assert.Equal(-negEntropy.mean().item<float>(), metrics.Entropy, 1e-5);
         NativeSacStepTests.DisposeAll(n);
     }
+
+    [Fact]
+    public void One_and_two_threads_give_the_same_bits_over_several_steps()
+    {
+        float[][] Run(int threads)
+        {
+            var n = Networks(12);
+            using var batch = NativeSacStepTests.Batch_(7, Obs, 1, 40);
+            batch.Actions.copy_(torch.randint(Actions, new long[] { 40, 1 }, generator: new torch.Generator(2)).to_type(ScalarType.Float32));
+            using var step = new NativeDiscreteSacStep(n, new SacStepSettings(0.01, 0.5, null, 2), 40, threads);
+            for (int t = 1; t <= 4; t++) step.Step(batch, torch.empty(0), t, 1e-3);
+            var result = new[] { Array(n.Actor.Data), Array(n.Critic.Data), Array(n.CriticTarget.Data), Array(n.LogAlpha!.Data) };
+            NativeSacStepTests.DisposeAll(n);
+            return result;
+        }
+        var one = Run(1);
+        var two = Run(2);
+        for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], two[i]);
+    }
 }
