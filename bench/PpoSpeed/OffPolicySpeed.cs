@@ -26,6 +26,7 @@ static class OffPolicySpeed
         Console.WriteLine("  (the update as SB3 computes it; the native step back-propagates dQ/da only through the twin that is the min of each row, about a quarter of the actor phase less)");
         foreach (var (name, f) in phases) Console.WriteLine($"  {name,-12} {f / 1e6,7:F1} MFLOP");
         foreach (int threads in new[] { 1, 2 }) Measure(actor, critic, threads, updates, flops);
+        MeasureTensor(actor, critic, Math.Max(20, updates / 20), flops);
         MeasureSampling(updates);
         MeasureActing(actor, updates);
     }
@@ -109,6 +110,28 @@ static class OffPolicySpeed
         Console.WriteLine($"native SAC step, {threads} thread(s): {us:F0} us/update ({flops / us / 1e3:F1} GFLOP/s), CPU {cpu:F0} us/update; 20k updates = {us * 20000 / 1e6:F1} s");
         for (int p = 0; p < NativeStepProfile.Phases.Length; p++)
             Console.WriteLine($"  {NativeStepProfile.Phases[p],-12} {profile.MicrosecondsPerStep(p),7:F0} us");
+    }
+
+    // The libtorch step (autograd through the tensor objectives) on the same sizes, 1 intra-op thread.
+    static void MeasureTensor(MlpLayout actorLayout, MlpLayout c1, int updates, double flops)
+    {
+        var gen = new Generator(1);
+        var actor = Init(gen, actorLayout);
+        var critic = Init(gen, c1, c1.Next());
+        var target = new FlatParameters([("target", critic.Data.detach())]);
+        var logAlpha = new FlatParameters([("log_alpha", torch.zeros(1))]);
+        var nets = new OffPolicyNetworks(actorLayout, actor, new FlatAdam(actor), [c1, c1.Next()], critic, new FlatAdam(critic), target,
+            LogAlpha: logAlpha, AlphaOptimizer: new FlatAdam(logAlpha));
+        using var batch = new ReplayBatch(Batch, Obs, Act);
+        batch.Observations.copy_(torch.randn(Batch, Obs)); batch.NextObservations.copy_(torch.randn(Batch, Obs));
+        batch.Actions.copy_(torch.rand(Batch, Act)); batch.Rewards.copy_(torch.randn(Batch)); batch.Discounts.fill_(0.99);
+        using var noise = torch.randn(2, Batch, Act);
+        using var step = new TensorSacStep(nets, new SacStepSettings(0.005, -Act, null, 1));
+        for (int i = 1; i <= 10; i++) step.Step(batch, noise, i, 3e-4);
+        var sw = Stopwatch.StartNew();
+        for (int i = 1; i <= updates; i++) step.Step(batch, noise, 10 + i, 3e-4);
+        double us = sw.Elapsed.TotalMicroseconds / updates;
+        Console.WriteLine($"libtorch SAC step (TensorSacStep, {torch.get_num_threads()} thread): {us:F0} us/update ({flops / us / 1e3:F1} GFLOP/s)");
     }
 
     static void MeasureSampling(int updates)
