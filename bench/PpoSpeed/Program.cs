@@ -13,6 +13,7 @@ if (args.Length > 1 && args[0] == "debug") { DebugDeterminism.Run(args[1]); retu
 if (args.Length > 2 && args[0] == "memory") return MemoryBench.Run(args[1], long.Parse(args[2]), args.Length > 3 ? int.Parse(args[3]) : 40);
 if (args.Length > 0 && args[0] == "breakdown") { Breakdown.Run(); return 0; }
 if (args.Length > 0 && args[0] == "gemm") { torch.set_num_threads(int.Parse(args.Length > 1 ? args[1] : "1")); GemmSpeed.Run(); return 0; }
+if (args.Length > 0 && args[0] == "offpolicy") { OffPolicySpeed.Run(args.Length > 1 ? int.Parse(args[1]) : 1000); return 0; }
 if (args.Length > 0 && args[0] == "micro") { torch.set_num_threads(1); Micro.Run(2000); return 0; }
 int seeds = args.Length > 0 ? int.Parse(args[0]) : 1;
 long steps = args.Length > 1 ? long.Parse(args[1]) : 100_000;

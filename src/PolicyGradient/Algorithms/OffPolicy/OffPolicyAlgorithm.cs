@@ -82,8 +82,10 @@ public abstract partial class OffPolicyAlgorithm<TOptions> : IAlgorithm, IAction
         try
         {
             _parts = build();
-            _actor = new TensorOffPolicyActor(_parts.Networks, _parts.ActorKind, ActionSize);
             (_step, Backend) = OffPolicyStepFactory.Create(_parts.Request, Options.Backend, Device.type == DeviceType.CPU);
+            _actor = Backend == "native" && NativeOffPolicyActor.Supports(_parts.Networks, _parts.ActorKind)
+                ? new NativeOffPolicyActor(_parts.Networks, _parts.ActorKind, ActionSize)
+                : new TensorOffPolicyActor(_parts.Networks, _parts.ActorKind, ActionSize);
             Buffer = new ReplayBuffer(Options.BufferSize, Env.NumEnvs, ObservationSize, ActionSize, Options.NSteps, Options.Gamma);
             _batch = Buffer.CreateBatch(Options.BatchSize);
             _noise = new ActionNoiseProcess(Options.ActionNoise, Options.NoiseStd, Env.NumEnvs, ActionSize);
