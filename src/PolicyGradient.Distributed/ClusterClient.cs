@@ -46,7 +46,8 @@ public sealed class ClusterClient : IDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             host.Dispose();
-            throw new ClusterConnectionException($"cannot reach cluster '{clusterId}' through {where} within {timeout.TotalSeconds:0} s ({e.GetType().Name}: {FirstLine(e.Message)}); check that `pg cluster silo --cluster-id {clusterId}` runs there and that the gateway ports are right");
+            string why = e is OperationCanceledException ? "no gateway of that cluster answered" : $"{e.GetType().Name}: {FirstLine(e.Message)}";
+            throw new ClusterConnectionException($"cannot reach cluster '{clusterId}' through {where} within {timeout.TotalSeconds:0} s ({why}); check that `pg cluster silo --cluster-id {clusterId}` runs there and that the gateway ports are right");
         }
     }
 

@@ -78,6 +78,23 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--init <RUN-OR-CHECKPOINT>")][Description("Language-model runs: start from a run's final checkpoint, a checkpoint folder or a Hugging Face folder.")]
         public string? Init { get; init; }
 
+        /// <summary>Cluster id of a cluster run.</summary>
+        [CommandOption("--cluster <ID>")][Description("Collect rollouts on the worker silos of this cluster (pg cluster silo; docs/distributed.md). With --gateways and --workers.")]
+        public string? Cluster { get; init; }
+
+        /// <summary>Gateways of the cluster.</summary>
+        [CommandOption("--gateways <HOST:PORT,...>")][Description("Cluster run: gateway endpoints of the silos (their --gateway-port), comma-separated.")]
+        public string? Gateways { get; init; }
+
+        /// <summary>Rollout workers.</summary>
+        [CommandOption("--workers <N>")][Description("Cluster run: rollout workers; each steps n_envs / N env copies.")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
+        public int? Workers { get; init; }
+
+        /// <summary>Cluster mode.</summary>
+        [CommandOption("--cluster-mode <MODE>")][Description("Cluster run: sync (the learner waits for every worker; equals the local run bit for bit under --deterministic). async is not built yet.")]
+        public string? ClusterMode { get; init; }
+
         /// <summary>Replace an existing run folder.</summary>
         [CommandOption("--force")][Description("Replace an existing non-empty --out folder.")]
         public bool Force { get; init; }
@@ -92,14 +109,17 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         kind.RefuseOtherOptions(s);
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
         var run = kind.Resolve(s, plugins);
+        var gateways = ClusterTraining.Requested(s) ? ClusterTraining.Check(s, run) : null;
         string outDir = RunFolder.Check(s.Out ?? Path.Combine(RunFolder.DefaultRoot,
             RunFolder.DefaultName(run.Algorithm, run.TargetId, run.Seed, DateTime.Now)), s.Force);
-        kind.Preflight(run, device, s.Deterministic);   // every check done: only now does a folder appear
+        kind.Preflight(run, device, s.Deterministic);
+        using var cluster = gateways is null ? null : ClusterTraining.Connect(s, gateways);   // every check done: only now does a folder appear
         string runDir = RunFolder.Create(outDir, s.Force);
         foreach (string w in kind.Warnings(run)) Console.Error.WriteLine($"pg: warning: {w}");
         Console.Error.WriteLine($"pg: training {run.Algorithm} on {run.TargetId} for {run.Total:N0} steps into {runDir}{kind.StartNote(run)}");
         if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
-            progress => Trainer.Train(run, runDir, Session(device, s.Deterministic, progress, cancel))), out var result)) return Interrupts.ExitCode;
+            progress => Trainer.Train(run, runDir, Session(device, s.Deterministic, progress, cancel) with
+                { PrepareLearner = cluster is null ? null : ClusterTraining.Attach(cluster, s.Workers!.Value) })), out var result)) return Interrupts.ExitCode;
         Console.WriteLine(kind.Report(run, result));
         return ExitCodes.Success;
     });
