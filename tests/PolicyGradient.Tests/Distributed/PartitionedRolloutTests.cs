@@ -30,20 +30,20 @@ public class PartitionedRolloutTests
         public void Dispose() { foreach (var w in workers) w.Dispose(); }
     }
 
-    static void Partition(Ppo ppo, string envId, long seed, int count)
+    static void Partition(IAlgorithm algorithm, string envId, long seed, int count)
     {
-        var core = ((ISavableAlgorithm)ppo).Core;
+        var core = ((ISavableAlgorithm)algorithm).Core;
         var layout = core.Net.NativeLayout()!;
         int m = core.Env.NumEnvs / count;
         core.UsePartitions(new LocalPartitions(Enumerable.Range(0, count)
             .Select(p => new RolloutPartitionWorker(envId, null, seed, p * m, m, layout)).ToArray()));
     }
 
-    internal static (Dictionary<string, float[]> Weights, List<double> Metrics) Train(Ppo ppo, long steps)
+    internal static (Dictionary<string, float[]> Weights, List<double> Metrics) Train(IAlgorithm ppo, long steps)
     {
         var r = new Recorder();
         ppo.Learn(steps, r);
-        var metrics = r.Updates.SelectMany(u => new[] { u.Values["policy_loss"], u.Values["value_loss"], u.Values.GetValueOrDefault("episode_return_mean", double.NaN) })
+        var metrics = r.Updates.SelectMany(u => new[] { u.Values.GetValueOrDefault("policy_loss", double.NaN), u.Values.GetValueOrDefault("value_loss", double.NaN), u.Values.GetValueOrDefault("episode_return_mean", double.NaN) })
             .Concat(r.Updates.SelectMany(u => u.EpisodeReturns)).ToList();
         return (Weights(ppo), metrics);
     }
@@ -64,6 +64,29 @@ public class PartitionedRolloutTests
         AssertSameWeights(expected.Weights, actual.Weights);
         Assert.Equal(expected.Metrics, actual.Metrics);
         Assert.Contains(expected.Metrics, double.IsFinite);
+    }
+
+    [Theory]
+    [InlineData("a2c")]
+    [InlineData("reinforce")]
+    [InlineData("trpo")]
+    public void The_other_on_policy_algorithms_share_the_partitioned_rollout_bit_for_bit(string algorithm)
+    {
+        OneThread();
+        const long seed = 8, steps = 4 * 64 * 3;
+        IAlgorithm Make() => algorithm switch
+        {
+            "a2c" => new A2c("CartPole-v1", new A2cOptions { NEnvs = 4, NSteps = 64, Backend = ComputeBackend.Native }, seed),
+            "reinforce" => new Reinforce("CartPole-v1", new ReinforceOptions { NEnvs = 4, NSteps = 64, Backend = ComputeBackend.Native }, seed),
+            _ => new Trpo("CartPole-v1", new TrpoOptions { NEnvs = 4, NSteps = 64, BatchSize = 64, Backend = ComputeBackend.Native }, seed),
+        };
+        using var local = Make();
+        var expected = Train(local, steps);
+        using var split = Make();
+        Partition(split, "CartPole-v1", seed, 2);
+        var actual = Train(split, steps);
+        AssertSameWeights(expected.Weights, actual.Weights);
+        Assert.Equal(expected.Metrics, actual.Metrics);
     }
 
     [Fact]
