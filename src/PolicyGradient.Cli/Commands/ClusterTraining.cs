@@ -6,7 +6,7 @@ using PolicyGradient.Training;
 namespace PolicyGradient.Cli.Commands;
 
 /// <summary>
-/// `pg train ... --cluster ID --gateways HOST:PORT[,...] --workers N [--cluster-mode sync]`: the checks
+/// `pg train|resume ... --cluster ID --gateways HOST:PORT[,...] --workers N [--cluster-mode sync]`: the checks
 /// made before a run folder appears, the connection, and the hook that hands the algorithm's
 /// rollouts to the cluster's worker grains (docs/distributed.md).
 /// </summary>
@@ -16,11 +16,11 @@ internal static class ClusterTraining
     static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Whether any cluster flag was given.</summary>
-    public static bool Requested(TrainCommand.Settings s) => s.Cluster is not null || s.Gateways is not null || s.Workers is not null || s.ClusterMode is not null;
+    public static bool Requested(ClusterSettings s) => s.Cluster is not null || s.Gateways is not null || s.Workers is not null || s.ClusterMode is not null;
 
     /// <summary>Refuses flag combinations and run configurations sync mode cannot run exactly; each message names the fix.</summary>
     /// <exception cref="UsageException">The flags or the configuration do not fit a cluster run.</exception>
-    public static IPEndPoint[] Check(TrainCommand.Settings s, RunDefinition run)
+    public static IPEndPoint[] Check(ClusterSettings s, RunDefinition run)
     {
         if (s.Cluster is null || s.Gateways is null || s.Workers is null)
             throw new UsageException("a cluster run needs --cluster ID, --gateways HOST:PORT[,HOST:PORT...] and --workers N together");
@@ -58,7 +58,7 @@ internal static class ClusterTraining
     }
 
     /// <summary>Connects to the cluster (exit 2 with one line when it does not answer in time).</summary>
-    public static ClusterClient Connect(TrainCommand.Settings s, IPEndPoint[] gateways)
+    public static ClusterClient Connect(ClusterSettings s, IPEndPoint[] gateways)
     {
         try { return ClusterClient.Connect(s.Cluster!, gateways, ConnectTimeout); }
         catch (ClusterConnectionException e) { throw new UsageException(e.Message); }

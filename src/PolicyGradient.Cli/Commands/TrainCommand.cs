@@ -10,7 +10,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class TrainCommand : Command<TrainCommand.Settings>
 {
     /// <summary>Options.</summary>
-    public sealed class Settings : Plugins.PluginSettings
+    public sealed class Settings : ClusterSettings
     {
         /// <summary>Algorithm name.</summary>
         [CommandArgument(0, "<algo>")][Description("Algorithm name (listed above; pg algos shows them all).")]
@@ -78,23 +78,6 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         [CommandOption("--init <RUN-OR-CHECKPOINT>")][Description("Language-model runs: start from a run's final checkpoint, a checkpoint folder or a Hugging Face folder.")]
         public string? Init { get; init; }
 
-        /// <summary>Cluster id of a cluster run.</summary>
-        [CommandOption("--cluster <ID>")][Description("Collect rollouts on the worker silos of this cluster (pg cluster silo; docs/distributed.md). With --gateways and --workers.")]
-        public string? Cluster { get; init; }
-
-        /// <summary>Gateways of the cluster.</summary>
-        [CommandOption("--gateways <HOST:PORT,...>")][Description("Cluster run: gateway endpoints of the silos (their --gateway-port), comma-separated.")]
-        public string? Gateways { get; init; }
-
-        /// <summary>Rollout workers.</summary>
-        [CommandOption("--workers <N>")][Description("Cluster run: rollout workers; each steps n_envs / N env copies.")]
-        [TypeConverter(typeof(SmallCountConverter<int>))]
-        public int? Workers { get; init; }
-
-        /// <summary>Cluster mode.</summary>
-        [CommandOption("--cluster-mode <MODE>")][Description("Cluster run: sync (the learner waits for every worker; equals the local run bit for bit under --deterministic). async is not built yet.")]
-        public string? ClusterMode { get; init; }
-
         /// <summary>Replace an existing run folder.</summary>
         [CommandOption("--force")][Description("Replace an existing non-empty --out folder.")]
         public bool Force { get; init; }
@@ -117,7 +100,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         string runDir = RunFolder.Create(outDir, s.Force);
         foreach (string w in kind.Warnings(run)) Console.Error.WriteLine($"pg: warning: {w}");
         Console.Error.WriteLine($"pg: training {run.Algorithm} on {run.TargetId} for {run.Total:N0} steps into {runDir}{kind.StartNote(run)}");
-        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
+        if (!Interrupts.TryRun((s.Deterministic ? " --deterministic" : "") + s.ResumeFlags(), cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
             progress => Trainer.Train(run, runDir, Session(device, s.Deterministic, progress, cancel) with
                 { PrepareLearner = cluster is null ? null : ClusterTraining.Attach(cluster, s.Workers!.Value) })), out var result)) return Interrupts.ExitCode;
         Console.WriteLine(kind.Report(run, result));

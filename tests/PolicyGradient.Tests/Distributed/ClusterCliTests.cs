@@ -63,7 +63,7 @@ public class ClusterCliTests
     }
 
     [Fact]
-    public void Two_silo_processes_and_a_sync_learner_give_the_local_model_bit_for_bit_then_stop_gracefully()
+    public void Two_silo_processes_and_a_sync_learner_give_the_local_model_bit_for_bit_resume_too_then_stop_gracefully()
     {
         string root = Training.TestRuns.TempDir(), clusterId = "cli-" + Guid.NewGuid().ToString("N")[..8];
         var ports = LoopbackCluster.FreePorts(4);
@@ -83,6 +83,18 @@ public class ClusterCliTests
         Assert.Contains("workers", header);
         Assert.Contains("policy_lag_max", header);
         Assert.Contains("rollout_sps", header);
+
+        // pg resume continues a cluster run through new workers (their env state from the checkpoint) exactly as a local resume.
+        string[] more = ["--timesteps", "3072", "--deterministic", "--quiet"];
+        (code, _, err) = PgProcess.Run(root, ["resume", "local", .. more]);
+        Assert.True(code == 0, err);
+        (code, _, err) = PgProcess.Run(root, ["resume", "cluster", .. more]);
+        Assert.Equal(2, code);
+        Assert.Contains("comes from a cluster run", err);
+        (code, _, err) = PgProcess.Run(root, ["resume", "cluster", .. more, "--cluster", clusterId, "--gateways", $"127.0.0.1:{ports[3]}", "--workers", "4"]);
+        Assert.True(code == 0, err);
+        Assert.Equal(Sha(Path.Combine(root, "local", "checkpoints", "final", "model.safetensors")),
+                     Sha(Path.Combine(root, "cluster", "checkpoints", "final", "model.safetensors")));
 
         // The wrong cluster id at the right gateway: exit 2, one line, no hang.
         var clock = Stopwatch.StartNew();

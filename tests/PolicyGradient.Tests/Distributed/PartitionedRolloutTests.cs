@@ -106,7 +106,7 @@ public class PartitionedRolloutTests
         AssertSameWeights(expected, Train(resumed, 4 * 64 * 4).Weights);
 
         using var plain = new Ppo("CartPole-v1", Short(4), seed);
-        var e = Assert.Throws<NotSupportedException>(() => plain.RestoreState(state));
+        var e = Assert.Throws<InvalidDataException>(() => plain.RestoreState(state));
         Assert.Contains("cluster run", e.Message);
     }
 

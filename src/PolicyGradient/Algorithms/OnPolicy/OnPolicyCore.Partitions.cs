@@ -141,7 +141,7 @@ internal sealed partial class OnPolicyCore
     }
 
     /// <summary>Reads a partitioned env state into the partitions; false (stream unmoved) for an in-process state.</summary>
-    /// <exception cref="NotSupportedException">The checkpoint's envs and this run's disagree on where they live.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint's envs and this run's disagree on where they live (the run layer reports it as a checkpoint that does not fit).</exception>
     bool RestorePartitions(BinaryReader r)
     {
         long start = r.BaseStream.Position;
@@ -150,14 +150,14 @@ internal sealed partial class OnPolicyCore
         {
             r.BaseStream.Position = start;
             if (Partitions is not null)
-                throw new NotSupportedException("this checkpoint comes from a single-process run; resume it without --cluster");
+                throw new InvalidDataException("this checkpoint comes from a single-process run; resume it without --cluster");
             return false;
         }
         if (Partitions is null)
-            throw new NotSupportedException("this checkpoint comes from a cluster run (--cluster): its envs live on the workers, and resuming cluster runs is not supported yet; start the run again");
+            throw new InvalidDataException("this checkpoint comes from a cluster run (--cluster): its envs live on the workers, and resuming cluster runs is not supported yet; start the run again");
         int count = r.ReadInt32();
         if (count != Partitions.Count)
-            throw new NotSupportedException($"this checkpoint was written with {count} workers; resume it with --workers {count}");
+            throw new InvalidDataException($"this checkpoint was written with {count} workers; resume it with --workers {count}");
         Partitions.LoadState(r);
         return true;
     }
