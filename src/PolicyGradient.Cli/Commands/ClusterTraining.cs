@@ -28,6 +28,8 @@ internal static class ClusterTraining
         if (mode == "async")
             throw new UsageException("--cluster-mode async is not built yet (only sync); drop --cluster-mode or pass --cluster-mode sync");
         if (mode != "sync") throw new UsageException($"--cluster-mode {mode} is not a mode; use sync");
+        if (s.EnvAssemblies.Length > 0 || run is EnvironmentRun { Config.Run.EnvAssemblies.Length: > 0 })
+            throw new UsageException("--cluster does not load --env-assembly plug-ins on the silos yet; train plug-in envs without --cluster");
         if (run is not EnvironmentRun { Config.Options: OnPolicyOptions options })
             throw new UsageException($"--cluster takes the on-policy environment algorithms (ppo, a2c, reinforce, trpo), not {run.Algorithm}");
         if (options.NormalizeObservations)

@@ -138,4 +138,14 @@ public class ClusterCliTests
         Assert.Equal(2, code);
         Assert.Contains(message, err);
     }
+
+    [Fact]
+    public void Plug_in_envs_are_refused_with_the_cluster_flags_for_now()
+    {
+        string plugin = Path.Combine(AppContext.BaseDirectory, "plugins", "MyEnvs", "MyEnvs.dll");
+        var (code, _, err) = PgProcess.Run(Training.TestRuns.TempDir(),
+            Train("run", "--env-assembly", plugin, "--cluster", "dev", "--gateways", "127.0.0.1:1", "--workers", "2"));
+        Assert.Equal(2, code);
+        Assert.Contains("--env-assembly plug-ins", err);
+    }
 }

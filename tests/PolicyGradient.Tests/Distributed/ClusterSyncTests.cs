@@ -63,4 +63,26 @@ public class ClusterSyncTests(LoopbackCluster cluster) : IClassFixture<LoopbackC
         var e = Assert.Throws<ArgumentException>(() => ClusterRollouts.Attach(ppo, client.Grains, 3));
         Assert.Contains("n_envs", e.Message);
     }
+
+    [Fact]
+    public void A_worker_refuses_a_learner_of_another_build_by_name()
+    {
+        using var client = ClusterClient.Connect(cluster.ClusterId, cluster.Gateways, TimeSpan.FromSeconds(20));
+        var grain = client.Grains.GetGrain<IRolloutWorkerGrain>("version-test/0");
+        var e = Assert.ThrowsAny<Exception>(() => grain.Start(new WorkerSetup { Protocol = "0.0.0-other", EnvId = "CartPole-v1", Count = 1 }).GetAwaiter().GetResult());
+        Assert.Contains("version mismatch", e.Message);
+        Assert.Contains("0.0.0-other", e.Message);
+        Assert.Contains(DistributedProtocol.Version, e.Message);
+    }
+
+    [Fact]
+    public void Scalar_env_kwargs_cross_the_wire_with_their_types_and_others_are_refused()
+    {
+        var kwargs = new Dictionary<string, object> { ["a"] = true, ["b"] = 3L, ["c"] = 4, ["d"] = 0.1, ["e"] = "x:y" };
+        var back = EnvKwargsText.Read(EnvKwargsText.Write(kwargs))!;
+        Assert.Equal(kwargs.OrderBy(k => k.Key), back.OrderBy(k => k.Key));
+        Assert.All(kwargs, k => Assert.Equal(k.Value.GetType(), back[k.Key].GetType()));
+        var e = Assert.Throws<ArgumentException>(() => EnvKwargsText.Write(new Dictionary<string, object> { ["l"] = new List<object> { 1 } }));
+        Assert.Contains("env kwarg l", e.Message);
+    }
 }
