@@ -9,7 +9,7 @@ public static class PgApp
 {
     /// <summary>Every command name, for "did you mean" suggestions.</summary>
     public static IReadOnlyList<string> CommandNames { get; } =
-        ["envs", "env", "rollout", "check", "baseline", "bench", "algos", "tasks", "train", "eval", "resume", "plot"];
+        ["envs", "env", "rollout", "check", "baseline", "bench", "algos", "tasks", "train", "eval", "resume", "plot", "cluster", "silo"];
 
     /// <summary>Each command's settings type, by its path ("train", "env rollout").</summary>
     static readonly Dictionary<string, Type> SettingsByCommand = new(StringComparer.OrdinalIgnoreCase)
@@ -17,7 +17,7 @@ public static class PgApp
         ["envs"] = typeof(EnvsCommand.Settings), ["env rollout"] = typeof(EnvRolloutCommand.Settings), ["env check"] = typeof(EnvCheckCommand.Settings),
         ["baseline"] = typeof(BaselineCommand.Settings), ["bench envs"] = typeof(BenchEnvsCommand.Settings), ["algos"] = typeof(AlgosCommand.Settings),
         ["tasks"] = typeof(TasksCommand.Settings), ["train"] = typeof(TrainCommand.Settings), ["eval"] = typeof(EvalCommand.Settings),
-        ["resume"] = typeof(ResumeCommand.Settings), ["plot"] = typeof(PlotCommand.Settings),
+        ["resume"] = typeof(ResumeCommand.Settings), ["plot"] = typeof(PlotCommand.Settings), ["cluster silo"] = typeof(ClusterSiloCommand.Settings),
     };
 
     /// <summary>The long option names (without "--") of the command that <paramref name="args"/> run; empty when there is none.</summary>
@@ -29,7 +29,7 @@ public static class PgApp
     static List<string> Options(IReadOnlyList<string> args, bool flagsOnly)
     {
         if (args.Count == 0) return [];
-        string path = args[0] is "env" or "bench" && args.Count > 1 ? $"{args[0]} {args[1]}" : args[0];
+        string path = args[0] is "env" or "bench" or "cluster" && args.Count > 1 ? $"{args[0]} {args[1]}" : args[0];
         if (!SettingsByCommand.TryGetValue(path, out var type)) return [];
         return type.GetProperties()
             .Where(p => !flagsOnly || p.PropertyType == typeof(bool) || p.PropertyType == typeof(bool?))
@@ -85,10 +85,16 @@ public static class PgApp
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a trained run or checkpoint.");
             config.AddCommand<ResumeCommand>("resume").WithDescription("Continue a run from its last complete checkpoint.");
             config.AddCommand<PlotCommand>("plot").WithDescription("Plot learning curves of one or more runs into a PNG, JPEG or SVG file.");
+            config.AddBranch("cluster", cluster =>
+            {
+                cluster.SetDescription("Distributed rollouts on Orleans (docs/distributed.md).");
+                cluster.AddCommand<ClusterSiloCommand>("silo").WithDescription("Run a rollout worker host (silo) on 127.0.0.1 until SIGTERM or Ctrl-C.")
+                    .WithExample("cluster", "silo", "--cluster-id", "dev", "--port", "11111", "--gateway-port", "30000");
+            });
             config.SetExceptionHandler((ex, _) => CliErrors.Report(ex, args));
         });
         int code = CliErrors.Run(() => app.Run(args), args);
         // `pg env` / `pg bench` alone print the branch's help; Spectre exits 1 there, which means "run failed".
-        return code == ExitCodes.RunFailed && args.Length == 1 && args[0] is "env" or "bench" ? ExitCodes.BadInput : code;
+        return code == ExitCodes.RunFailed && args.Length == 1 && args[0] is "env" or "bench" or "cluster" ? ExitCodes.BadInput : code;
     }
 }

@@ -10,7 +10,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class ResumeCommand : Command<ResumeCommand.Settings>
 {
     /// <summary>Options.</summary>
-    public sealed class Settings : Plugins.PluginSettings
+    public sealed class Settings : ClusterSettings
     {
         /// <summary>Run folder.</summary>
         [CommandArgument(0, "<run>")][Description("Run folder made by pg train.")]
@@ -63,10 +63,13 @@ public sealed class ResumeCommand : Command<ResumeCommand.Settings>
             Console.WriteLine(complete);
             return ExitCodes.Success;
         }
+        var gateways = ClusterTraining.Requested(s) ? ClusterTraining.Check(s, run) : null;
         kind.Preflight(run, device, s.Deterministic);
+        using var cluster = gateways is null ? null : ClusterTraining.Connect(s, gateways);
         Console.Error.WriteLine($"pg: resuming {s.Run} up to {run.Total:N0} steps");
-        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
-            progress => Trainer.Resume(run, s.Run, TrainCommand.Session(device, s.Deterministic, progress, cancel), requested is null ? null : recorded)), out var result)) return Interrupts.ExitCode;
+        if (!Interrupts.TryRun((s.Deterministic ? " --deterministic" : "") + s.ResumeFlags(), cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
+            progress => Trainer.Resume(run, s.Run, TrainCommand.Session(device, s.Deterministic, progress, cancel) with
+                { PrepareLearner = cluster is null ? null : ClusterTraining.Attach(cluster, s.Workers!.Value) }, requested is null ? null : recorded)), out var result)) return Interrupts.ExitCode;
         Console.WriteLine(kind.Report(run, result));
         return ExitCodes.Success;
     });

@@ -10,7 +10,7 @@ namespace PolicyGradient.Cli.Commands;
 public sealed class TrainCommand : Command<TrainCommand.Settings>
 {
     /// <summary>Options.</summary>
-    public sealed class Settings : Plugins.PluginSettings
+    public sealed class Settings : ClusterSettings
     {
         /// <summary>Algorithm name.</summary>
         [CommandArgument(0, "<algo>")][Description("Algorithm name (listed above; pg algos shows them all).")]
@@ -92,14 +92,17 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         kind.RefuseOtherOptions(s);
         var device = TorchSetup.Apply(s.Threads, s.Deterministic, s.Device);
         var run = kind.Resolve(s, plugins);
+        var gateways = ClusterTraining.Requested(s) ? ClusterTraining.Check(s, run) : null;
         string outDir = RunFolder.Check(s.Out ?? Path.Combine(RunFolder.DefaultRoot,
             RunFolder.DefaultName(run.Algorithm, run.TargetId, run.Seed, DateTime.Now)), s.Force);
-        kind.Preflight(run, device, s.Deterministic);   // every check done: only now does a folder appear
+        kind.Preflight(run, device, s.Deterministic);
+        using var cluster = gateways is null ? null : ClusterTraining.Connect(s, gateways);   // every check done: only now does a folder appear
         string runDir = RunFolder.Create(outDir, s.Force);
         foreach (string w in kind.Warnings(run)) Console.Error.WriteLine($"pg: warning: {w}");
         Console.Error.WriteLine($"pg: training {run.Algorithm} on {run.TargetId} for {run.Total:N0} steps into {runDir}{kind.StartNote(run)}");
-        if (!Interrupts.TryRun(s.Deterministic ? " --deterministic" : "", cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
-            progress => Trainer.Train(run, runDir, Session(device, s.Deterministic, progress, cancel))), out var result)) return Interrupts.ExitCode;
+        if (!Interrupts.TryRun((s.Deterministic ? " --deterministic" : "") + s.ResumeFlags(), cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
+            progress => Trainer.Train(run, runDir, Session(device, s.Deterministic, progress, cancel) with
+                { PrepareLearner = cluster is null ? null : ClusterTraining.Attach(cluster, s.Workers!.Value) })), out var result)) return Interrupts.ExitCode;
         Console.WriteLine(kind.Report(run, result));
         return ExitCodes.Success;
     });

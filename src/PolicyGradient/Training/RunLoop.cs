@@ -17,6 +17,7 @@ internal static class RunLoop
     {
         var identity = run.Identity();
         using var learner = run.CreateLearner(session, restoring: resumeFrom is not null);
+        session.PrepareLearner?.Invoke(learner);
         var resumed = resumeFrom is null ? Resumed.None : Restore(run, learner, runDir, resumeFrom, identity);
         RecordBackend(run, runDir, learner.Backend);
         var callbacks = new RunCallbacks(run, runDir, session, identity, resumed, learner.Backend);

@@ -50,4 +50,11 @@ public sealed record TrainingSession
     /// before <see cref="Trainer"/> returns). False writes everything on the training thread.
     /// </summary>
     public bool BackgroundWrites { get; init; } = true;
+
+    /// <summary>
+    /// Called once with the learner right after it is built, before a checkpoint is restored into it:
+    /// where a host changes how the learner runs without changing what it computes (PolicyGradient.Distributed
+    /// hands an on-policy algorithm's rollouts to a cluster's workers here). Null: nothing.
+    /// </summary>
+    public Action<ILearner>? PrepareLearner { get; init; }
 }

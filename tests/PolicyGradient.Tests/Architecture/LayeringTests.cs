@@ -72,11 +72,23 @@ public sealed class LayeringTests
     }
 
     [Fact]
+    public void OnlyTheDistributedAssemblyUsesOrleans()
+    {
+        string root = Root();
+        foreach (string project in new[] { "PolicyGradient", "PolicyGradient.Envs", "PolicyGradient.Language" })
+        {
+            Assert.DoesNotContain("Orleans", File.ReadAllText(Path.Combine(root, "src", project, project + ".csproj")));
+            var orleans = Sources(Path.Combine(root, "src", project)).Where(f => File.ReadAllText(f).Contains("using Orleans")).ToList();
+            Assert.True(orleans.Count == 0, $"{project} uses Orleans in {string.Join(", ", orleans)}; grains and Orleans types live in src/PolicyGradient.Distributed");
+        }
+    }
+
+    [Fact]
     public void NoMethodIsLongerThanEightyLines()
     {
         string root = Root();
         var tooLong = new List<string>();
-        foreach (string project in new[] { "PolicyGradient", "PolicyGradient.Language", "PolicyGradient.Cli", "PolicyGradient.Envs" })
+        foreach (string project in new[] { "PolicyGradient", "PolicyGradient.Language", "PolicyGradient.Cli", "PolicyGradient.Envs", "PolicyGradient.Distributed" })
             foreach (string file in Sources(Path.Combine(root, "src", project)))
             {
                 var tree = CSharpSyntaxTree.ParseText(File.ReadAllText(file), path: file);

@@ -18,7 +18,8 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 internal sealed class NativeRolloutPolicy
 {
     readonly NativeActorCritic _net;
-    readonly FusedActorCritic _fused;
+    readonly FusedActorCritic? _fused;
+    readonly float[] _theta = [];
     readonly int _k;
     float[] _noise = [];
     int _next;
@@ -31,6 +32,40 @@ internal sealed class NativeRolloutPolicy
         _net = new NativeActorCritic(layout, maxRows);
         _k = layout.Head.Outputs;
     }
+
+    /// <summary>
+    /// For a rollout partition away from the learner (a worker of a cluster run): θ lives in
+    /// <paramref name="theta"/> (the flat buffer's layout, <see cref="ActorCriticLayout.ParameterCount"/>
+    /// floats), which the caller overwrites between rollouts (<see cref="WeightsChanged"/>).
+    /// </summary>
+    public NativeRolloutPolicy(ActorCriticLayout layout, float[] theta, int maxRows)
+    {
+        if (theta.Length != layout.ParameterCount)
+            throw new ArgumentException($"θ has {theta.Length} values, the layout needs {layout.ParameterCount}", nameof(theta));
+        _theta = theta;
+        _net = new NativeActorCritic(layout, maxRows);
+        _k = layout.Head.Outputs;
+    }
+
+    /// <summary>Noise values one row's action takes: k for a Gaussian head, 1 for a categorical one.</summary>
+    public int DrawsPerRow => _net.Layout.Gaussian ? _k : 1;
+
+    /// <summary>The noise <see cref="BeginRollout"/> drew, [steps × rows × <see cref="DrawsPerRow"/>] in step-major order.</summary>
+    public ReadOnlySpan<float> Noise => _noise;
+
+    /// <summary>Starts a rollout on noise drawn elsewhere (a worker's columns of the learner's draw, same order as <see cref="Noise"/>).</summary>
+    public void UseRolloutNoise(ReadOnlySpan<float> noise)
+    {
+        if (_noise.Length != noise.Length) _noise = new float[noise.Length];
+        noise.CopyTo(_noise);
+        _next = 0;
+        _weightsSeen = false;
+    }
+
+    /// <summary>θ was overwritten: the next forward re-reads it (transposed copies refreshed).</summary>
+    public void WeightsChanged() => _weightsSeen = false;
+
+    Span<float> Theta => _fused is null ? _theta : Floats(_fused.Parameters.Data);
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
@@ -49,7 +84,7 @@ internal sealed class NativeRolloutPolicy
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Act(ReadOnlySpan<float> observations, int rows, Span<float> actions, Span<float> logProbs, Span<float> values)
     {
-        var theta = Floats(_fused.Parameters.Data);
+        var theta = Theta;
         _net.Forward(theta, observations, rows, weightsChanged: !_weightsSeen);
         _weightsSeen = true;
         var head = _net.Head(rows);
@@ -74,7 +109,7 @@ internal sealed class NativeRolloutPolicy
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Values(ReadOnlySpan<float> observations, int rows, Span<float> values)
     {
-        _net.Forward(Floats(_fused.Parameters.Data), observations, rows, weightsChanged: !_weightsSeen);
+        _net.Forward(Theta, observations, rows, weightsChanged: !_weightsSeen);
         _weightsSeen = true;
         _net.Value(rows).CopyTo(values);
     }

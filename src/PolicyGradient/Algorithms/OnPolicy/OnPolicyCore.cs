@@ -19,7 +19,7 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 /// part of a checkpoint. <see cref="OnPolicyAlgorithm{TOptions}"/> holds one; each algorithm file
 /// keeps its own update (and PPO and TRPO their epoch loops).
 /// </summary>
-internal sealed class OnPolicyCore : IDisposable
+internal sealed partial class OnPolicyCore : IDisposable
 {
     static readonly object InitLock = new();
     const int EpisodeWindow = 100; // SB3's ep_info_buffer: episode_return_mean over the last 100 episodes
@@ -115,6 +115,7 @@ internal sealed class OnPolicyCore : IDisposable
     {
         var buffer = Buffer;
         buffer.Reset();
+        if (Partitions is not null) return CollectPartitions(owner, callback);
         int n = Env.NumEnvs;
         using var rolloutScope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -199,12 +200,15 @@ internal sealed class OnPolicyCore : IDisposable
         {
             if (infos[i] is { } info && info.TryGetValue(RecordEpisodeStatistics.InfoKey, out var e) && e is EpisodeStatistics s
                 && (Env.Terminated[i] || Env.Truncated[i]))
-            {
-                _sinceUpdate.Add((s.Return, s.Length));
-                _recent.Enqueue((s.Return, s.Length));
-                if (_recent.Count > EpisodeWindow) _recent.Dequeue();
-            }
+                RecordEpisode(s.Return, s.Length);
         }
+    }
+
+    void RecordEpisode(double episodeReturn, int length)
+    {
+        _sinceUpdate.Add((episodeReturn, length));
+        _recent.Enqueue((episodeReturn, length));
+        if (_recent.Count > EpisodeWindow) _recent.Dequeue();
     }
 
     /// <summary>
@@ -266,6 +270,7 @@ internal sealed class OnPolicyCore : IDisposable
             m.Values["episode_length_mean"] = _recent.Average(e => e.Length);
         }
         if (wallSeconds > 0) m.Values["sps"] = (NumTimesteps - timestepsAtStart) / wallSeconds;
+        AddPartitionMetrics(m);
         return m;
     }
 
@@ -318,9 +323,10 @@ internal sealed class OnPolicyCore : IDisposable
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            if (Env is not IStatefulEnv stateful)
+            if (Partitions is not null) SavePartitions(w);
+            else if (Env is not IStatefulEnv stateful)
                 throw new NotSupportedException($"{Env.GetType().Name} does not implement IStatefulEnv, so the run cannot be checkpointed exactly");
-            stateful.SaveState(w);
+            else stateful.SaveState(w);
             Normalization.Save(w);
         }
         state.EnvironmentState = ms.ToArray();
@@ -344,6 +350,7 @@ internal sealed class OnPolicyCore : IDisposable
                 _recent.Enqueue((double.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture)));
             }
         using var r = new BinaryReader(new MemoryStream(state.EnvironmentState));
+        if (RestorePartitions(r)) { Normalization.Load(r); return; }
         if (Env is not IStatefulEnv stateful)
             throw new NotSupportedException($"{Env.GetType().Name} does not implement IStatefulEnv, so the run cannot be restored");
         stateful.LoadState(r);
@@ -358,6 +365,7 @@ internal sealed class OnPolicyCore : IDisposable
 
     public void Dispose()
     {
+        Partitions?.Dispose();
         Buffer.Dispose();
         Net.Dispose();
         Net.Policy.Dispose();

@@ -1,0 +1,75 @@
+using System.Net;
+using PolicyGradient.Algorithms;
+using PolicyGradient.Distributed;
+using PolicyGradient.Training;
+
+namespace PolicyGradient.Cli.Commands;
+
+/// <summary>
+/// `pg train|resume ... --cluster ID --gateways HOST:PORT[,...] --workers N [--cluster-mode sync]`: the checks
+/// made before a run folder appears, the connection, and the hook that hands the algorithm's
+/// rollouts to the cluster's worker grains (docs/distributed.md).
+/// </summary>
+internal static class ClusterTraining
+{
+    /// <summary>How long a learner waits for its cluster before exit 2.</summary>
+    static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Whether any cluster flag was given.</summary>
+    public static bool Requested(ClusterSettings s) => s.Cluster is not null || s.Gateways is not null || s.Workers is not null || s.ClusterMode is not null;
+
+    /// <summary>Refuses flag combinations and run configurations sync mode cannot run exactly; each message names the fix.</summary>
+    /// <exception cref="UsageException">The flags or the configuration do not fit a cluster run.</exception>
+    public static IPEndPoint[] Check(ClusterSettings s, RunDefinition run)
+    {
+        if (s.Cluster is null || s.Gateways is null || s.Workers is null)
+            throw new UsageException("a cluster run needs --cluster ID, --gateways HOST:PORT[,HOST:PORT...] and --workers N together");
+        string mode = s.ClusterMode ?? "sync";
+        if (mode == "async")
+            throw new UsageException("--cluster-mode async is not built yet (only sync); drop --cluster-mode or pass --cluster-mode sync");
+        if (mode != "sync") throw new UsageException($"--cluster-mode {mode} is not a mode; use sync");
+        if (s.EnvAssemblies.Length > 0 || run is EnvironmentRun { Config.Run.EnvAssemblies.Length: > 0 })
+            throw new UsageException("--cluster does not load --env-assembly plug-ins on the silos yet; train plug-in envs without --cluster");
+        if (run is not EnvironmentRun { Config.Options: OnPolicyOptions options })
+            throw new UsageException($"--cluster takes the on-policy environment algorithms (ppo, a2c, reinforce, trpo), not {run.Algorithm}");
+        if (options.NormalizeObservations)
+            throw new UsageException("--cluster cannot normalize observations exactly (the statistics see every env copy each step); set normalize_observations=false");
+        if (options.Backend == ComputeBackend.LibTorch)
+            throw new UsageException("--cluster needs the native rollout path; set backend=auto or backend=native (not libtorch)");
+        if (s.Workers < 1 || options.NEnvs % s.Workers != 0)
+            throw new UsageException($"--workers {s.Workers} must divide n_envs {options.NEnvs} (each worker steps n_envs / workers copies); pass --set n_envs=<a multiple of {s.Workers}>");
+        return ParseGateways(s.Gateways);
+    }
+
+    /// <summary>Parses HOST:PORT[,HOST:PORT...] (IP addresses or host names).</summary>
+    public static IPEndPoint[] ParseGateways(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(g => ParseEndpoint(g, "--gateways")).ToArray();
+
+    /// <summary>One HOST:PORT.</summary>
+    /// <exception cref="UsageException">Not HOST:PORT, or a host that does not resolve.</exception>
+    public static IPEndPoint ParseEndpoint(string text, string flag)
+    {
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], out int port) || port is < 1 or > 65535)
+            throw new UsageException($"{flag} {text} is not HOST:PORT; e.g. {flag} 127.0.0.1:30000");
+        string host = text[..colon];
+        if (IPAddress.TryParse(host, out var ip)) return new IPEndPoint(ip, port);
+        try { return new IPEndPoint(Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork), port); }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or InvalidOperationException)
+        { throw new UsageException($"{flag}: host {host} does not resolve to an IPv4 address; give an IP address"); }
+    }
+
+    /// <summary>Connects to the cluster (exit 2 with one line when it does not answer in time).</summary>
+    public static ClusterClient Connect(ClusterSettings s, IPEndPoint[] gateways)
+    {
+        try { return ClusterClient.Connect(s.Cluster!, gateways, ConnectTimeout); }
+        catch (ClusterConnectionException e) { throw new UsageException(e.Message); }
+    }
+
+    /// <summary>The session hook: start the workers and hand them the algorithm's rollouts.</summary>
+    public static Action<Core.ILearner> Attach(ClusterClient client, int workers) => learner =>
+    {
+        var placed = ClusterRollouts.Attach(learner, client.Grains, workers);
+        Console.Error.WriteLine($"pg: {workers} rollout workers (sync) on {string.Join(", ", placed.Select(p => p.Silo).Distinct())}");
+    };
+}

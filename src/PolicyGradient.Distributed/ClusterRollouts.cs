@@ -1,0 +1,42 @@
+using PolicyGradient.Algorithms;
+using PolicyGradient.Core;
+
+namespace PolicyGradient.Distributed;
+
+/// <summary>
+/// Hands an on-policy algorithm's rollouts to worker grains on a cluster (sync mode): the entry point
+/// of <c>pg train ... --cluster</c> and of embedding code. Use it from
+/// <see cref="Training.TrainingSession.PrepareLearner"/>, or on an algorithm you built before Learn.
+/// </summary>
+public static class ClusterRollouts
+{
+    /// <summary>
+    /// Starts <paramref name="workers"/> worker grains (run <paramref name="runId"/>), splitting the
+    /// algorithm's n_envs copies into equal contiguous parts, and makes the algorithm collect its
+    /// rollouts through them.
+    /// </summary>
+    /// <exception cref="ArgumentException">An algorithm or setup sync mode cannot reproduce exactly; the message names the fix.</exception>
+    public static IReadOnlyList<WorkerInfo> Attach(ILearner learner, IGrainFactory grains, int workers, string? runId = null)
+    {
+        if (learner is not ISavableAlgorithm algorithm)
+            throw new ArgumentException($"{learner.Name} has no environment rollouts to distribute; --cluster takes the on-policy algorithms (ppo, a2c, reinforce, trpo)");
+        var core = algorithm.Core;
+        int n = core.Env.NumEnvs;
+        if (workers < 1 || n % workers != 0)
+            throw new ArgumentException($"--workers {workers} must divide n_envs {n} (each worker steps n_envs / workers copies); set n_envs to a multiple of the worker count");
+        var source = core.Source ?? throw new ArgumentException("cluster rollouts need an algorithm built from a registered env id (its workers rebuild the env copies)");
+        var layout = core.NativeRollout is null ? null : core.Net.NativeLayout();
+        if (layout is null)
+            throw new ArgumentException("cluster rollouts need the native backend (the libtorch rollout path is not partitioned); set backend=native or backend=auto with an MLP policy");
+        runId ??= Guid.NewGuid().ToString("N");
+        int m = n / workers;
+        var grainList = Enumerable.Range(0, workers).Select(p => grains.GetGrain<IRolloutWorkerGrain>($"{runId}/{p}")).ToArray();
+        var setup = new WorkerSetup
+        {
+            Protocol = DistributedProtocol.Version, EnvId = source.EnvId, EnvKwargs = EnvKwargsText.Write(source.EnvKwargs),
+            Seed = source.Seed, Count = m, Layout = LayoutMessage.From(layout),
+        };
+        core.UsePartitions(new RemotePartitions(grainList)); // checks first, touches no grain; owned by the algorithm from here
+        return Task.WhenAll(grainList.Select((g, p) => g.Start(setup with { First = p * m }))).GetAwaiter().GetResult();
+    }
+}

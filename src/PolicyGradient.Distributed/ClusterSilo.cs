@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace PolicyGradient.Distributed;
+
+/// <summary>
+/// A worker host (<c>pg cluster silo</c>): an Orleans silo on 127.0.0.1 with development clustering —
+/// the first silo is the primary, the others name it with <c>--primary</c>. Redis membership for
+/// several machines is not built yet (docs/distributed.md).
+/// </summary>
+public static class ClusterSilo
+{
+    /// <summary>Builds (not starts) a silo host for cluster <paramref name="clusterId"/>.</summary>
+    /// <param name="clusterId">Cluster id the learner names with --cluster.</param>
+    /// <param name="siloPort">Silo-to-silo port.</param>
+    /// <param name="gatewayPort">Port learners connect to (--gateways).</param>
+    /// <param name="primary">The primary silo's silo port endpoint; null: this silo is the primary.</param>
+    /// <param name="logLevel">Least level logged to the console.</param>
+    public static IHost Build(string clusterId, int siloPort, int gatewayPort, IPEndPoint? primary = null, LogLevel logLevel = LogLevel.Warning)
+    {
+        if (string.IsNullOrWhiteSpace(clusterId)) throw new ArgumentException("--cluster-id is empty; name the cluster, e.g. --cluster-id dev");
+        return Host.CreateDefaultBuilder()
+            .ConfigureLogging(l => l.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel))
+            .UseOrleans(silo =>
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, primary, DistributedProtocol.ServiceId, clusterId);
+                // A rollout of many steps can take longer than Orleans' default 30 s response timeout.
+                silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
+            })
+            .Build();
+    }
+}

@@ -1,0 +1,54 @@
+using PolicyGradient.Algorithms.OnPolicy.Partitions;
+
+namespace PolicyGradient.Distributed;
+
+/// <summary>
+/// The grain around a <see cref="RolloutPartitionWorker"/> (the Orleans-free partition in the core
+/// library): Orleans runs one call at a time per activation, so the worker needs no lock.
+/// </summary>
+internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
+{
+    RolloutPartitionWorker? _worker;
+
+    public Task<WorkerInfo> Start(WorkerSetup setup)
+    {
+        if (setup.Protocol != DistributedProtocol.Version)
+            throw new InvalidOperationException($"version mismatch: the learner runs PolicyGradient.Distributed {setup.Protocol}, this silo runs {DistributedProtocol.Version}; run the same pg build on every machine");
+        _worker?.Dispose();
+        _worker = new RolloutPartitionWorker(setup.EnvId, EnvKwargsText.Read(setup.EnvKwargs), setup.Seed, setup.First, setup.Count, setup.Layout.ToLayout());
+        return Task.FromResult(new WorkerInfo(RuntimeIdentity, DistributedProtocol.Version));
+    }
+
+    public Task<RolloutSlice> Rollout(RolloutRequest request)
+    {
+        var worker = Worker();
+        worker.SetWeights(request.Weights, request.Version);
+        return Task.FromResult(RolloutSlice.From(worker.Run(request.Noise, request.Steps)));
+    }
+
+    public Task<byte[]> SaveState() => Task.FromResult(Worker().SaveState());
+
+    public Task LoadState(byte[] state)
+    {
+        Worker().LoadState(state);
+        return Task.CompletedTask;
+    }
+
+    public Task Stop()
+    {
+        _worker?.Dispose();
+        _worker = null;
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    RolloutPartitionWorker Worker() => _worker
+        ?? throw new InvalidOperationException($"worker {this.GetPrimaryKeyString()} was not started (its silo may have restarted); start the run again");
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _worker?.Dispose();
+        _worker = null;
+        return Task.CompletedTask;
+    }
+}

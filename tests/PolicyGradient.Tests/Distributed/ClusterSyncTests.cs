@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using PolicyGradient.Algorithms;
+using PolicyGradient.Distributed;
+using static PolicyGradient.Tests.Algorithms.AlgorithmTestHelpers;
+
+namespace PolicyGradient.Tests.Distributed;
+
+/// <summary>Sync mode over Orleans: two silos on loopback, worker grains, the learner in this process.</summary>
+[Collection("TorchGlobalState")]
+public class ClusterSyncTests(LoopbackCluster cluster) : IClassFixture<LoopbackCluster>
+{
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Sync_ppo_on_worker_grains_ends_with_the_local_weights_bit_for_bit(int workers)
+    {
+        OneThread();
+        const long seed = 11, steps = 4 * 64 * 4;
+        using var local = new Ppo("CartPole-v1", PartitionedRolloutTests.Short(4), seed);
+        var expected = PartitionedRolloutTests.Train(local, steps);
+
+        using var client = ClusterClient.Connect(cluster.ClusterId, cluster.Gateways, TimeSpan.FromSeconds(20));
+        using var remote = new Ppo("CartPole-v1", PartitionedRolloutTests.Short(4), seed);
+        var placed = ClusterRollouts.Attach(remote, client.Grains, workers);
+        Assert.Equal(workers, placed.Count);
+        var r = new Recorder();
+        remote.Learn(steps, r);
+        AssertSameWeights(expected.Weights, Weights(remote));
+        Assert.All(r.Updates, u => Assert.Equal(workers, u.Values["workers"]));
+        Assert.All(r.Updates, u => Assert.Equal(0, u.Values["policy_lag_max"]));
+        Assert.All(r.Updates, u => Assert.True(u.Values["rollout_sps"] > 0));
+    }
+
+    [Fact]
+    public void An_unreachable_gateway_fails_fast_with_one_clear_message()
+    {
+        var port = LoopbackCluster.FreePorts(1)[0];
+        var clock = Stopwatch.StartNew();
+        var e = Assert.Throws<ClusterConnectionException>(() =>
+            ClusterClient.Connect(cluster.ClusterId, [new IPEndPoint(IPAddress.Loopback, port)], TimeSpan.FromSeconds(10)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        Assert.Contains($"127.0.0.1:{port}", e.Message);
+        Assert.Contains("pg cluster silo", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
+    public void A_wrong_cluster_id_fails_fast_with_one_clear_message()
+    {
+        var clock = Stopwatch.StartNew();
+        var e = Assert.Throws<ClusterConnectionException>(() =>
+            ClusterClient.Connect("not-" + cluster.ClusterId, cluster.Gateways, TimeSpan.FromSeconds(10)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        Assert.Contains("not-" + cluster.ClusterId, e.Message);
+    }
+
+    [Fact]
+    public void Workers_that_do_not_divide_n_envs_are_refused_with_the_fix()
+    {
+        using var client = ClusterClient.Connect(cluster.ClusterId, cluster.Gateways, TimeSpan.FromSeconds(20));
+        using var ppo = new Ppo("CartPole-v1", PartitionedRolloutTests.Short(4));
+        var e = Assert.Throws<ArgumentException>(() => ClusterRollouts.Attach(ppo, client.Grains, 3));
+        Assert.Contains("n_envs", e.Message);
+    }
+
+    [Fact]
+    public void A_worker_refuses_a_learner_of_another_build_by_name()
+    {
+        using var client = ClusterClient.Connect(cluster.ClusterId, cluster.Gateways, TimeSpan.FromSeconds(20));
+        var grain = client.Grains.GetGrain<IRolloutWorkerGrain>("version-test/0");
+        var e = Assert.ThrowsAny<Exception>(() => grain.Start(new WorkerSetup { Protocol = "0.0.0-other", EnvId = "CartPole-v1", Count = 1 }).GetAwaiter().GetResult());
+        Assert.Contains("version mismatch", e.Message);
+        Assert.Contains("0.0.0-other", e.Message);
+        Assert.Contains(DistributedProtocol.Version, e.Message);
+    }
+
+    [Fact]
+    public void Scalar_env_kwargs_cross_the_wire_with_their_types_and_others_are_refused()
+    {
+        var kwargs = new Dictionary<string, object> { ["a"] = true, ["b"] = 3L, ["c"] = 4, ["d"] = 0.1, ["e"] = "x:y" };
+        var back = EnvKwargsText.Read(EnvKwargsText.Write(kwargs))!;
+        Assert.Equal(kwargs.OrderBy(k => k.Key), back.OrderBy(k => k.Key));
+        Assert.All(kwargs, k => Assert.Equal(k.Value.GetType(), back[k.Key].GetType()));
+        var e = Assert.Throws<ArgumentException>(() => EnvKwargsText.Write(new Dictionary<string, object> { ["l"] = new List<object> { 1 } }));
+        Assert.Contains("env kwarg l", e.Message);
+    }
+}
