@@ -205,31 +205,48 @@ public sealed class ReplayBuffer : IDisposable
             if (!ReferenceEquals(drawn, batch.Indices)) drawn.Dispose();
         }
         ReadOnlySpan<long> indices = ReplayBatch.Longs(batch.Indices);
-        for (int j = 0; j < batch.BatchSize; j++) Gather((int)indices[j], j, batch);
+        // The spans over the tensors are fetched once per call (each costs a native call), not per row.
+        var views = new GatherViews(
+            Floats(Observations), Floats(Actions), Floats(Rewards), Floats(NextObservations), Floats(Dones), Floats(EpisodeEnds),
+            ReplayBatch.Floats(batch.Observations), ReplayBatch.Floats(batch.Actions), ReplayBatch.Floats(batch.Rewards),
+            ReplayBatch.Floats(batch.NextObservations), ReplayBatch.Floats(batch.Dones), ReplayBatch.Floats(batch.Discounts));
+        for (int j = 0; j < batch.BatchSize; j++) Gather((int)indices[j], j, in views);
+    }
+
+    /// <summary>The storage (source) and batch (destination) spans of one <see cref="Sample"/> call.</summary>
+    readonly ref struct GatherViews(
+        ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
+        ReadOnlySpan<float> dones, ReadOnlySpan<float> ends,
+        Span<float> batchObservations, Span<float> batchActions, Span<float> batchRewards, Span<float> batchNextObservations,
+        Span<float> batchDones, Span<float> batchDiscounts)
+    {
+        public readonly ReadOnlySpan<float> Observations = observations, Actions = actions, Rewards = rewards,
+            NextObservations = nextObservations, Dones = dones, Ends = ends;
+        public readonly Span<float> BatchObservations = batchObservations, BatchActions = batchActions, BatchRewards = batchRewards,
+            BatchNextObservations = batchNextObservations, BatchDones = batchDones, BatchDiscounts = batchDiscounts;
     }
 
     /// <summary>Copies slot <paramref name="slot"/> (row·E + copy) into row <paramref name="j"/> of the batch.</summary>
-    void Gather(int slot, int j, ReplayBatch batch)
+    void Gather(int slot, int j, in GatherViews v)
     {
         int e = NumEnvs, d = ObservationSize, a = ActionSize;
         int row = slot / e, copy = slot % e;
-        Floats(Observations).Slice(slot * d, d).CopyTo(ReplayBatch.Floats(batch.Observations).Slice(j * d, d));
-        Floats(Actions).Slice(slot * a, a).CopyTo(ReplayBatch.Floats(batch.Actions).Slice(j * a, a));
-        ReadOnlySpan<float> rewards = Floats(Rewards), ends = Floats(EpisodeEnds);
+        v.Observations.Slice(slot * d, d).CopyTo(v.BatchObservations.Slice(j * d, d));
+        v.Actions.Slice(slot * a, a).CopyTo(v.BatchActions.Slice(j * a, a));
         // n-step window: rows row, row+1, ... of the same copy, stopping after an episode end or at the newest row.
         int steps = Math.Min(NSteps, RowsAfter(row) + 1), last = slot;
         double sum = 0, discount = 1;
         for (int k = 0; k < steps; k++)
         {
             last = (row + k) % Rows * e + copy;
-            sum += discount * rewards[last];
+            sum += discount * v.Rewards[last];
             discount *= Gamma;
-            if (ends[last] != 0f) break;
+            if (v.Ends[last] != 0f) break;
         }
-        ReplayBatch.Floats(batch.Rewards)[j] = (float)sum;
-        ReplayBatch.Floats(batch.Discounts)[j] = (float)discount;
-        ReplayBatch.Floats(batch.Dones)[j] = Floats(Dones)[last];
-        Floats(NextObservations).Slice(last * d, d).CopyTo(ReplayBatch.Floats(batch.NextObservations).Slice(j * d, d));
+        v.BatchRewards[j] = (float)sum;
+        v.BatchDiscounts[j] = (float)discount;
+        v.BatchDones[j] = v.Dones[last];
+        v.NextObservations.Slice(last * d, d).CopyTo(v.BatchNextObservations.Slice(j * d, d));
     }
 
     /// <summary>Rows written after <paramref name="row"/> (newer in time), up to the newest row Position − 1.</summary>
