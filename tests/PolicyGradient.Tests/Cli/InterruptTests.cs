@@ -21,6 +21,27 @@ public class InterruptTests
     static string[] TrainArgs(string dir) =>
         ["train", "ppo", "CartPole-v1", "--seed", "5", "--timesteps", "24576", "--deterministic", "--quiet", "--log-every", "1", "--out", dir];
 
+    /// <summary>
+    /// A job started in the background by a non-interactive shell (`nohup bash .ci/run &amp;`) inherits SIGINT
+    /// as ignored, and so would pg: it would then rightly ignore Ctrl-C, as background jobs do. Where this
+    /// test process ignores SIGINT, pg is started through `env --default-signal=INT` (GNU coreutils ≥ 8.31),
+    /// which restores the default disposition, so the test checks pg's handler and not the shell's setup.
+    /// </summary>
+    static ProcessStartInfo Interruptible(ProcessStartInfo psi)
+    {
+        if (!SigintIgnored()) return psi;
+        psi.ArgumentList.Insert(0, psi.FileName);
+        psi.ArgumentList.Insert(0, "--default-signal=INT");
+        psi.FileName = "/usr/bin/env";
+        return psi;
+    }
+
+    static bool SigintIgnored()
+    {
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line[7..].Trim(), 16) & (1UL << (Sigint - 1))) != 0;
+    }
+
     static string Sha(string file) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
 
     [Theory]
@@ -34,7 +55,7 @@ public class InterruptTests
         var (code, _, err) = PgProcess.Run(root, TrainArgs(straight));
         Assert.True(code == 0, err);
 
-        using var p = Process.Start(PgProcess.StartInfo(root, TrainArgs(stopped)))!;
+        using var p = Process.Start(Interruptible(PgProcess.StartInfo(root, TrainArgs(stopped))))!;
         p.StandardInput.Close();
         var stderr = p.StandardError.ReadToEndAsync();
         // Wait until it is visibly training (a progress line per update), then press Ctrl-C once.
