@@ -9,9 +9,12 @@ namespace PolicyGradient.Tests.Algorithms;
 internal static class AlgorithmTestHelpers
 {
     /// <summary>Mean return of deterministic greedy episodes on CartPole-v1.</summary>
-    public static double EvaluateCartPole(IAlgorithm algorithm, int episodes, long seed)
+    public static double EvaluateCartPole(IAlgorithm algorithm, int episodes, long seed) => Evaluate(algorithm, "CartPole-v1", episodes, seed);
+
+    /// <summary>Mean return of deterministic episodes of <paramref name="envId"/>, episode i seeded seed + i.</summary>
+    public static double Evaluate(IAlgorithm algorithm, string envId, int episodes, long seed)
     {
-        using var env = Envs.Make("CartPole-v1");
+        using var env = Envs.Make(envId);
         double sum = 0;
         for (int e = 0; e < episodes; e++)
         {

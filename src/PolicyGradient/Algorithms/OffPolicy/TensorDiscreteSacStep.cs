@@ -19,15 +19,14 @@ internal sealed class TensorDiscreteSacStep : IOffPolicyStep, IDisposable
     readonly OffPolicyNetworks _nets;
     readonly SacStepSettings _settings;
     readonly PolyakUpdate _polyak;
-    readonly Tensor? _fixedAlpha;
+    readonly TensorSacTemperature _temperature;
 
     public TensorDiscreteSacStep(OffPolicyNetworks networks, SacStepSettings settings)
     {
         _nets = networks;
         _settings = settings;
         _polyak = new PolyakUpdate(settings.Tau);
-        if (networks.LogAlpha is null)
-            _fixedAlpha = torch.tensor(settings.FixedAlpha ?? throw new ArgumentException("SAC needs log α (learned temperature) or a fixed α"), ScalarType.Float32).DetachFromDisposeScope();
+        _temperature = new TensorSacTemperature(networks, settings);
     }
 
     /// <inheritdoc />
@@ -39,7 +38,7 @@ internal sealed class TensorDiscreteSacStep : IOffPolicyStep, IDisposable
         var nextObs = batch.NextObservations.to(device);
         var logProbs = nn.functional.log_softmax(TensorMlp.Forward(_nets.Actor.Data, _nets.ActorLayout, obs), 1);
         var probs = logProbs.exp();
-        var (alpha, alphaLoss) = UpdateTemperature(probs, logProbs, learningRate);
+        var (alpha, alphaLoss) = _temperature.Update(la => DiscreteSacObjectives.TemperatureLoss(la, probs, logProbs, _settings.TargetEntropy), learningRate);
 
         Tensor target;
         using (torch.no_grad())
@@ -69,21 +68,10 @@ internal sealed class TensorDiscreteSacStep : IOffPolicyStep, IDisposable
             Entropy: entropy, Alpha: alpha.item<float>(), AlphaLoss: alphaLoss);
     }
 
-    (Tensor Alpha, double Loss) UpdateTemperature(Tensor probs, Tensor logProbs, double learningRate)
-    {
-        if (_nets.LogAlpha is not { } logAlpha) return (_fixedAlpha!, double.NaN);
-        var alpha = logAlpha.Data.detach().exp().reshape([]);
-        var loss = DiscreteSacObjectives.TemperatureLoss(logAlpha.Data, probs, logProbs, _settings.TargetEntropy);
-        logAlpha.ZeroGrad();
-        loss.backward();
-        _nets.AlphaOptimizer!.Step(learningRate);
-        return (alpha, loss.item<float>());
-    }
-
     /// <inheritdoc />
     public void Dispose()
     {
         _polyak.Dispose();
-        _fixedAlpha?.Dispose();
+        _temperature.Dispose();
     }
 }

@@ -20,15 +20,14 @@ internal sealed class TensorSacStep : IOffPolicyStep, IDisposable
     readonly OffPolicyNetworks _nets;
     readonly SacStepSettings _settings;
     readonly PolyakUpdate _polyak;
-    readonly Tensor? _fixedAlpha;
+    readonly TensorSacTemperature _temperature;
 
     public TensorSacStep(OffPolicyNetworks networks, SacStepSettings settings)
     {
         _nets = networks;
         _settings = settings;
         _polyak = new PolyakUpdate(settings.Tau);
-        if (networks.LogAlpha is null)
-            _fixedAlpha = torch.tensor(settings.FixedAlpha ?? throw new ArgumentException("SAC needs log α (learned temperature) or a fixed α"), ScalarType.Float32).DetachFromDisposeScope();
+        _temperature = new TensorSacTemperature(networks, settings);
     }
 
     /// <inheritdoc />
@@ -39,7 +38,7 @@ internal sealed class TensorSacStep : IOffPolicyStep, IDisposable
         var obs = batch.Observations.to(device);
         var nextObs = batch.NextObservations.to(device);
         var (actionPi, logProbPi) = Act(_nets.Actor.Data, obs, noise[0].to(device));
-        var (alpha, alphaLoss) = UpdateTemperature(logProbPi, learningRate);
+        var (alpha, alphaLoss) = _temperature.Update(la => SacObjectives.TemperatureLoss(la, logProbPi, _settings.TargetEntropy), learningRate);
 
         Tensor target;
         using (torch.no_grad())
@@ -76,21 +75,10 @@ internal sealed class TensorSacStep : IOffPolicyStep, IDisposable
     (Tensor Action, Tensor LogProb) Act(Tensor actor, Tensor observations, Tensor noise) => Act(actor, _nets.ActorLayout, observations, noise);
 
     /// <summary>α for this step (before the update) and, when learned, one Adam step on log α.</summary>
-    (Tensor Alpha, double Loss) UpdateTemperature(Tensor logProb, double learningRate)
-    {
-        if (_nets.LogAlpha is not { } logAlpha) return (_fixedAlpha!, double.NaN);
-        var alpha = logAlpha.Data.detach().exp().reshape([]);
-        var loss = SacObjectives.TemperatureLoss(logAlpha.Data, logProb, _settings.TargetEntropy);
-        logAlpha.ZeroGrad();
-        loss.backward();
-        _nets.AlphaOptimizer!.Step(learningRate);
-        return (alpha, loss.item<float>());
-    }
-
     /// <inheritdoc />
     public void Dispose()
     {
         _polyak.Dispose();
-        _fixedAlpha?.Dispose();
+        _temperature.Dispose();
     }
 }

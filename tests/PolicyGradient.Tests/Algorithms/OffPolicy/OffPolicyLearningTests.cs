@@ -10,22 +10,7 @@ namespace PolicyGradient.Tests.Algorithms.OffPolicy;
 public class OffPolicyLearningTests
 {
     /// <summary>Mean return of deterministic episodes on Pendulum-v1 (200 steps each).</summary>
-    internal static double EvaluatePendulum(IAlgorithm algorithm, int episodes, long seed)
-    {
-        using var env = Envs.Make("Pendulum-v1");
-        double sum = 0;
-        for (int e = 0; e < episodes; e++)
-        {
-            var (obs, _) = env.Reset(seed + e);
-            while (true)
-            {
-                var t = env.Step(algorithm.Predict(obs));
-                sum += t.Reward; obs = t.Observation;
-                if (t.Terminated || t.Truncated) break;
-            }
-        }
-        return sum / episodes;
-    }
+    internal static double EvaluatePendulum(IAlgorithm algorithm, int episodes, long seed) => Evaluate(algorithm, "Pendulum-v1", episodes, seed);
 
     [Fact]
     public void Sac_on_Pendulum_beats_random_actions_by_a_wide_margin_after_4000_steps()
