@@ -20,32 +20,40 @@ public abstract partial class OffPolicyAlgorithm<TOptions>
         callback.OnTrainingStart(this);
         while (NumTimesteps < totalTimesteps)
         {
-            // SB3's collect_rollouts: train_freq vector steps (fewer at the run's end), then train.
+            // SB3's collect_rollouts: train_freq vector steps or finished episodes (fewer at the run's end), then train.
             bool stopped = false;
-            while (_phaseSteps < Options.TrainFreq && NumTimesteps < totalTimesteps)
+            while (PhaseContinues() && NumTimesteps < totalTimesteps)
             {
-                CollectStep();
+                _phaseEpisodes += CollectStep();
                 _phaseSteps++;
                 if (!callback.OnStep(this)) { stopped = true; break; }
             }
             if (stopped) break;
+            // SB3's gradient_steps = -1: one gradient step per transition of this phase (vector steps × env copies).
+            int gradientSteps = Options.GradientSteps >= 0 ? Options.GradientSteps : _phaseSteps * Env.NumEnvs;
             _phaseSteps = 0;
+            _phaseEpisodes = 0;
             bool unhealthy = false;
             if (NumTimesteps > Options.LearningStarts && Buffer.Count > 0)
-                unhealthy = !Train(Math.Clamp(1.0 - (double)NumTimesteps / totalTimesteps, 0.0, 1.0));
+                unhealthy = !Train(gradientSteps, Math.Clamp(1.0 - (double)NumTimesteps / totalTimesteps, 0.0, 1.0));
             bool due = unhealthy || NumTimesteps - _lastReport >= Options.LogInterval || NumTimesteps >= totalTimesteps;
             if (due && !Report(callback, clock.Elapsed.TotalSeconds, startSteps, totalTimesteps)) break;
         }
         callback.OnTrainingEnd(this);
     }
 
-    /// <summary>gradient_steps steps on sampled batches; false once a step's critic loss or mean Q is non-finite or exploded.</summary>
-    bool Train(double progressRemaining)
+    /// <summary>Whether the current collection phase goes on: fewer than train_freq vector steps, or finished episodes, so far.</summary>
+    bool PhaseContinues() => Options.TrainFreqUnit == TrainFrequencyUnit.Episode
+        ? _phaseEpisodes < Options.TrainFreq
+        : _phaseSteps < Options.TrainFreq;
+
+    /// <summary><paramref name="gradientSteps"/> steps on sampled batches; false once a step's critic loss or mean Q is non-finite or exploded.</summary>
+    bool Train(int gradientSteps, double progressRemaining)
     {
         double learningRate = Options.LearningRate.Value(progressRemaining);
         _lastLearningRate = learningRate;
         bool isTd3 = _parts.Request.Td3 is not null;
-        for (int g = 0; g < Options.GradientSteps; g++)
+        for (int g = 0; g < gradientSteps; g++)
         {
             Buffer.Sample(_batch, Generator);
             using var scope = torch.NewDisposeScope();
@@ -78,8 +86,8 @@ public abstract partial class OffPolicyAlgorithm<TOptions>
         return callback.OnUpdateEnd(this, metrics);
     }
 
-    /// <summary>One vector-env step: choose actions, step, store, count episodes.</summary>
-    void CollectStep()
+    /// <summary>One vector-env step: choose actions, step, store, count episodes; returns how many episodes ended in it.</summary>
+    int CollectStep()
     {
         int n = Env.NumEnvs;
         Env.Observations.CopyTo(_observations, 0);
@@ -91,8 +99,10 @@ public abstract partial class OffPolicyAlgorithm<TOptions>
         Buffer.Add(_observations, _bufferActions, Env);
         NumTimesteps += n;
         _episodes.Record(Env);
+        int ended = 0;
         for (int i = 0; i < n; i++)
-            if (Env.Terminated[i] || Env.Truncated[i]) _noise.Reset(i);
+            if (Env.Terminated[i] || Env.Truncated[i]) { _noise.Reset(i); ended++; }
+        return ended;
     }
 
     /// <summary>SB3's warm-up: uniform actions over the space (in the policy's [−1, 1] coordinates, or a uniform index).</summary>

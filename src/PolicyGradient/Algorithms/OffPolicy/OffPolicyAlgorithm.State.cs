@@ -29,6 +29,7 @@ public abstract partial class OffPolicyAlgorithm<TOptions>
         SetLong(state, "gradient_steps", _gradientSteps);
         SetLong(state, "last_report", _lastReport);
         SetLong(state, "phase_steps", _phaseSteps);
+        SetLong(state, "phase_episodes", _phaseEpisodes);
         _noise.Capture(state);
         _episodes.Capture(state);
         state.Values["replay.saved"] = SavesReplayBuffer ? "true" : "false";
@@ -59,6 +60,8 @@ public abstract partial class OffPolicyAlgorithm<TOptions>
         _gradientSteps = GetLong(state, "gradient_steps");
         _lastReport = GetLong(state, "last_report");
         _phaseSteps = (int)GetLong(state, "phase_steps");
+        // Checkpoints from before train_freq_unit existed counted steps only: no episodes in the phase.
+        _phaseEpisodes = state.Values.ContainsKey("phase_episodes") ? (int)GetLong(state, "phase_episodes") : 0;
         _noise.Restore(state);
         _episodes.Restore(state);
         if (state.Values.TryGetValue("replay.saved", out var saved2) && saved2 == "true") Buffer.Restore(state, "replay.");

@@ -34,7 +34,7 @@ public abstract partial class OffPolicyAlgorithm<TOptions> : IAlgorithm, IAction
     readonly OffPolicyEpisodes _episodes = new();
     readonly OffPolicyMetrics _metrics = new();
     long _gradientSteps, _lastReport;
-    int _phaseSteps;
+    int _phaseSteps, _phaseEpisodes;
     OffPolicyStepMetrics _lastStep;
 
     private protected OffPolicyAlgorithm(string envId, TOptions? options, long seed, Device? device)

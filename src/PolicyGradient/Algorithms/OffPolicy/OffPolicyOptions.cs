@@ -37,11 +37,18 @@ public abstract record OffPolicyOptions : IValidatableOptions
     [ConfigRange(0, 1)]
     public double Gamma { get; init; } = 0.99;
 
-    /// <summary>Vector-env steps between trainings (SB3's train_freq in steps). SB3: 1.</summary>
+    /// <summary>Vector-env steps (or, with train_freq_unit episode, finished episodes) between trainings. SB3: 1.</summary>
     [ConfigRange(1, 1e9)]
     public int TrainFreq { get; init; } = 1;
 
-    /// <summary>Gradient steps per training (the update-to-data ratio is gradient_steps / (train_freq · n_envs)). SB3: 1.</summary>
+    /// <summary>What train_freq counts: step (vector-env steps, SB3's default) or episode (finished episodes over all env copies).</summary>
+    [ConfigAddedLater]   // December 2026; before, train_freq always counted steps
+    public TrainFrequencyUnit TrainFreqUnit { get; init; } = TrainFrequencyUnit.Step;
+
+    /// <summary>
+    /// Gradient steps per training (the update-to-data ratio is gradient_steps / (train_freq · n_envs)), or −1:
+    /// as many as environment transitions were collected since the last training (SB3's −1). SB3: 1.
+    /// </summary>
     public int GradientSteps { get; init; } = 1;
 
     /// <summary>Exploration noise added to the policy's action in [−1, 1] before clipping: none, normal or ornstein-uhlenbeck. SB3: none.</summary>
@@ -81,7 +88,7 @@ public abstract record OffPolicyOptions : IValidatableOptions
     {
         if (LearningRate.Initial <= 0) yield return $"learning_rate must be > 0, got {LearningRate}";
         if (!(Tau > 0 && Tau <= 1)) yield return $"tau must lie in (0, 1] (0.005 is the SAC/TD3 default, 1 copies the weights), got {Tau}";
-        if (GradientSteps < 1) yield return $"gradient_steps must be >= 1 (SB3's -1, as many as steps collected, is not supported: set gradient_steps = train_freq * n_envs), got {GradientSteps}";
+        if (GradientSteps < 1 && GradientSteps != -1) yield return $"gradient_steps must be >= 1, or -1 for as many gradient steps as transitions collected since the last training, got {GradientSteps}";
         if (BatchSize > BufferSize) yield return $"batch_size ({BatchSize}) must be <= buffer_size ({BufferSize}); lower batch_size or raise buffer_size";
         if (BufferSize < NEnvs) yield return $"buffer_size ({BufferSize}) must be >= n_envs ({NEnvs}) (one row per env copy)";
         if (!NoiseKinds.Contains(ActionNoise)) yield return $"action_noise must be one of {string.Join(", ", NoiseKinds)}, got '{ActionNoise}'";

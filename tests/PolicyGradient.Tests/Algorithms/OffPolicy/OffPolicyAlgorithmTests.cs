@@ -75,6 +75,38 @@ public class OffPolicyAlgorithmTests
     }
 
     [Fact]
+    public void Train_freq_in_episodes_with_gradient_steps_minus_one_trains_once_per_episode_for_as_many_steps_as_transitions()
+    {
+        OneThread();
+        // Pendulum's episodes are 200 steps (time limit). train_freq (1, episode), gradient_steps -1 (the zoo's TD3 preset):
+        // trainings after steps 200 and 400 (200 gradient steps each: the transitions of the phase) and a last, shorter
+        // phase of 100 steps at the run's end; learning_starts 100 lies inside the first phase.
+        var options = SmallTd3 with { LearningStarts = 100, LogInterval = 100, TrainFreq = 1, TrainFreqUnit = TrainFrequencyUnit.Episode, GradientSteps = -1 };
+        using var td3 = new Td3("Pendulum-v1", options, seed: 2);
+        var trainedAt = new List<(long Steps, long GradientSteps)>();
+        long last = 0;
+        td3.Learn(500, new StepProbe(a =>
+        {
+            var t = (Td3)a;
+            if (t.GradientStepsDone != last) { trainedAt.Add((t.NumTimesteps, t.GradientStepsDone)); last = t.GradientStepsDone; }
+        }));
+        // The probe sees a step's effect on the next OnStep: the training after step 200 shows at step 201.
+        Assert.Equal(new[] { (201L, 200L), (401L, 400L) }, trainedAt);
+        Assert.Equal(500, td3.GradientStepsDone);
+    }
+
+    [Fact]
+    public void With_two_env_copies_an_episode_phase_ends_when_either_copy_finishes_and_trains_on_every_transition()
+    {
+        OneThread();
+        var options = SmallTd3 with { NEnvs = 2, LearningStarts = 100, LogInterval = 100, TrainFreqUnit = TrainFrequencyUnit.Episode, GradientSteps = -1 };
+        using var td3 = new Td3("Pendulum-v1", options, seed: 2);
+        td3.Learn(400);
+        // Both copies finish at vector step 200 (400 transitions): one training of 400 gradient steps.
+        Assert.Equal(400, td3.GradientStepsDone);
+    }
+
+    [Fact]
     public void Sac_on_a_discrete_action_space_is_discrete_SAC_with_the_scaled_log_A_target_entropy()
     {
         OneThread();

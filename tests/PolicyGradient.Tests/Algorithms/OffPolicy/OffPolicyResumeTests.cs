@@ -18,7 +18,9 @@ public class OffPolicyResumeTests
             .ToDictionary(kv => kv.Key, kv => kv.Value.contiguous().to_type(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray());
     }
 
-    static void Resumes_exactly<TOptions>(Func<IAlgorithm> make, long stopAt, long total) where TOptions : OffPolicyOptions, new()
+    /// <param name="interrupt">Stop the first run from its callback at <paramref name="stopAt"/> (an interrupt mid-phase, as
+    /// Ctrl-C's checkpoint) instead of ending it there with Learn(stopAt), which trains on a last, shorter phase.</param>
+    static void Resumes_exactly<TOptions>(Func<IAlgorithm> make, long stopAt, long total, bool interrupt = false) where TOptions : OffPolicyOptions, new()
     {
         OneThread();
         using var straight = make();
@@ -27,7 +29,8 @@ public class OffPolicyResumeTests
         TrainingState state;
         using (var first = make())
         {
-            first.Learn(stopAt);
+            if (interrupt) first.Learn(total, new StopAtStep(stopAt));
+            else first.Learn(stopAt);
             state = first.CaptureState();
         }
         using var resumed = make();
@@ -52,6 +55,17 @@ public class OffPolicyResumeTests
     public void Td3_with_OU_noise_resumed_with_its_buffer_ends_with_the_weights_of_an_uninterrupted_run() =>
         Resumes_exactly<Td3Options>(() => new Td3("Pendulum-v1",
             new Td3Options { NetArch = [16, 16], BatchSize = 16, LearningStarts = 30, LogInterval = 25, ActionNoise = "ornstein-uhlenbeck", NoiseStd = 0.3 }, seed: 3), 75, 200);
+
+    [Fact]
+    public void Td3_training_per_episode_interrupted_mid_episode_and_resumed_ends_with_the_weights_of_an_uninterrupted_run() =>
+        Resumes_exactly<Td3Options>(() => new Td3("Pendulum-v1",
+            new Td3Options { NetArch = [16, 16], BatchSize = 16, LearningStarts = 30, LogInterval = 50, TrainFreqUnit = TrainFrequencyUnit.Episode, GradientSteps = -1 }, seed: 3),
+            250, 500, interrupt: true);
+
+    sealed class StopAtStep(long step) : ITrainingCallback
+    {
+        public bool OnStep(IAlgorithm algorithm) => algorithm.NumTimesteps < step;
+    }
 
     [Fact]
     public void Discrete_sac_resumed_with_its_buffer_ends_with_the_weights_of_an_uninterrupted_run() =>

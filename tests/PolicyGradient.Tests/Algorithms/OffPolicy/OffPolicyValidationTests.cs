@@ -34,6 +34,17 @@ public class OffPolicyValidationTests
     }
 
     [Fact]
+    public void Gradient_steps_minus_one_and_train_freq_in_episodes_are_accepted_other_negatives_and_units_are_named()
+    {
+        var accepted = ConfigResolver.Resolve("td3", "Pendulum-v1", null, ["gradient_steps=-1", "train_freq_unit=episode"]);
+        Assert.Equal((-1, TrainFrequencyUnit.Episode), (((Td3Options)accepted.Options).GradientSteps, ((Td3Options)accepted.Options).TrainFreqUnit));
+        var problems = Problems("td3", "Pendulum-v1", "gradient_steps=-2", "train_freq_unit=episodes");
+        Assert.Contains(problems, p => p.StartsWith("gradient_steps must be >= 1, or -1", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("train_freq_unit") && p.Contains("episode"));
+        Assert.Equal(2, problems.Count);
+    }
+
+    [Fact]
     public void A_malformed_ent_coef_is_rejected_with_the_accepted_forms()
     {
         var problems = Problems("sac", "Pendulum-v1", "ent_coef=automatic");
