@@ -66,7 +66,7 @@ internal sealed class NativeDiscreteSacStep : IOffPolicyStep, IDisposable
         Floats(batch.Actions).CopyTo(_taken);
         _lanes.Run(_actorForward);
         LogSoftmax(2 * b);
-        var (alpha, alphaLoss) = UpdateTemperature(b, learningRate);
+        var (alpha, alphaLoss) = NativeSacTemperature.Update(_nets, _settings, _negEntropy.AsSpan(0, b), learningRate);
 
         _critics.ForwardTarget(_nextObservations, b);
         SoftValueTarget(batch, alpha, b);
@@ -103,18 +103,6 @@ internal sealed class NativeDiscreteSacStep : IOffPolicyStep, IDisposable
             }
             _negEntropy[r] = negEntropy;
         }
-    }
-
-    (float Alpha, double Loss) UpdateTemperature(int b, double learningRate)
-    {
-        if (_nets.LogAlpha is not { } logAlpha) return ((float)_settings.FixedAlpha!.Value, double.NaN);
-        float log = Floats(logAlpha.Data)[0], alpha = MathF.Exp(log);
-        double shifted = 0;
-        for (int r = 0; r < b; r++) shifted += _negEntropy[r] + _settings.TargetEntropy;
-        float mean = (float)(shifted / b);
-        Floats(logAlpha.Grad)[0] = -mean;
-        _nets.AlphaOptimizer!.StepNative(learningRate);
-        return (alpha, -(double)log * mean);
     }
 
     // y = r + γᵏ(1 − d)·Σ_a π(a|s')(min_i Q'_i(s', a) − α log π(a|s')).

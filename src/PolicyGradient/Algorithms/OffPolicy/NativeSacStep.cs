@@ -85,7 +85,7 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
         _lanes.Run(_actorForward);
         SampleActions(2 * b);
         t = Mark(0, t);
-        var (alpha, alphaLoss) = UpdateTemperature(b, learningRate);
+        var (alpha, alphaLoss) = NativeSacTemperature.Update(_nets, _settings, _logPi.AsSpan(0, b), learningRate);
         t = Mark(1, t);
 
         StateAction(Floats(batch.NextObservations), _action.AsSpan(b * _act), _nextInput, b, _obs, _act);
@@ -129,19 +129,6 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
             }
             _logPi[r] = logPi;
         }
-    }
-
-    // α = exp(log α) before the step; ∂/∂log α of −mean(log α·(log π + H̄)) is −mean(log π + H̄).
-    (float Alpha, double Loss) UpdateTemperature(int b, double learningRate)
-    {
-        if (_nets.LogAlpha is not { } logAlpha) return ((float)_settings.FixedAlpha!.Value, double.NaN);
-        float log = Floats(logAlpha.Data)[0], alpha = MathF.Exp(log);
-        double shifted = 0;
-        for (int r = 0; r < b; r++) shifted += _logPi[r] + _settings.TargetEntropy;
-        float mean = (float)(shifted / b);
-        Floats(logAlpha.Grad)[0] = -mean;
-        _nets.AlphaOptimizer!.StepNative(learningRate);
-        return (alpha, -(double)log * mean);
     }
 
     // y = r + γᵏ(1 − d)(min(Q'₁, Q'₂) − α log π(ã'|s')).
