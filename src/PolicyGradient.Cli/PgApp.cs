@@ -9,7 +9,7 @@ public static class PgApp
 {
     /// <summary>Every command name, for "did you mean" suggestions.</summary>
     public static IReadOnlyList<string> CommandNames { get; } =
-        ["envs", "env", "rollout", "check", "baseline", "bench", "algos", "tasks", "train", "eval", "resume", "plot", "cluster", "silo"];
+        ["envs", "env", "rollout", "check", "baseline", "bench", "algos", "tasks", "train", "eval", "resume", "plot", "cluster", "silo", "diagnose", "gradients"];
 
     /// <summary>Each command's settings type, by its path ("train", "env rollout").</summary>
     static readonly Dictionary<string, Type> SettingsByCommand = new(StringComparer.OrdinalIgnoreCase)
@@ -18,6 +18,7 @@ public static class PgApp
         ["baseline"] = typeof(BaselineCommand.Settings), ["bench envs"] = typeof(BenchEnvsCommand.Settings), ["algos"] = typeof(AlgosCommand.Settings),
         ["tasks"] = typeof(TasksCommand.Settings), ["train"] = typeof(TrainCommand.Settings), ["eval"] = typeof(EvalCommand.Settings),
         ["resume"] = typeof(ResumeCommand.Settings), ["plot"] = typeof(PlotCommand.Settings), ["cluster silo"] = typeof(ClusterSiloCommand.Settings),
+        ["diagnose gradients"] = typeof(DiagnoseGradientsCommand.Settings),
     };
 
     /// <summary>The long option names (without "--") of the command that <paramref name="args"/> run; empty when there is none.</summary>
@@ -29,7 +30,7 @@ public static class PgApp
     static List<string> Options(IReadOnlyList<string> args, bool flagsOnly)
     {
         if (args.Count == 0) return [];
-        string path = args[0] is "env" or "bench" or "cluster" && args.Count > 1 ? $"{args[0]} {args[1]}" : args[0];
+        string path = args[0] is "env" or "bench" or "cluster" or "diagnose" && args.Count > 1 ? $"{args[0]} {args[1]}" : args[0];
         if (!SettingsByCommand.TryGetValue(path, out var type)) return [];
         return type.GetProperties()
             .Where(p => !flagsOnly || p.PropertyType == typeof(bool) || p.PropertyType == typeof(bool?))
@@ -91,10 +92,16 @@ public static class PgApp
                 cluster.AddCommand<ClusterSiloCommand>("silo").WithDescription("Run a rollout worker host (silo) on 127.0.0.1 until SIGTERM or Ctrl-C.")
                     .WithExample("cluster", "silo", "--cluster-id", "dev", "--port", "11111", "--gateway-port", "30000");
             });
+            config.AddBranch("diagnose", diagnose =>
+            {
+                diagnose.SetDescription("Measure what a trained policy's estimators do (docs/variance.md).");
+                diagnose.AddCommand<DiagnoseGradientsCommand>("gradients").WithDescription("Variance, signal-to-noise ratio and bias of each policy-gradient estimator at a run's policy.")
+                    .WithExample("diagnose", "gradients", "runs/ppo-CartPole-v1-0", "--batches", "32", "--json");
+            });
             config.SetExceptionHandler((ex, _) => CliErrors.Report(ex, args));
         });
         int code = CliErrors.Run(() => app.Run(args), args);
         // `pg env` / `pg bench` alone print the branch's help; Spectre exits 1 there, which means "run failed".
-        return code == ExitCodes.RunFailed && args.Length == 1 && args[0] is "env" or "bench" or "cluster" ? ExitCodes.BadInput : code;
+        return code == ExitCodes.RunFailed && args.Length == 1 && args[0] is "env" or "bench" or "cluster" or "diagnose" ? ExitCodes.BadInput : code;
     }
 }

@@ -15,7 +15,7 @@ namespace PolicyGradient.Algorithms;
 /// optimizer's checkpoint state, prediction, counters and disposal. The training loop itself
 /// (<see cref="IAlgorithm.Learn"/>) and the update are each algorithm's own.
 /// </summary>
-public abstract class OnPolicyAlgorithm<TOptions> : IAlgorithm, ISavableAlgorithm where TOptions : OnPolicyOptions, new()
+public abstract class OnPolicyAlgorithm<TOptions> : IAlgorithm, ISavableAlgorithm, IOnPolicyInternals where TOptions : OnPolicyOptions, new()
 {
     private protected OnPolicyAlgorithm(string envId, TOptions? options, long seed, Device? device)
         : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
@@ -39,6 +39,10 @@ public abstract class OnPolicyAlgorithm<TOptions> : IAlgorithm, ISavableAlgorith
 
     /// <summary>What every algorithm's training shares (rollout, envs, network, generators).</summary>
     private protected OnPolicyCore Core { get; }
+
+    OnPolicyCore IOnPolicyInternals.Core => Core;
+
+    double IOnPolicyInternals.Gamma => Options.Gamma;
 
     /// <summary>The optimizer whose state goes into checkpoints ("optimizer.*"); set by the derived constructor.</summary>
     private protected IFlatOptimizer Optimizer { get; set; } = null!;

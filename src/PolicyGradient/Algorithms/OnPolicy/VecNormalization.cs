@@ -66,12 +66,19 @@ internal sealed class VecNormalization
             }
             s.UpdateBatch(_returnsScratch);
         }
-        double scale = 1.0 / Math.Sqrt(s.Var[0] + Epsilon);
         for (int i = 0; i < rewards.Length; i++)
         {
-            destination[i] = (float)Math.Clamp(rewards[i] * scale, -_clipReward, _clipReward);
+            destination[i] = ScaleReward(rewards[i]);
             if (terminated[i] || truncated[i]) DiscountedReturns[i] = 0;
         }
+    }
+
+    /// <summary>One reward as training scales it with the current (frozen) return statistics: clip(r/√(σ²_G + ε), ±10), or r without them.</summary>
+    public float ScaleReward(double reward)
+    {
+        if (ReturnStatistics is not { } s) return (float)reward;
+        double scale = 1.0 / Math.Sqrt(s.Var[0] + Epsilon);
+        return (float)Math.Clamp(reward * scale, -_clipReward, _clipReward);
     }
 
     public void Save(BinaryWriter w)

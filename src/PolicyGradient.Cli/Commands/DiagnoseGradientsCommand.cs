@@ -1,0 +1,122 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PolicyGradient.Cli.Options;
+using PolicyGradient.Diagnostics;
+using PolicyGradient.Training;
+using Spectre.Console.Cli;
+
+namespace PolicyGradient.Cli.Commands;
+
+/// <summary>
+/// `pg diagnose gradients &lt;run-or-checkpoint&gt;`: the variance, signal-to-noise ratio and bias of each
+/// policy-gradient estimator at the run's policy (docs/variance.md).
+/// </summary>
+public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.Settings>
+{
+    /// <summary>Options.</summary>
+    public sealed class Settings : Plugins.PluginSettings
+    {
+        /// <summary>Run or checkpoint folder.</summary>
+        [CommandArgument(0, "<run-or-checkpoint>")][Description("An on-policy run folder (its newest complete checkpoint) or a checkpoints/<name> folder.")]
+        public string Path { get; init; } = "";
+
+        /// <summary>Estimators.</summary>
+        [CommandOption("--estimators <LIST>")][Description("Comma-separated: mc, mc-mean, mc-value, gae:<lambda>, optimal (default mc,mc-mean,mc-value,optimal,gae:1,gae:0.95,gae:0.8).")]
+        public string? Estimators { get; init; }
+
+        /// <summary>K.</summary>
+        [CommandOption("--batches <K>")][Description("Independent batches per estimator, the same batches for every estimator (default 32).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
+        public int? Batches { get; init; }
+
+        /// <summary>N.</summary>
+        [CommandOption("--batch-size <N>")][Description("Environment steps per batch, whole episodes (default 2048).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
+        public int? BatchSize { get; init; }
+
+        /// <summary>R.</summary>
+        [CommandOption("--reference-batches <R>")][Description("Batches of the gae:1 estimator averaged into the reference gradient (default 32).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
+        public int? ReferenceBatches { get; init; }
+
+        /// <summary>Seed.</summary>
+        [CommandOption("--seed <S>")][Description("Seed of the first batch (default 0).")]
+        [TypeConverter(typeof(IntegerConverter<int>))]
+        public int? Seed { get; init; }
+
+        /// <summary>CSV file.</summary>
+        [CommandOption("--csv <FILE>")][Description("Also write the table to this CSV file.")]
+        public string? Csv { get; init; }
+
+        /// <summary>JSON lines.</summary>
+        [CommandOption("--json")][Description("Print one JSON object per estimator: {\"estimator\":..,\"total_variance\":..,\"gsnr\":..,\"cosine_to_reference\":..,\"mse_to_reference\":..}.")]
+        public bool Json { get; init; }
+    }
+
+    static readonly string[] Columns = ["estimator", "total_variance", "total_variance_low", "total_variance_high", "gsnr", "cosine_to_reference", "mse_to_reference", "mean_norm"];
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
+    {
+        Plugins.PluginLoader.LoadForRun(s.EnvAssemblies, s.Path);
+        var options = Options(s);
+        var device = TorchSetup.Apply(1, false, "cpu");
+        var (algorithm, config, checkpoint) = RunLoader.Load(s.Path, device, w => Console.Error.WriteLine($"pg: warning: {w}"));
+        using (algorithm)
+        {
+            GradientDiagnosisReport report;
+            try
+            {
+                report = GradientDiagnosis.Run(algorithm, config.EnvId, config.Run.EnvKwargs, options,
+                    s.Json ? null : line => Console.Error.Write($"\r{line}        "));
+            }
+            catch (NotSupportedException e) { throw new UsageException($"{checkpoint}: {e.Message}"); }
+            if (!s.Json) Console.Error.WriteLine();
+            if (s.Csv is { } csv) WriteCsv(csv, report);
+            if (s.Json) foreach (var row in report.Estimators) Console.WriteLine(JsonSerializer.Serialize(Values(row)));
+            else Print(report, config.Algorithm, config.EnvId, checkpoint, options);
+        }
+        return ExitCodes.Success;
+    });
+
+    static GradientDiagnosisOptions Options(Settings s)
+    {
+        IReadOnlyList<GradientEstimatorSpec> estimators;
+        try { estimators = GradientEstimatorSpec.ParseList(s.Estimators ?? GradientEstimatorSpec.DefaultList); }
+        catch (ArgumentException e) { throw new UsageException($"--estimators: {e.Message}"); }
+        var options = new GradientDiagnosisOptions { Estimators = estimators };
+        if (s.Batches is int k) options = options with { Batches = k >= 2 ? k : throw new UsageException($"--batches must be at least 2 (a variance needs two batches), got {k}") };
+        if (s.BatchSize is int n) options = options with { BatchSize = n >= 1 ? n : throw new UsageException($"--batch-size must be at least 1, got {n}") };
+        if (s.ReferenceBatches is int r) options = options with { ReferenceBatches = r >= 1 ? r : throw new UsageException($"--reference-batches must be at least 1, got {r}") };
+        if (s.Seed is int seed) options = options with { Seed = seed };
+        return options;
+    }
+
+    static Dictionary<string, object> Values(EstimatorDiagnosis row) => new()
+    {
+        ["estimator"] = row.Estimator, ["total_variance"] = row.TotalVariance, ["total_variance_low"] = row.TotalVarianceLow,
+        ["total_variance_high"] = row.TotalVarianceHigh, ["gsnr"] = row.SignalToNoise, ["cosine_to_reference"] = row.CosineToReference,
+        ["mse_to_reference"] = row.MseToReference, ["mean_norm"] = row.MeanNorm,
+    };
+
+    static string Number(object value) => value is double d ? d.ToString("R", CultureInfo.InvariantCulture) : value.ToString()!;
+
+    static void WriteCsv(string path, GradientDiagnosisReport report)
+    {
+        var text = new StringBuilder().AppendLine(string.Join(",", Columns));
+        foreach (var row in report.Estimators) text.AppendLine(string.Join(",", Values(row).Values.Select(Number)));
+        File.WriteAllText(path, text.ToString());
+    }
+
+    static void Print(GradientDiagnosisReport r, string algorithm, string envId, string checkpoint, GradientDiagnosisOptions o)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"{algorithm} {envId}, checkpoint {checkpoint}"));
+        Console.WriteLine(string.Create(inv, $"{o.Batches} batches of {r.MeanBatchSteps:0} steps (mean episode return {r.MeanEpisodeReturn:0.##}); reference: gae:1 over {r.ReferenceSteps} steps, |g*| {r.ReferenceNorm:G4}; {r.Parameters} parameters; {r.Seconds:0.0} s"));
+        Console.WriteLine(string.Create(inv, $"{"estimator",-10} {"total variance",14} {"95% interval",23} {"GSNR",10} {"cos(g*)",8} {"MSE to g*",11} {"|mean|",10}"));
+        foreach (var e in r.Estimators)
+            Console.WriteLine(string.Create(inv, $"{e.Estimator,-10} {e.TotalVariance,14:G4} {$"[{e.TotalVarianceLow:G3}, {e.TotalVarianceHigh:G3}]",23} {e.SignalToNoise,10:G3} {e.CosineToReference,8:0.000} {e.MseToReference,11:G4} {e.MeanNorm,10:G4}"));
+    }
+}

@@ -1,0 +1,109 @@
+using PolicyGradient.Algorithms.OnPolicy;
+using PolicyGradient.Core;
+using PolicyGradient.Environments;
+
+namespace PolicyGradient.Diagnostics;
+
+/// <summary>How <see cref="GradientDiagnosis.Run"/> samples (CLI: <c>pg diagnose gradients</c>).</summary>
+public sealed record GradientDiagnosisOptions
+{
+    /// <summary>Estimators to compare (<see cref="GradientEstimatorSpec.Parse"/>), every one on the same batches (a paired comparison).</summary>
+    public IReadOnlyList<GradientEstimatorSpec> Estimators { get; init; } = GradientEstimatorSpec.ParseList(GradientEstimatorSpec.DefaultList);
+
+    /// <summary>K: independent batches per estimator (≥ 2).</summary>
+    public int Batches { get; init; } = 32;
+
+    /// <summary>N: environment steps per batch, at least (whole episodes are played, so a batch may hold a few more).</summary>
+    public int BatchSize { get; init; } = 2048;
+
+    /// <summary>R: batches of the reference estimator (gae:1, i.e. returns-to-go minus V with time-limit bootstrapping) averaged into the reference gradient.</summary>
+    public int ReferenceBatches { get; init; } = 32;
+
+    /// <summary>Seed of the first batch; batch i resets the env and draws actions from seed + i, reference batch j from seed + 1,000,000 + j.</summary>
+    public int Seed { get; init; }
+}
+
+/// <summary>One estimator's figures over the K batches (see <see cref="GradientStatistics"/> for the definitions).</summary>
+/// <param name="Estimator">Its name, e.g. "gae:0.95".</param>
+/// <param name="TotalVariance">tr Σ of the K estimates.</param>
+/// <param name="TotalVarianceLow">Lower end of the 95 % bootstrap interval of tr Σ.</param>
+/// <param name="TotalVarianceHigh">Upper end of that interval.</param>
+/// <param name="SignalToNoise">Mean per-parameter m_k²/v_k.</param>
+/// <param name="CosineToReference">Cosine of the mean estimate to the reference gradient.</param>
+/// <param name="MseToReference">(1/K) Σ_i ‖ĝ_i − g*‖².</param>
+/// <param name="MeanNorm">‖mean estimate‖.</param>
+public sealed record EstimatorDiagnosis(string Estimator, double TotalVariance, double TotalVarianceLow, double TotalVarianceHigh,
+    double SignalToNoise, double CosineToReference, double MseToReference, double MeanNorm);
+
+/// <summary>The diagnosis of one policy: per estimator, and how the batches came out.</summary>
+/// <param name="Estimators">One row per estimator, in the order asked.</param>
+/// <param name="MeanBatchSteps">Mean steps per batch.</param>
+/// <param name="MeanEpisodeReturn">Mean undiscounted episode return over the K batches (in the rewards training saw).</param>
+/// <param name="ReferenceSteps">Steps behind the reference gradient.</param>
+/// <param name="ReferenceNorm">‖g*‖.</param>
+/// <param name="Parameters">Entries of each gradient (the whole flat buffer; the critic's entries are 0 and have no variance).</param>
+/// <param name="Seconds">Wall time.</param>
+public sealed record GradientDiagnosisReport(IReadOnlyList<EstimatorDiagnosis> Estimators, double MeanBatchSteps, double MeanEpisodeReturn,
+    long ReferenceSteps, double ReferenceNorm, int Parameters, double Seconds);
+
+/// <summary>
+/// Measures what each policy-gradient estimator costs in variance and bias at a fixed on-policy policy:
+/// K independent batches of whole episodes (fresh seeds), every estimator applied to the same batches, and a
+/// reference gradient from R further batches of the gae:1 estimator. Works for the on-policy algorithms whose
+/// actor-critic the native kernels compute (MLP, tanh or ReLU, Discrete or Box actions, Box observations).
+/// </summary>
+public static class GradientDiagnosis
+{
+    /// <summary>The estimator the reference gradient averages.</summary>
+    public static readonly GradientEstimatorSpec Reference = GradientEstimatorSpec.Parse("gae:1");
+
+    /// <summary>Runs the diagnosis of <paramref name="algorithm"/>'s current policy on a fresh copy of its env.</summary>
+    /// <exception cref="NotSupportedException">The algorithm is not on-policy or its network is not one the native kernels compute; the message says which.</exception>
+    /// <exception cref="ArgumentException">Fewer than 2 batches, or a batch size or reference count below 1.</exception>
+    public static GradientDiagnosisReport Run(IAlgorithm algorithm, string envId, IReadOnlyDictionary<string, object>? envKwargs,
+        GradientDiagnosisOptions options, Action<string>? progress = null)
+    {
+        if (options.Batches < 2) throw new ArgumentException($"batches must be >= 2 to measure a variance, got {options.Batches}");
+        if (options.BatchSize < 1 || options.ReferenceBatches < 1) throw new ArgumentException("batch size and reference batches must be >= 1");
+        if (algorithm is not IOnPolicyInternals internals)
+            throw new NotSupportedException($"gradient diagnosis needs an on-policy run (ppo, a2c, reinforce, trpo), not {algorithm.Name}");
+        var layout = internals.Core.Net.NativeLayout()
+            ?? throw new NotSupportedException("gradient diagnosis needs an MLP policy with tanh or ReLU, Box observations and Discrete or Box actions (the native kernels' networks)");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var rollout = new ScoreFunctionRollout(internals.Core, layout, Envs.Make(envId, envKwargs), internals.Gamma);
+
+        var perEstimator = options.Estimators.Select(_ => new List<double[]>()).ToList();
+        long steps = 0;
+        for (int i = 0; i < options.Batches; i++)
+        {
+            var (gradients, batchSteps, _) = rollout.Collect(options.BatchSize, options.Seed + i, options.Estimators);
+            for (int e = 0; e < gradients.Length; e++) perEstimator[e].Add(gradients[e]);
+            steps += batchSteps;
+            progress?.Invoke($"batch {i + 1}/{options.Batches}: {batchSteps} steps");
+        }
+        double meanReturn = rollout.MeanEpisodeReturn;
+        var reference = new List<double[]>();
+        long referenceSteps = 0;
+        for (int j = 0; j < options.ReferenceBatches; j++)
+        {
+            var (gradients, batchSteps, _) = rollout.Collect(options.BatchSize, options.Seed + 1_000_000 + j, [Reference]);
+            reference.Add(gradients[0]);
+            referenceSteps += batchSteps;
+        }
+        progress?.Invoke($"reference: {options.ReferenceBatches} batches, {referenceSteps} steps");
+        double[] g = GradientStatistics.Mean(reference);
+
+        var rows = new List<EstimatorDiagnosis>();
+        for (int e = 0; e < options.Estimators.Count; e++)
+        {
+            var estimates = perEstimator[e];
+            var (low, high) = GradientStatistics.TotalVarianceInterval(estimates, seed: options.Seed);
+            var mean = GradientStatistics.Mean(estimates);
+            rows.Add(new EstimatorDiagnosis(options.Estimators[e].Name, GradientStatistics.TotalVariance(estimates), low, high,
+                GradientStatistics.SignalToNoise(estimates), GradientStatistics.Cosine(mean, g),
+                GradientStatistics.MeanSquaredError(estimates, g), Math.Sqrt(mean.Sum(x => x * x))));
+        }
+        return new GradientDiagnosisReport(rows, (double)steps / options.Batches, meanReturn, referenceSteps,
+            Math.Sqrt(g.Sum(x => x * x)), rollout.ParameterCount, clock.Elapsed.TotalSeconds);
+    }
+}
