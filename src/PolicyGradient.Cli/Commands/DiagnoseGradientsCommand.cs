@@ -50,6 +50,10 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
         [CommandOption("--csv <FILE>")][Description("Also write the table to this CSV file.")]
         public string? Csv { get; init; }
 
+        /// <summary>Plot file.</summary>
+        [CommandOption("--plot <FILE>")][Description("Also draw log10 total variance per estimator with its 95% interval (.png, .jpg or .svg).")]
+        public string? Plot { get; init; }
+
         /// <summary>JSON lines.</summary>
         [CommandOption("--json")][Description("Print one JSON object per estimator: {\"estimator\":..,\"total_variance\":..,\"gsnr\":..,\"cosine_to_reference\":..,\"mse_to_reference\":..}.")]
         public bool Json { get; init; }
@@ -62,6 +66,8 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
     {
         Plugins.PluginLoader.LoadForRun(s.EnvAssemblies, s.Path);
         var options = Options(s);
+        if (s.Plot is { } p && Path.GetExtension(p).ToLowerInvariant() is not (".png" or ".jpg" or ".jpeg" or ".svg"))
+            throw new UsageException($"--plot {p}: unsupported image type; use a .png, .jpg or .svg file name");
         var device = TorchSetup.Apply(1, false, "cpu");
         var (algorithm, config, checkpoint) = RunLoader.Load(s.Path, device, w => Console.Error.WriteLine($"pg: warning: {w}"));
         using (algorithm)
@@ -75,6 +81,7 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
             catch (NotSupportedException e) { throw new UsageException($"{checkpoint}: {e.Message}"); }
             if (!s.Json) Console.Error.WriteLine();
             if (s.Csv is { } csv) WriteCsv(csv, report);
+            if (s.Plot is { } plot) GradientDiagnosisPlot.Save(report, $"{config.Algorithm} {config.EnvId}: policy-gradient estimators", plot);
             if (s.Json) foreach (var row in report.Estimators) Console.WriteLine(JsonSerializer.Serialize(Values(row)));
             else Print(report, config.Algorithm, config.EnvId, checkpoint, options);
         }

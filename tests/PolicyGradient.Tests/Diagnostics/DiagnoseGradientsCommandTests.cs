@@ -20,11 +20,11 @@ public class DiagnoseGradientsCommandTests : IDisposable
     }
 
     [Fact]
-    public void Json_prints_one_object_per_estimator_with_the_documented_keys_and_csv_writes_the_table()
+    public void Json_prints_one_object_per_estimator_with_the_documented_keys_and_csv_and_plot_are_written()
     {
-        string run = TrainedRun(), csv = Path.Combine(_dir, "d.csv");
+        string run = TrainedRun(), csv = Path.Combine(_dir, "d.csv"), png = Path.Combine(_dir, "d.png");
         var (code, output, err) = PgInProcess.Run("diagnose", "gradients", run, "--estimators", "mc,mc-value,gae:0.95",
-            "--batches", "3", "--batch-size", "100", "--reference-batches", "2", "--json", "--csv", csv);
+            "--batches", "3", "--batch-size", "100", "--reference-batches", "2", "--json", "--csv", csv, "--plot", png);
         Assert.True(code == 0, err);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
@@ -35,6 +35,7 @@ public class DiagnoseGradientsCommandTests : IDisposable
         var table = File.ReadAllLines(csv);
         Assert.StartsWith("estimator,total_variance,", table[0]);
         Assert.Equal(4, table.Length);
+        Assert.True(new FileInfo(png).Length > 1000, "the plot was not written");
     }
 
     [Fact]
