@@ -84,6 +84,7 @@ public static class PgApp
             config.AddCommand<TrainCommand>("train").WithDescription(TrainDescription())
                 .WithExample("train", "ppo", "CartPole-v1").WithExample("train", "sft", "Addition-v0");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a trained run or checkpoint.");
+            config.AddCommand<ExportCommand>("export").WithDescription("Export a trained policy as ONNX or .pgpolicy (PolicyGradient.Inference) for deployment without libtorch.");
             config.AddCommand<ResumeCommand>("resume").WithDescription("Continue a run from its last complete checkpoint.");
             config.AddCommand<PlotCommand>("plot").WithDescription("Plot learning curves of one or more runs into a PNG, JPEG or SVG file.");
             config.AddBranch("cluster", cluster =>

@@ -12,7 +12,8 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 /// </summary>
 internal sealed class VecNormalization
 {
-    const double Epsilon = 1e-8;
+    /// <summary>ε of √(σ² + ε) (read by the exporter, which folds the statistics into the exported policy).</summary>
+    internal const double Epsilon = 1e-8;
     readonly double _gamma, _clipObs, _clipReward;
     readonly float[] _returnsScratch;
 
@@ -24,6 +25,9 @@ internal sealed class VecNormalization
         _returnsScratch = new float[numEnvs];
         _gamma = gamma; _clipObs = clipObs; _clipReward = clipReward;
     }
+
+    /// <summary>The observation clip (±).</summary>
+    public double ClipObservations => _clipObs;
 
     public RunningMeanStd? ObservationStatistics { get; }
     public RunningMeanStd? ReturnStatistics { get; }
