@@ -22,8 +22,11 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
     public Task<RolloutSlice> Rollout(RolloutRequest request)
     {
         var worker = Worker();
-        worker.SetWeights(request.Weights, request.Version);
-        return Task.FromResult(RolloutSlice.From(worker.Run(request.Noise, request.Steps)));
+        if (request.Weights.Length > 0) worker.SetWeights(request.Weights, request.Version);
+        else if (worker.Version < 0) throw new InvalidOperationException($"worker {this.GetPrimaryKeyString()} has no weights yet; the learner sends them with its first request");
+        // Async: no noise from the learner, the worker draws its own; the slice carries the version that acted.
+        var noise = request.Noise.Length > 0 ? request.Noise : worker.DrawNoise(request.Steps);
+        return Task.FromResult(RolloutSlice.From(worker.Run(noise, request.Steps)));
     }
 
     public Task<byte[]> SaveState() => Task.FromResult(Worker().SaveState());
