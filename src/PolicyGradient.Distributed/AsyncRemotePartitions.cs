@@ -9,17 +9,23 @@ namespace PolicyGradient.Distributed;
 /// moment it finishes one and never waits for the learner's update. Each request carries the newest
 /// published version; the weight blob travels only when that version is new to the worker. Finished
 /// slices land in a queue the learner takes from in arrival order; a worker's failure lands there too
-/// and is thrown by <see cref="Take"/>.
+/// and is thrown by <see cref="Take"/>. Backpressure: when <see cref="Capacity"/> batches' worth of
+/// slices wait untaken (the learner is the bottleneck), a worker that finishes is parked instead of
+/// starting another slice that could only grow stale and be dropped; the learner's next Take restarts it.
 /// </summary>
 internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
 {
     /// <summary>Requests queued per worker: one running, one waiting (Orleans runs a grain's calls one at a time).</summary>
     public const int InFlight = 2;
 
+    /// <summary>Batches (of one slice per worker) that may wait untaken before finishing workers park.</summary>
+    public const int Capacity = 2;
+
     readonly IReadOnlyList<IRolloutWorkerGrain> _workers;
     readonly RemotePartitions _sync;
     readonly BlockingCollection<(RolloutSlice? Slice, Exception? Error)> _arrived = new();
     readonly long[] _sentVersion;
+    readonly Queue<int> _parked = new();
     readonly object _lock = new();
     long _version = -1;
     float[] _theta = [];
@@ -65,7 +71,13 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
             if (t.IsCompletedSuccessfully)
             {
                 Deliver((t.Result, null));
-                Request(p);
+                bool full;
+                lock (_lock)
+                {
+                    full = _arrived.Count >= Capacity * _workers.Count;
+                    if (full) _parked.Enqueue(p);
+                }
+                if (!full) Request(p);
             }
             else Deliver((null, t.Exception?.GetBaseException() ?? new OperationCanceledException($"worker {p}'s rollout was cancelled")));
         }, TaskScheduler.Default);
@@ -80,6 +92,10 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
     public PartitionRollout Take()
     {
         var (slice, error) = _arrived.Take();
+        int? resume = null;
+        lock (_lock)
+            if (_parked.Count > 0 && _arrived.Count < Capacity * _workers.Count) resume = _parked.Dequeue();
+        if (resume is int p) Request(p);
         if (error is not null) throw new InvalidOperationException($"a rollout worker failed: {error.Message}", error);
         return slice!.ToPartition();
     }

@@ -21,7 +21,12 @@ public sealed class ClusterClient : IDisposable
     /// after <paramref name="timeout"/> with one clear message (unreachable gateway, wrong cluster id).
     /// </summary>
     /// <exception cref="ClusterConnectionException">No gateway of that cluster answered in time.</exception>
-    public static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout)
+    public static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout) =>
+        Connect(clusterId, gateways, timeout, DistributedProtocol.Version);
+
+    /// <summary>As <see cref="Connect(string, IReadOnlyList{IPEndPoint}, TimeSpan)"/>, expecting silos of <paramref name="protocol"/> (tests pretend to be another build).</summary>
+    /// <exception cref="ClusterConnectionException">No gateway answered in time, or the silo runs another protocol version.</exception>
+    internal static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string protocol)
     {
         if (gateways.Count == 0) throw new ArgumentException("no gateway given; pass --gateways HOST:PORT[,HOST:PORT...]");
         var host = Host.CreateDefaultBuilder()
@@ -38,17 +43,34 @@ public sealed class ClusterClient : IDisposable
         {
             using var cancel = new CancellationTokenSource(timeout);
             host.StartAsync(cancel.Token).GetAwaiter().GetResult();
-            // A gateway of another cluster may accept the socket; a first call proves the cluster answers.
-            var probe = host.Services.GetRequiredService<IClusterClient>().GetGrain<IRolloutWorkerGrain>("probe/" + Guid.NewGuid().ToString("N"));
-            probe.Stop().WaitAsync(cancel.Token).GetAwaiter().GetResult();
+            // A gateway of another cluster may accept the socket; a first call proves the cluster answers,
+            // and is the handshake: the silo's protocol version must be the learner's.
+            var probe = host.Services.GetRequiredService<IClusterClient>().GetGrain<IProtocolGrain>(0);
+            string theirs = probe.Protocol().WaitAsync(cancel.Token).GetAwaiter().GetResult();
+            if (theirs != protocol)
+            {
+                host.Dispose();
+                throw new ClusterConnectionException($"version mismatch: this pg runs PolicyGradient.Distributed {protocol}, the silos of cluster '{clusterId}' at {where} run {theirs}; run the same pg build on every machine");
+            }
             return new ClusterClient(host);
         }
+        catch (ClusterConnectionException) { throw; }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             host.Dispose();
             string why = e is OperationCanceledException ? "no gateway of that cluster answered" : $"{e.GetType().Name}: {FirstLine(e.Message)}";
             throw new ClusterConnectionException($"cannot reach cluster '{clusterId}' through {where} within {timeout.TotalSeconds:0} s ({why}); check that `pg cluster silo --cluster-id {clusterId}` runs there and that the gateway ports are right");
         }
+    }
+
+    /// <summary>The cluster's silos (address and membership status) and its workers' last reports.</summary>
+    public (IReadOnlyList<(string Address, string Status)> Silos, IReadOnlyList<WorkerStatus> Workers) Status()
+    {
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        var hosts = management.GetHosts(onlyActive: false).GetAwaiter().GetResult();
+        var silos = hosts.OrderBy(h => h.Key.ToString(), StringComparer.Ordinal).Select(h => (h.Key.ToString(), h.Value.ToString())).ToArray();
+        var workers = Grains.GetGrain<IWorkerDirectoryGrain>(0).List().GetAwaiter().GetResult();
+        return (silos, workers);
     }
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();

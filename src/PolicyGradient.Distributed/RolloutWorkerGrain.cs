@@ -26,7 +26,11 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
         else if (worker.Version < 0) throw new InvalidOperationException($"worker {this.GetPrimaryKeyString()} has no weights yet; the learner sends them with its first request");
         // Async: no noise from the learner, the worker draws its own; the slice carries the version that acted.
         var noise = request.Noise.Length > 0 ? request.Noise : worker.DrawNoise(request.Steps);
-        return Task.FromResult(RolloutSlice.From(worker.Run(noise, request.Steps)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var slice = RolloutSlice.From(worker.Run(noise, request.Steps));
+        double sps = request.Steps * worker.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        _ = Directory.Report(new WorkerStatus(this.GetPrimaryKeyString(), RuntimeIdentity, worker.Version, sps, DateTime.UtcNow));
+        return Task.FromResult(slice);
     }
 
     public Task<byte[]> SaveState() => Task.FromResult(Worker().SaveState());
@@ -37,8 +41,11 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
         return Task.CompletedTask;
     }
 
+    IWorkerDirectoryGrain Directory => GrainFactory.GetGrain<IWorkerDirectoryGrain>(0);
+
     public Task Stop()
     {
+        if (_worker is not null) _ = Directory.Remove(this.GetPrimaryKeyString());
         _worker?.Dispose();
         _worker = null;
         DeactivateOnIdle();

@@ -21,7 +21,7 @@ namespace PolicyGradient.Algorithms.OnPolicy;
 internal sealed partial class OnPolicyCore
 {
     float[] _behaviourLogProbs = [], _currentLogProbs = [];
-    long _droppedBatches, _rolloutEndTimestamp;
+    long _droppedBatches, _rolloutEndTimestamp, _arrivedSteps, _arrivalClockStart;
 
     /// <summary>Oldest accepted slice, in policy versions behind the learner (async mode).</summary>
     public int MaxPolicyLag { get; private set; }
@@ -42,11 +42,13 @@ internal sealed partial class OnPolicyCore
     {
         var clock = Stopwatch.StartNew();
         int n = Env.NumEnvs, steps = Buffer.NumSteps;
+        if (_arrivalClockStart == 0) _arrivalClockStart = Stopwatch.GetTimestamp();
         partitions.Publish(NumUpdates, MemoryMarshal.Cast<byte, float>(Net.Parameters.Data.bytes).ToArray(), steps);
         var parts = new List<PartitionRollout>();
         for (int envs = 0; envs < n;)
         {
             var p = partitions.Take();
+            _arrivedSteps += (long)p.Steps * p.Envs;
             long lag = NumUpdates - p.Version;
             if (lag > MaxPolicyLag) { _droppedBatches++; continue; } // too stale: dropped, counted, its steps not counted
             if (p.Steps != steps || envs + p.Envs > n)
@@ -127,6 +129,20 @@ internal sealed partial class OnPolicyCore
             for (int k = 0; k < advantages.Length; k++) advantages[k] *= weights[k];
         }
         _currentLogProbs.CopyTo(Floats(Buffer.LogProbs));
+    }
+
+    /// <summary>
+    /// Async rollout throughput: env steps of every slice taken (kept or dropped) per second since the
+    /// last update's metrics. The workers run during the update, so this is their rate as the learner
+    /// sees it (bounded by backpressure when the learner is slower), not the time of one rollout.
+    /// </summary>
+    double AsyncRolloutStepsPerSecond()
+    {
+        double seconds = Stopwatch.GetElapsedTime(_arrivalClockStart).TotalSeconds;
+        double sps = seconds > 0 ? _arrivedSteps / seconds : 0;
+        _arrivedSteps = 0;
+        _arrivalClockStart = Stopwatch.GetTimestamp();
+        return sps;
     }
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);

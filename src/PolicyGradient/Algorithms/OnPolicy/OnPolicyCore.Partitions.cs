@@ -132,7 +132,8 @@ internal sealed partial class OnPolicyCore
         m.Values["policy_lag_mean"] = (double)_lagSum / Partitions.Count;
         m.Values["policy_lag_max"] = _lagMax;
         m.Values["dropped_batches"] = _droppedBatches;
-        if (_rolloutSeconds > 0) m.Values["rollout_sps"] = Buffer.NumSteps * Env.NumEnvs / _rolloutSeconds;
+        if (CorrectsStaleness) m.Values["rollout_sps"] = AsyncRolloutStepsPerSecond();
+        else if (_rolloutSeconds > 0) m.Values["rollout_sps"] = Buffer.NumSteps * Env.NumEnvs / _rolloutSeconds;
         // The learner's ceiling: steps of the batch per second of what the learner does with it (writing
         // it into the buffer is on the rollout's clock; GAE/V-trace, the update and the callbacks here).
         double learner = Stopwatch.GetElapsedTime(_rolloutEndTimestamp).TotalSeconds;
