@@ -9,7 +9,7 @@ namespace PolicyGradient.Distributed;
 /// moment it finishes one and never waits for the learner's update. Each request carries the newest
 /// published version; the weight blob travels only when that version is new to the worker. Finished
 /// slices land in a queue the learner takes from in arrival order; a worker's failure lands there too
-/// and is thrown by <see cref="Take"/>. Backpressure: when <see cref="Capacity"/> batches' worth of
+/// and is thrown by <see cref="Take"/>. Backpressure: when <see cref="Capacity"/> batch's worth of
 /// slices wait untaken (the learner is the bottleneck), a worker that finishes is parked instead of
 /// starting another slice that could only grow stale and be dropped; the learner's next Take restarts it.
 /// </summary>
@@ -19,9 +19,9 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
     public const int InFlight = 2;
 
     /// <summary>Batches (of one slice per worker) that may wait untaken before finishing workers park.</summary>
-    public const int Capacity = 2;
+    public const int Capacity = 1;
 
-    readonly IReadOnlyList<IRolloutWorkerGrain> _workers;
+    readonly WorkerPool _workers;
     readonly RemotePartitions _sync;
     readonly BlockingCollection<(RolloutSlice? Slice, Exception? Error)> _arrived = new();
     readonly long[] _sentVersion;
@@ -32,7 +32,7 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
     int _steps;
     bool _started, _stopping;
 
-    public AsyncRemotePartitions(IReadOnlyList<IRolloutWorkerGrain> workers)
+    public AsyncRemotePartitions(WorkerPool workers)
     {
         _workers = workers;
         _sync = new RemotePartitions(workers);
@@ -59,6 +59,7 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
     void Request(int p, bool withWeights = false)
     {
         RolloutRequest request;
+        int generation = _workers.Generation(p);
         lock (_lock)
         {
             if (_stopping) return;
@@ -68,6 +69,11 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
         }
         _workers[p].Rollout(request).ContinueWith(t =>
         {
+            if (!t.IsCompletedSuccessfully && !Volatile.Read(ref _stopping))
+            {
+                Replace(p, generation, t.Exception?.GetBaseException() ?? new OperationCanceledException($"worker {p}'s rollout was cancelled"));
+                return;
+            }
             if (t.IsCompletedSuccessfully)
             {
                 Deliver((t.Result, null));
@@ -79,8 +85,22 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
                 }
                 if (!full) Request(p);
             }
-            else Deliver((null, t.Exception?.GetBaseException() ?? new OperationCanceledException($"worker {p}'s rollout was cancelled")));
         }, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Worker p's call failed (its silo died): the first failure of its generation re-creates it on a
+    /// live silo and restarts its requests with θ; the slice it was computing is simply never
+    /// delivered, so nothing is counted twice. When replacements run out, Take throws the failure.
+    /// </summary>
+    void Replace(int p, int generation, Exception cause)
+    {
+        try
+        {
+            if (!_workers.Recreate(p, generation, cause)) return; // its other request already replaced it
+        }
+        catch (Exception e) when (e is not OutOfMemoryException) { Deliver((null, e)); return; }
+        for (int i = 0; i < InFlight; i++) Request(p, withWeights: true);
     }
 
     void Deliver((RolloutSlice?, Exception?) item)

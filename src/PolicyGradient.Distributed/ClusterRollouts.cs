@@ -42,15 +42,15 @@ public static class ClusterRollouts
             throw new ArgumentException("cluster rollouts need the native backend (the libtorch rollout path is not partitioned); set backend=native or backend=auto with an MLP policy");
         runId ??= Guid.NewGuid().ToString("N");
         int m = n / workers;
-        var grainList = Enumerable.Range(0, workers).Select(p => grains.GetGrain<IRolloutWorkerGrain>($"{runId}/{p}")).ToArray();
         var setup = new WorkerSetup
         {
             Protocol = DistributedProtocol.Version, EnvId = source.EnvId, EnvKwargs = EnvKwargsText.Write(source.EnvKwargs),
             Seed = source.Seed, Count = m, Layout = LayoutMessage.From(layout),
         };
+        var pool = new WorkerPool(grains, runId, setup, workers);
         // Checks first, touches no grain; owned by the algorithm from here.
-        if (maxPolicyLag is int lag) core.UseAsyncPartitions(new AsyncRemotePartitions(grainList), lag);
-        else core.UsePartitions(new RemotePartitions(grainList));
-        return Task.WhenAll(grainList.Select((g, p) => g.Start(setup with { First = p * m }))).GetAwaiter().GetResult();
+        if (maxPolicyLag is int lag) core.UseAsyncPartitions(new AsyncRemotePartitions(pool), lag);
+        else core.UsePartitions(new RemotePartitions(pool));
+        return pool.StartAll();
     }
 }

@@ -28,6 +28,16 @@ public static class ClusterSilo
                 silo.UseLocalhostClustering(siloPort, gatewayPort, primary, DistributedProtocol.ServiceId, clusterId);
                 // A rollout of many steps can take longer than Orleans' default 30 s response timeout.
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
+                // Failure detection in seconds, not Orleans' default of about a minute: a killed silo is
+                // declared dead after 2 missed 1-second probes by one voter (loopback and LAN settings;
+                // raise them for a lossy network), and the learner re-creates its workers (WorkerPool).
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                    o.NumMissedProbesLimit = 2;
+                    o.NumVotesForDeathDeclaration = 1;
+                    o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                });
             })
             .Build();
     }
