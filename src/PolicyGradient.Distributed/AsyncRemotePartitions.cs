@@ -67,7 +67,7 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
             request = new RolloutRequest { Version = _version, Weights = fresh ? _theta : [], Steps = _steps };
             _sentVersion[p] = _version;
         }
-        _workers[p].Rollout(request).ContinueWith(t =>
+        _workers.Guard(p, _workers[p].Rollout(request)).ContinueWith(t =>
         {
             if (!t.IsCompletedSuccessfully && !Volatile.Read(ref _stopping))
             {

@@ -24,21 +24,31 @@ public sealed class ClusterClient : IDisposable
     public static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout) =>
         Connect(clusterId, gateways, timeout, DistributedProtocol.Version);
 
+    /// <summary>
+    /// Connects through a membership table (<see cref="ClusterMembership"/>, redis://HOST:PORT): the
+    /// gateways are the silos the table lists; <paramref name="gateways"/> is ignored there.
+    /// </summary>
+    /// <exception cref="ClusterConnectionException">No silo of that cluster answered in time, or it runs another protocol version.</exception>
+    public static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string? membership) =>
+        Connect(clusterId, gateways, timeout, DistributedProtocol.Version, membership);
+
     /// <summary>As <see cref="Connect(string, IReadOnlyList{IPEndPoint}, TimeSpan)"/>, expecting silos of <paramref name="protocol"/> (tests pretend to be another build).</summary>
     /// <exception cref="ClusterConnectionException">No gateway answered in time, or the silo runs another protocol version.</exception>
-    internal static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string protocol)
+    internal static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string protocol, string? membership = null)
     {
-        if (gateways.Count == 0) throw new ArgumentException("no gateway given; pass --gateways HOST:PORT[,HOST:PORT...]");
+        string? redis = membership is null ? null : ClusterMembership.RedisEndpoint(membership);
+        if (gateways.Count == 0 && redis is null) throw new ArgumentException("no gateway given; pass --gateways HOST:PORT[,HOST:PORT...] or --membership redis://HOST:PORT");
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders())
             .UseOrleansClient(c =>
             {
-                c.UseStaticClustering(gateways.ToArray());
+                if (redis is null) c.UseStaticClustering(gateways.ToArray());
+                else c.UseRedisClustering(redis);
                 c.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = DistributedProtocol.ServiceId; });
                 c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
             })
             .Build();
-        string where = string.Join(",", gateways.Select(g => g.ToString()));
+        string where = redis is null ? string.Join(",", gateways.Select(g => g.ToString())) : membership!;
         try
         {
             using var cancel = new CancellationTokenSource(timeout);

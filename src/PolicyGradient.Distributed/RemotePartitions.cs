@@ -25,7 +25,7 @@ internal sealed class RemotePartitions(WorkerPool workers) : IRolloutPartitions
         while (true)
         {
             int generation = workers.Generation(p);
-            try { return await workers[p].Rollout(request); }
+            try { return await workers.Guard(p, workers[p].Rollout(request)); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 await Task.Run(() => workers.Recreate(p, generation, e)); // throws once replacements run out; false: already replaced
@@ -52,6 +52,7 @@ internal sealed class RemotePartitions(WorkerPool workers) : IRolloutPartitions
     public void Dispose()
     {
         // Best effort: a worker whose silo is gone is collected by Orleans anyway.
+        workers.StopWatching();
         try { Task.WhenAll(workers.All.Select(w => w.Stop())).Wait(TimeSpan.FromSeconds(10)); }
         catch (AggregateException) { }
     }

@@ -6,6 +6,9 @@ namespace PolicyGradient.Distributed;
 /// The grain around a <see cref="RolloutPartitionWorker"/> (the Orleans-free partition in the core
 /// library): Orleans runs one call at a time per activation, so the worker needs no lock.
 /// </summary>
+// Spread over the silos by activation count (Orleans' default, resource-optimized placement, may put
+// every worker of a run on the least loaded silo).
+[Orleans.Placement.ActivationCountBasedPlacement]
 internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
 {
     RolloutPartitionWorker? _worker;

@@ -20,6 +20,9 @@ internal sealed class WorkerPool
     readonly int[] _generation;
     readonly object _lock = new();
     readonly Action<string> _notice;
+    readonly string[] _silo;
+    readonly TaskCompletionSource[] _lost;
+    readonly CancellationTokenSource _stop = new();
     int _recreations;
 
     public WorkerPool(IGrainFactory grains, string runId, WorkerSetup setup, int count, Action<string>? notice = null)
@@ -27,6 +30,8 @@ internal sealed class WorkerPool
         (_grains, _runId, _setup) = (grains, runId, setup);
         _workers = Enumerable.Range(0, count).Select(p => grains.GetGrain<IRolloutWorkerGrain>($"{runId}/{p}")).ToArray();
         _generation = new int[count];
+        _silo = new string[count];
+        _lost = Enumerable.Range(0, count).Select(_ => NewLost()).ToArray();
         _notice = notice ?? (line => Console.Error.WriteLine("pg: " + line));
     }
 
@@ -45,9 +50,55 @@ internal sealed class WorkerPool
     WorkerSetup SetupFor(int p, int generation) =>
         _setup with { First = p * _setup.Count, Seed = _setup.Seed + 7919L * generation };
 
-    /// <summary>Starts every worker.</summary>
-    public IReadOnlyList<WorkerInfo> StartAll() =>
-        Task.WhenAll(_workers.Select((g, p) => g.Start(SetupFor(p, 0)))).GetAwaiter().GetResult();
+    /// <summary>Starts every worker, and the watch on their silos.</summary>
+    public IReadOnlyList<WorkerInfo> StartAll()
+    {
+        var started = Task.WhenAll(_workers.Select((g, p) => g.Start(SetupFor(p, 0)))).GetAwaiter().GetResult();
+        lock (_lock)
+            for (int p = 0; p < started.Length; p++) _silo[p] = started[p].Silo;
+        _ = Task.Run(WatchSilos);
+        return started;
+    }
+
+    static TaskCompletionSource NewLost() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// <paramref name="call"/> to worker p, or a <see cref="WorkerLostException"/> as soon as the cluster's
+    /// membership declares p's silo dead. A learner is an Orleans client: a request that a gateway
+    /// forwarded to a silo that then died is not failed by the runtime before the response timeout
+    /// (minutes), so the pool watches the membership itself.
+    /// </summary>
+    public async Task<T> Guard<T>(int p, Task<T> call)
+    {
+        Task lost;
+        lock (_lock) lost = _lost[p].Task;
+        if (await Task.WhenAny(call, lost) == call) return await call;
+        _ = call.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // observed: the orphaned call fails later
+        throw new WorkerLostException($"the silo of rollout worker {p} ({_silo[p]}) was declared dead by the cluster");
+    }
+
+    /// <summary>Polls the membership (Orleans' management grain) every second; a dead silo's workers are lost.</summary>
+    async Task WatchSilos()
+    {
+        var management = _grains.GetGrain<IManagementGrain>(0);
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
+                var hosts = await management.GetHosts(onlyActive: false);
+                var dead = hosts.Where(h => h.Value == SiloStatus.Dead).Select(h => h.Key.ToString()).ToHashSet(StringComparer.Ordinal);
+                lock (_lock)
+                    for (int p = 0; p < _silo.Length; p++)
+                        if (_silo[p] is { } silo && dead.Contains(silo)) _lost[p].TrySetResult();
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
+            catch (Exception e) when (e is not OutOfMemoryException) { } // the membership could not be read this second: try again
+        }
+    }
+
+    /// <summary>Stops the watch.</summary>
+    public void StopWatching() => _stop.Cancel();
 
     /// <summary>
     /// Replaces worker p (of <paramref name="generation"/>, as the caller saw it) after <paramref name="cause"/>;
@@ -72,7 +123,12 @@ internal sealed class WorkerPool
             }
             try
             {
-                var started = grain.Start(SetupFor(p, next)).GetAwaiter().GetResult();
+                var started = grain.Start(SetupFor(p, next)).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                lock (_lock)
+                {
+                    _silo[p] = started.Silo;
+                    _lost[p] = NewLost();
+                }
                 _notice($"rollout worker {p} lost ({cause.GetType().Name}: {FirstLine(cause.Message)}); re-created on {started.Silo} with re-seeded env copies");
                 return true;
             }
@@ -86,3 +142,6 @@ internal sealed class WorkerPool
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }
+
+/// <summary>A rollout worker's silo was declared dead; the pool re-creates the worker.</summary>
+public sealed class WorkerLostException(string message) : Exception(message);

@@ -15,6 +15,10 @@ public abstract class ClusterSettings : Plugins.PluginSettings
     [CommandOption("--gateways <HOST:PORT,...>")][Description("Cluster run: gateway endpoints of the silos (their --gateway-port), comma-separated.")]
     public string? Gateways { get; init; }
 
+    /// <summary>Membership table of the cluster.</summary>
+    [CommandOption("--membership <URL>")][Description("Cluster run: redis://HOST:PORT, the Redis membership the silos use (then --gateways is not needed).")]
+    public string? Membership { get; init; }
+
     /// <summary>Rollout workers.</summary>
     [CommandOption("--workers <N>")][Description("Cluster run: rollout workers; each steps n_envs / N env copies.")]
     [TypeConverter(typeof(SmallCountConverter<int>))]
@@ -36,6 +40,7 @@ public abstract class ClusterSettings : Plugins.PluginSettings
     internal bool Async => ClusterMode == "async";
 
     /// <summary>The flags again, for the `pg resume` line printed after an interrupt ("" without a cluster).</summary>
-    internal string ResumeFlags() => Cluster is null ? "" : $" --cluster {Cluster} --gateways {Gateways} --workers {Workers}"
+    internal string ResumeFlags() => Cluster is null ? "" : $" --cluster {Cluster}"
+        + (Gateways is null ? "" : $" --gateways {Gateways}") + (Membership is null ? "" : $" --membership {Membership}") + $" --workers {Workers}"
         + (Async ? $" --cluster-mode async --max-policy-lag {MaxPolicyLag ?? DefaultMaxPolicyLag}" : "");
 }

@@ -16,14 +16,15 @@ internal static class ClusterTraining
     static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Whether any cluster flag was given.</summary>
-    public static bool Requested(ClusterSettings s) => s.Cluster is not null || s.Gateways is not null || s.Workers is not null || s.ClusterMode is not null || s.MaxPolicyLag is not null;
+    public static bool Requested(ClusterSettings s) => s.Cluster is not null || s.Gateways is not null || s.Workers is not null || s.ClusterMode is not null || s.MaxPolicyLag is not null || s.Membership is not null;
 
     /// <summary>Refuses flag combinations and run configurations sync mode cannot run exactly; each message names the fix.</summary>
     /// <exception cref="UsageException">The flags or the configuration do not fit a cluster run.</exception>
     public static IPEndPoint[] Check(ClusterSettings s, RunDefinition run)
     {
-        if (s.Cluster is null || s.Gateways is null || s.Workers is null)
-            throw new UsageException("a cluster run needs --cluster ID, --gateways HOST:PORT[,HOST:PORT...] and --workers N together");
+        if (s.Cluster is null || (s.Gateways is null && s.Membership is null) || s.Workers is null)
+            throw new UsageException("a cluster run needs --cluster ID, --gateways HOST:PORT[,HOST:PORT...] (or --membership redis://HOST:PORT) and --workers N together");
+        if (s.Membership is not null) Membership(s.Membership);
         string mode = s.ClusterMode ?? "sync";
         if (mode is not ("sync" or "async")) throw new UsageException($"--cluster-mode {mode} is not a mode; use sync or async");
         CheckAsync(s, run);
@@ -37,7 +38,15 @@ internal static class ClusterTraining
             throw new UsageException("--cluster needs the native rollout path; set backend=auto or backend=native (not libtorch)");
         if (s.Workers < 1 || options.NEnvs % s.Workers != 0)
             throw new UsageException($"--workers {s.Workers} must divide n_envs {options.NEnvs} (each worker steps n_envs / workers copies); pass --set n_envs=<a multiple of {s.Workers}>");
-        return ParseGateways(s.Gateways);
+        return s.Gateways is null ? [] : ParseGateways(s.Gateways);
+    }
+
+    /// <summary>Checks a --membership value (redis://HOST:PORT).</summary>
+    /// <exception cref="UsageException">Not redis://HOST:PORT.</exception>
+    public static string Membership(string text)
+    {
+        try { return ClusterMembership.RedisEndpoint(text); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
     }
 
     /// <summary>Async mode's own refusals: not reproducible (so no --deterministic), ppo and a2c only; --max-policy-lag only with it.</summary>
@@ -76,7 +85,7 @@ internal static class ClusterTraining
     /// <summary>Connects to the cluster (exit 2 with one line when it does not answer in time).</summary>
     public static ClusterClient Connect(ClusterSettings s, IPEndPoint[] gateways)
     {
-        try { return ClusterClient.Connect(s.Cluster!, gateways, ConnectTimeout); }
+        try { return ClusterClient.Connect(s.Cluster!, gateways, ConnectTimeout, s.Membership); }
         catch (ClusterConnectionException e) { throw new UsageException(e.Message); }
     }
 
