@@ -22,7 +22,7 @@ public sealed class ClusterClient : IDisposable
     /// </summary>
     /// <exception cref="ClusterConnectionException">No gateway of that cluster answered in time.</exception>
     public static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout) =>
-        Connect(clusterId, gateways, timeout, DistributedProtocol.Version);
+        ConnectAs(clusterId, gateways, timeout, DistributedProtocol.Version);
 
     /// <summary>
     /// Connects through a membership table (<see cref="ClusterMembership"/>, redis://HOST:PORT): the
@@ -30,11 +30,11 @@ public sealed class ClusterClient : IDisposable
     /// </summary>
     /// <exception cref="ClusterConnectionException">No silo of that cluster answered in time, or it runs another protocol version.</exception>
     public static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string? membership) =>
-        Connect(clusterId, gateways, timeout, DistributedProtocol.Version, membership);
+        ConnectAs(clusterId, gateways, timeout, DistributedProtocol.Version, membership);
 
     /// <summary>As <see cref="Connect(string, IReadOnlyList{IPEndPoint}, TimeSpan)"/>, expecting silos of <paramref name="protocol"/> (tests pretend to be another build).</summary>
     /// <exception cref="ClusterConnectionException">No gateway answered in time, or the silo runs another protocol version.</exception>
-    internal static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string protocol, string? membership = null)
+    internal static ClusterClient ConnectAs(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string protocol, string? membership = null)
     {
         string? redis = membership is null ? null : ClusterMembership.RedisEndpoint(membership);
         if (gateways.Count == 0 && redis is null) throw new ArgumentException("no gateway given; pass --gateways HOST:PORT[,HOST:PORT...] or --membership redis://HOST:PORT");

@@ -45,8 +45,8 @@ public class RedisClusterTests
         }
         finally
         {
-            second.StopAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
-            first.StopAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+            second.StopAsync().WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+            first.StopAsync().WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
         }
     }
 
