@@ -17,7 +17,7 @@ public static class PgApp
         ["envs"] = typeof(EnvsCommand.Settings), ["env rollout"] = typeof(EnvRolloutCommand.Settings), ["env check"] = typeof(EnvCheckCommand.Settings),
         ["baseline"] = typeof(BaselineCommand.Settings), ["bench envs"] = typeof(BenchEnvsCommand.Settings), ["algos"] = typeof(AlgosCommand.Settings),
         ["tasks"] = typeof(TasksCommand.Settings), ["train"] = typeof(TrainCommand.Settings), ["eval"] = typeof(EvalCommand.Settings),
-        ["resume"] = typeof(ResumeCommand.Settings), ["plot"] = typeof(PlotCommand.Settings), ["cluster silo"] = typeof(ClusterSiloCommand.Settings),
+        ["resume"] = typeof(ResumeCommand.Settings), ["plot"] = typeof(PlotCommand.Settings), ["cluster silo"] = typeof(ClusterSiloCommand.Settings), ["cluster status"] = typeof(ClusterStatusCommand.Settings),
         ["diagnose gradients"] = typeof(DiagnoseGradientsCommand.Settings),
     };
 
@@ -92,6 +92,8 @@ public static class PgApp
                 cluster.SetDescription("Distributed rollouts on Orleans (docs/distributed.md).");
                 cluster.AddCommand<ClusterSiloCommand>("silo").WithDescription("Run a rollout worker host (silo) on 127.0.0.1 until SIGTERM or Ctrl-C.")
                     .WithExample("cluster", "silo", "--cluster-id", "dev", "--port", "11111", "--gateway-port", "30000");
+                cluster.AddCommand<ClusterStatusCommand>("status").WithDescription("List a cluster's silos and rollout workers (silo, policy version, steps/s).")
+                    .WithExample("cluster", "status", "--cluster", "dev", "--gateways", "127.0.0.1:30000");
             });
             config.AddBranch("diagnose", diagnose =>
             {

@@ -21,34 +21,66 @@ public sealed class ClusterClient : IDisposable
     /// after <paramref name="timeout"/> with one clear message (unreachable gateway, wrong cluster id).
     /// </summary>
     /// <exception cref="ClusterConnectionException">No gateway of that cluster answered in time.</exception>
-    public static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout)
+    public static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout) =>
+        ConnectAs(clusterId, gateways, timeout, DistributedProtocol.Version);
+
+    /// <summary>
+    /// Connects through a membership table (<see cref="ClusterMembership"/>, redis://HOST:PORT): the
+    /// gateways are the silos the table lists; <paramref name="gateways"/> is ignored there.
+    /// </summary>
+    /// <exception cref="ClusterConnectionException">No silo of that cluster answered in time, or it runs another protocol version.</exception>
+    public static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string? membership) =>
+        ConnectAs(clusterId, gateways, timeout, DistributedProtocol.Version, membership);
+
+    /// <summary>As <see cref="Connect(string, IReadOnlyList{IPEndPoint}, TimeSpan)"/>, expecting silos of <paramref name="protocol"/> (tests pretend to be another build).</summary>
+    /// <exception cref="ClusterConnectionException">No gateway answered in time, or the silo runs another protocol version.</exception>
+    internal static ClusterClient ConnectAs(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string protocol, string? membership = null)
     {
-        if (gateways.Count == 0) throw new ArgumentException("no gateway given; pass --gateways HOST:PORT[,HOST:PORT...]");
+        string? redis = membership is null ? null : ClusterMembership.RedisEndpoint(membership);
+        if (gateways.Count == 0 && redis is null) throw new ArgumentException("no gateway given; pass --gateways HOST:PORT[,HOST:PORT...] or --membership redis://HOST:PORT");
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders())
             .UseOrleansClient(c =>
             {
-                c.UseStaticClustering(gateways.ToArray());
+                if (redis is null) c.UseStaticClustering(gateways.ToArray());
+                else c.UseRedisClustering(redis);
                 c.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = DistributedProtocol.ServiceId; });
                 c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
             })
             .Build();
-        string where = string.Join(",", gateways.Select(g => g.ToString()));
+        string where = redis is null ? string.Join(",", gateways.Select(g => g.ToString())) : membership!;
         try
         {
             using var cancel = new CancellationTokenSource(timeout);
             host.StartAsync(cancel.Token).GetAwaiter().GetResult();
-            // A gateway of another cluster may accept the socket; a first call proves the cluster answers.
-            var probe = host.Services.GetRequiredService<IClusterClient>().GetGrain<IRolloutWorkerGrain>("probe/" + Guid.NewGuid().ToString("N"));
-            probe.Stop().WaitAsync(cancel.Token).GetAwaiter().GetResult();
+            // A gateway of another cluster may accept the socket; a first call proves the cluster answers,
+            // and is the handshake: the silo's protocol version must be the learner's.
+            var probe = host.Services.GetRequiredService<IClusterClient>().GetGrain<IProtocolGrain>(0);
+            string theirs = probe.Protocol().WaitAsync(cancel.Token).GetAwaiter().GetResult();
+            if (theirs != protocol)
+            {
+                host.Dispose();
+                throw new ClusterConnectionException($"version mismatch: this pg runs PolicyGradient.Distributed {protocol}, the silos of cluster '{clusterId}' at {where} run {theirs}; run the same pg build on every machine");
+            }
             return new ClusterClient(host);
         }
+        catch (ClusterConnectionException) { throw; }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             host.Dispose();
             string why = e is OperationCanceledException ? "no gateway of that cluster answered" : $"{e.GetType().Name}: {FirstLine(e.Message)}";
             throw new ClusterConnectionException($"cannot reach cluster '{clusterId}' through {where} within {timeout.TotalSeconds:0} s ({why}); check that `pg cluster silo --cluster-id {clusterId}` runs there and that the gateway ports are right");
         }
+    }
+
+    /// <summary>The cluster's silos (address and membership status) and its workers' last reports.</summary>
+    public (IReadOnlyList<(string Address, string Status)> Silos, IReadOnlyList<WorkerStatus> Workers) Status()
+    {
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        var hosts = management.GetHosts(onlyActive: false).GetAwaiter().GetResult();
+        var silos = hosts.OrderBy(h => h.Key.ToString(), StringComparer.Ordinal).Select(h => (h.Key.ToString(), h.Value.ToString())).ToArray();
+        var workers = Grains.GetGrain<IWorkerDirectoryGrain>(0).List().GetAwaiter().GetResult();
+        return (silos, workers);
     }
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();

@@ -6,6 +6,9 @@ namespace PolicyGradient.Distributed;
 /// The grain around a <see cref="RolloutPartitionWorker"/> (the Orleans-free partition in the core
 /// library): Orleans runs one call at a time per activation, so the worker needs no lock.
 /// </summary>
+// Spread over the silos by activation count (Orleans' default, resource-optimized placement, may put
+// every worker of a run on the least loaded silo).
+[Orleans.Placement.ActivationCountBasedPlacement]
 internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
 {
     RolloutPartitionWorker? _worker;
@@ -22,8 +25,15 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
     public Task<RolloutSlice> Rollout(RolloutRequest request)
     {
         var worker = Worker();
-        worker.SetWeights(request.Weights, request.Version);
-        return Task.FromResult(RolloutSlice.From(worker.Run(request.Noise, request.Steps)));
+        if (request.Weights.Length > 0) worker.SetWeights(request.Weights, request.Version);
+        else if (worker.Version < 0) throw new InvalidOperationException($"worker {this.GetPrimaryKeyString()} has no weights yet; the learner sends them with its first request");
+        // Async: no noise from the learner, the worker draws its own; the slice carries the version that acted.
+        var noise = request.Noise.Length > 0 ? request.Noise : worker.DrawNoise(request.Steps);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var slice = RolloutSlice.From(worker.Run(noise, request.Steps));
+        double sps = request.Steps * worker.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        _ = Directory.Report(new WorkerStatus(this.GetPrimaryKeyString(), RuntimeIdentity, worker.Version, sps, DateTime.UtcNow));
+        return Task.FromResult(slice);
     }
 
     public Task<byte[]> SaveState() => Task.FromResult(Worker().SaveState());
@@ -34,8 +44,11 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
         return Task.CompletedTask;
     }
 
+    IWorkerDirectoryGrain Directory => GrainFactory.GetGrain<IWorkerDirectoryGrain>(0);
+
     public Task Stop()
     {
+        if (_worker is not null) _ = Directory.Remove(this.GetPrimaryKeyString());
         _worker?.Dispose();
         _worker = null;
         DeactivateOnIdle();

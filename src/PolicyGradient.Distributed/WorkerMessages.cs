@@ -73,7 +73,11 @@ public sealed record WorkerSetup
 [GenerateSerializer, Immutable]
 public sealed record WorkerInfo([property: Id(0)] string Silo, [property: Id(1)] string Protocol);
 
-/// <summary>One sync iteration's request: the weight blob with its version and this worker's columns of the rollout's noise.</summary>
+/// <summary>
+/// One rollout request: the weight blob with its version and this worker's columns of the rollout's
+/// noise (sync). Async requests leave <see cref="Noise"/> empty (the worker draws its own) and send
+/// <see cref="Weights"/> only when the version is new to the worker (empty: act with the weights it has).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RolloutRequest
 {
@@ -121,18 +125,20 @@ public sealed record RolloutSlice
     [Id(13)] public double[] EpisodeReturns { get; init; } = [];
     /// <summary>Their lengths.</summary>
     [Id(14)] public int[] EpisodeLengths { get; init; } = [];
+    /// <summary>s_T (async learners re-evaluate V(s_T)).</summary>
+    [Id(15)] public float[] LastObservations { get; init; } = [];
 
     internal static RolloutSlice From(PartitionRollout p) => new()
     {
         Steps = p.Steps, Envs = p.Envs, Version = p.Version, Observations = p.Observations, Actions = p.Actions, LogProbs = p.LogProbs,
         Values = p.Values, Rewards = p.Rewards, Terminated = p.Terminated, Truncated = p.Truncated, FinalValues = p.FinalValues,
-        LastValues = p.LastValues, EpisodeAt = p.EpisodeAt, EpisodeReturns = p.EpisodeReturns, EpisodeLengths = p.EpisodeLengths,
+        LastValues = p.LastValues, LastObservations = p.LastObservations, EpisodeAt = p.EpisodeAt, EpisodeReturns = p.EpisodeReturns, EpisodeLengths = p.EpisodeLengths,
     };
 
     internal PartitionRollout ToPartition() => new()
     {
         Steps = Steps, Envs = Envs, Version = Version, Observations = Observations, Actions = Actions, LogProbs = LogProbs,
         Values = Values, Rewards = Rewards, Terminated = Terminated, Truncated = Truncated, FinalValues = FinalValues,
-        LastValues = LastValues, EpisodeAt = EpisodeAt, EpisodeReturns = EpisodeReturns, EpisodeLengths = EpisodeLengths,
+        LastValues = LastValues, LastObservations = LastObservations, EpisodeAt = EpisodeAt, EpisodeReturns = EpisodeReturns, EpisodeLengths = EpisodeLengths,
     };
 }

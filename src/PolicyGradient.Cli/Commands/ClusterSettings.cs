@@ -15,15 +15,32 @@ public abstract class ClusterSettings : Plugins.PluginSettings
     [CommandOption("--gateways <HOST:PORT,...>")][Description("Cluster run: gateway endpoints of the silos (their --gateway-port), comma-separated.")]
     public string? Gateways { get; init; }
 
+    /// <summary>Membership table of the cluster.</summary>
+    [CommandOption("--membership <URL>")][Description("Cluster run: redis://HOST:PORT, the Redis membership the silos use (then --gateways is not needed).")]
+    public string? Membership { get; init; }
+
     /// <summary>Rollout workers.</summary>
     [CommandOption("--workers <N>")][Description("Cluster run: rollout workers; each steps n_envs / N env copies.")]
     [TypeConverter(typeof(SmallCountConverter<int>))]
     public int? Workers { get; init; }
 
     /// <summary>Cluster mode.</summary>
-    [CommandOption("--cluster-mode <MODE>")][Description("Cluster run: sync (the learner waits for every worker; equals the local run bit for bit under --deterministic). async is not built yet.")]
+    [CommandOption("--cluster-mode <MODE>")][Description("Cluster run: sync (the learner waits for every worker; equals the local run bit for bit under --deterministic) or async (ppo, a2c: workers never wait, stale batches corrected; not reproducible).")]
     public string? ClusterMode { get; init; }
 
+    /// <summary>Staleness bound of async mode.</summary>
+    [CommandOption("--max-policy-lag <N>")][Description("Async cluster run: drop (and count) rollout slices acted by weights more than N updates old (default 4).")]
+    [TypeConverter(typeof(SmallCountConverter<int>))]
+    public int? MaxPolicyLag { get; init; }
+
+    /// <summary>Default of <see cref="MaxPolicyLag"/>.</summary>
+    internal const int DefaultMaxPolicyLag = 4;
+
+    /// <summary>True for --cluster-mode async.</summary>
+    internal bool Async => ClusterMode == "async";
+
     /// <summary>The flags again, for the `pg resume` line printed after an interrupt ("" without a cluster).</summary>
-    internal string ResumeFlags() => Cluster is null ? "" : $" --cluster {Cluster} --gateways {Gateways} --workers {Workers}";
+    internal string ResumeFlags() => Cluster is null ? "" : $" --cluster {Cluster}"
+        + (Gateways is null ? "" : $" --gateways {Gateways}") + (Membership is null ? "" : $" --membership {Membership}") + $" --workers {Workers}"
+        + (Async ? $" --cluster-mode async --max-policy-lag {MaxPolicyLag ?? DefaultMaxPolicyLag}" : "");
 }

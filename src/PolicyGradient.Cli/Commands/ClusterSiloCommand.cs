@@ -29,6 +29,14 @@ public sealed class ClusterSiloCommand : Command<ClusterSiloCommand.Settings>
         /// <summary>Primary silo.</summary>
         [CommandOption("--primary <HOST:PORT>")][Description("The primary silo's --port endpoint; leave out on the primary itself.")]
         public string? Primary { get; init; }
+
+        /// <summary>Membership table.</summary>
+        [CommandOption("--membership <URL>")][Description("redis://HOST:PORT: keep the cluster's membership in Redis (several machines; no --primary).")]
+        public string? Membership { get; init; }
+
+        /// <summary>Advertised address.</summary>
+        [CommandOption("--address <IP>")][Description("With --membership: the address other machines reach this silo at (default 127.0.0.1).")]
+        public string? Address { get; init; }
     }
 
     /// <inheritdoc />
@@ -38,11 +46,17 @@ public sealed class ClusterSiloCommand : Command<ClusterSiloCommand.Settings>
         foreach (var (flag, port) in new[] { ("--port", s.Port), ("--gateway-port", s.GatewayPort) })
             if (port is < 1 or > 65535) throw new UsageException($"{flag} {port} is not a port (1-65535)");
         var primary = s.Primary is null ? null : ClusterTraining.ParseEndpoint(s.Primary, "--primary");
-        using var host = ClusterSilo.Build(s.ClusterId, s.Port, s.GatewayPort, primary);
+        if (s.Membership is not null) ClusterTraining.Membership(s.Membership);
+        if (s.Membership is not null && primary is not null) throw new UsageException("--primary is for development clustering; with --membership the silos find each other through Redis: drop --primary");
+        System.Net.IPAddress? address = null;
+        if (s.Address is not null && !System.Net.IPAddress.TryParse(s.Address, out address)) throw new UsageException($"--address {s.Address} is not an IP address; e.g. --address 192.168.1.20");
+        if (address is not null && s.Membership is null) throw new UsageException("--address needs --membership redis://HOST:PORT (development clustering runs on 127.0.0.1 only)");
+        using var host = ClusterSilo.Build(s.ClusterId, s.Port, s.GatewayPort, primary, membership: s.Membership, address: address);
         try { host.Start(); }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or Orleans.Runtime.OrleansException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or Orleans.Runtime.OrleansException || e.GetType().FullName?.Contains("Redis", StringComparison.Ordinal) == true)
         { throw new RunFailedException($"the silo did not start: {e.Message.Split('\n')[0]}"); }
-        Console.Error.WriteLine($"pg: silo of cluster {s.ClusterId} on 127.0.0.1:{s.Port}, gateway {s.GatewayPort}{(primary is null ? " (primary)" : $", primary {primary}")}; stop it with Ctrl-C or SIGTERM");
+        string where = s.Membership is not null ? $", membership {s.Membership}" : primary is null ? " (primary)" : $", primary {primary}";
+        Console.Error.WriteLine($"pg: silo of cluster {s.ClusterId} on {address ?? System.Net.IPAddress.Loopback}:{s.Port}, gateway {s.GatewayPort}{where}; stop it with Ctrl-C or SIGTERM");
         host.WaitForShutdown(); // the console lifetime stops the host on SIGINT/SIGTERM: grains deactivate, the silo leaves the cluster
         Console.Error.WriteLine("pg: silo stopped");
         return ExitCodes.Success;

@@ -16,18 +16,18 @@ internal static class ClusterTraining
     static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Whether any cluster flag was given.</summary>
-    public static bool Requested(ClusterSettings s) => s.Cluster is not null || s.Gateways is not null || s.Workers is not null || s.ClusterMode is not null;
+    public static bool Requested(ClusterSettings s) => s.Cluster is not null || s.Gateways is not null || s.Workers is not null || s.ClusterMode is not null || s.MaxPolicyLag is not null || s.Membership is not null;
 
     /// <summary>Refuses flag combinations and run configurations sync mode cannot run exactly; each message names the fix.</summary>
     /// <exception cref="UsageException">The flags or the configuration do not fit a cluster run.</exception>
     public static IPEndPoint[] Check(ClusterSettings s, RunDefinition run)
     {
-        if (s.Cluster is null || s.Gateways is null || s.Workers is null)
-            throw new UsageException("a cluster run needs --cluster ID, --gateways HOST:PORT[,HOST:PORT...] and --workers N together");
+        if (s.Cluster is null || (s.Gateways is null && s.Membership is null) || s.Workers is null)
+            throw new UsageException("a cluster run needs --cluster ID, --gateways HOST:PORT[,HOST:PORT...] (or --membership redis://HOST:PORT) and --workers N together");
+        if (s.Membership is not null) Membership(s.Membership);
         string mode = s.ClusterMode ?? "sync";
-        if (mode == "async")
-            throw new UsageException("--cluster-mode async is not built yet (only sync); drop --cluster-mode or pass --cluster-mode sync");
-        if (mode != "sync") throw new UsageException($"--cluster-mode {mode} is not a mode; use sync");
+        if (mode is not ("sync" or "async")) throw new UsageException($"--cluster-mode {mode} is not a mode; use sync or async");
+        CheckAsync(s, run);
         if (s.EnvAssemblies.Length > 0 || run is EnvironmentRun { Config.Run.EnvAssemblies.Length: > 0 })
             throw new UsageException("--cluster does not load --env-assembly plug-ins on the silos yet; train plug-in envs without --cluster");
         if (run is not EnvironmentRun { Config.Options: OnPolicyOptions options })
@@ -38,7 +38,30 @@ internal static class ClusterTraining
             throw new UsageException("--cluster needs the native rollout path; set backend=auto or backend=native (not libtorch)");
         if (s.Workers < 1 || options.NEnvs % s.Workers != 0)
             throw new UsageException($"--workers {s.Workers} must divide n_envs {options.NEnvs} (each worker steps n_envs / workers copies); pass --set n_envs=<a multiple of {s.Workers}>");
-        return ParseGateways(s.Gateways);
+        return s.Gateways is null ? [] : ParseGateways(s.Gateways);
+    }
+
+    /// <summary>Checks a --membership value (redis://HOST:PORT).</summary>
+    /// <exception cref="UsageException">Not redis://HOST:PORT.</exception>
+    public static string Membership(string text)
+    {
+        try { return ClusterMembership.RedisEndpoint(text); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+    }
+
+    /// <summary>Async mode's own refusals: not reproducible (so no --deterministic), ppo and a2c only; --max-policy-lag only with it.</summary>
+    static void CheckAsync(ClusterSettings s, RunDefinition run)
+    {
+        if (!s.Async)
+        {
+            if (s.MaxPolicyLag is not null) throw new UsageException("--max-policy-lag bounds the staleness of --cluster-mode async; add --cluster-mode async or drop it");
+            return;
+        }
+        bool deterministic = s switch { TrainCommand.Settings t => t.Deterministic, ResumeCommand.Settings r => r.Deterministic, _ => false };
+        if (deterministic)
+            throw new UsageException("--cluster-mode async is not reproducible (which worker's slice arrives first decides each batch), so it cannot run --deterministic; drop --deterministic or use --cluster-mode sync");
+        if (run.Algorithm is not ("ppo" or "a2c"))
+            throw new UsageException($"--cluster-mode async corrects stale batches for ppo (decoupled clipping) and a2c (V-trace), not {run.Algorithm}; use --cluster-mode sync");
     }
 
     /// <summary>Parses HOST:PORT[,HOST:PORT...] (IP addresses or host names).</summary>
@@ -62,14 +85,17 @@ internal static class ClusterTraining
     /// <summary>Connects to the cluster (exit 2 with one line when it does not answer in time).</summary>
     public static ClusterClient Connect(ClusterSettings s, IPEndPoint[] gateways)
     {
-        try { return ClusterClient.Connect(s.Cluster!, gateways, ConnectTimeout); }
+        try { return ClusterClient.Connect(s.Cluster!, gateways, ConnectTimeout, s.Membership); }
         catch (ClusterConnectionException e) { throw new UsageException(e.Message); }
     }
 
     /// <summary>The session hook: start the workers and hand them the algorithm's rollouts.</summary>
-    public static Action<Core.ILearner> Attach(ClusterClient client, int workers) => learner =>
+    public static Action<Core.ILearner> Attach(ClusterClient client, ClusterSettings s) => learner =>
     {
-        var placed = ClusterRollouts.Attach(learner, client.Grains, workers);
-        Console.Error.WriteLine($"pg: {workers} rollout workers (sync) on {string.Join(", ", placed.Select(p => p.Silo).Distinct())}");
+        int workers = s.Workers!.Value;
+        int? lag = s.Async ? s.MaxPolicyLag ?? ClusterSettings.DefaultMaxPolicyLag : null;
+        var placed = ClusterRollouts.Attach(learner, client.Grains, workers, lag);
+        string mode = lag is int l ? $"async, max policy lag {l}" : "sync";
+        Console.Error.WriteLine($"pg: {workers} rollout workers ({mode}) on {string.Join(", ", placed.Select(p => p.Silo).Distinct())}");
     };
 }

@@ -34,6 +34,15 @@ public sealed class PlotCommand : Command<PlotCommand.Settings>
         catch (InvalidDataException e) { throw new UsageException(e.Message); }
         catch (IOException e) { throw new UsageException($"--out {e.Message}; choose another --out"); }
         Console.WriteLine(Path.GetFullPath(output));
+        // Cluster runs (--cluster): workers' throughput and staleness in a second image next to it.
+        var clusterRuns = runs.Where(r => ClusterCurvesPlot.IsClusterRun(r.Item2)).ToList();
+        if (clusterRuns.Count > 0)
+        {
+            string clusterOutput = ClusterCurvesPlot.PathFor(output);
+            try { ClusterCurvesPlot.Save(clusterRuns, clusterOutput); }
+            catch (IOException e) { throw new UsageException($"cannot write {clusterOutput}: {e.Message}; choose another --out"); }
+            Console.WriteLine(clusterOutput);
+        }
         return ExitCodes.Success;
     });
 }

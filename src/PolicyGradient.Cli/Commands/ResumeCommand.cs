@@ -69,7 +69,7 @@ public sealed class ResumeCommand : Command<ResumeCommand.Settings>
         Console.Error.WriteLine($"pg: resuming {s.Run} up to {run.Total:N0} steps");
         if (!Interrupts.TryRun((s.Deterministic ? " --deterministic" : "") + s.ResumeFlags(), cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
             progress => Trainer.Resume(run, s.Run, TrainCommand.Session(device, s.Deterministic, progress, cancel) with
-                { PrepareLearner = cluster is null ? null : ClusterTraining.Attach(cluster, s.Workers!.Value) }, requested is null ? null : recorded)), out var result)) return Interrupts.ExitCode;
+                { PrepareLearner = cluster is null ? null : ClusterTraining.Attach(cluster, s) }, requested is null ? null : recorded)), out var result)) return Interrupts.ExitCode;
         Console.WriteLine(kind.Report(run, result));
         return ExitCodes.Success;
     });

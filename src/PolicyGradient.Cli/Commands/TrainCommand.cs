@@ -102,7 +102,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         Console.Error.WriteLine($"pg: training {run.Algorithm} on {run.TargetId} for {run.Total:N0} steps into {runDir}{kind.StartNote(run)}");
         if (!Interrupts.TryRun((s.Deterministic ? " --deterministic" : "") + s.ResumeFlags(), cancel => ConsoleProgressCallback.Run($"{run.Algorithm} {run.TargetId}", kind.Progress(run, s.LogEvery), s.Quiet,
             progress => Trainer.Train(run, runDir, Session(device, s.Deterministic, progress, cancel) with
-                { PrepareLearner = cluster is null ? null : ClusterTraining.Attach(cluster, s.Workers!.Value) })), out var result)) return Interrupts.ExitCode;
+                { PrepareLearner = cluster is null ? null : ClusterTraining.Attach(cluster, s) })), out var result)) return Interrupts.ExitCode;
         Console.WriteLine(kind.Report(run, result));
         return ExitCodes.Success;
     });

@@ -54,7 +54,9 @@ public sealed class A2c : OnPolicyAlgorithm<A2cOptions>
         {
             double learningRate = Options.LearningRate.Value(progressRemaining);
             // n-step returns (λ = 1) bootstrapped from V(s_T), and from V(final observation) on truncation.
-            Core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
+            // An async cluster batch (stale: acted by older weights) gets V-trace instead (Espeholt et al. 2018).
+            if (Core.CorrectsStaleness) Core.ComputeVTraceTargets(Options.Gamma, Options.GaeLambda);
+            else Core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
             return _native is null ? UpdateLibTorch(learningRate) : UpdateNative(learningRate);
         });
 

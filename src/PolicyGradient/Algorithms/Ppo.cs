@@ -54,7 +54,9 @@ public sealed class Ppo : OnPolicyAlgorithm<PpoOptions>
             double learningRate = Options.LearningRate.Value(progressRemaining);
             double clipRange = Options.ClipRange.Value(progressRemaining);
             // Detail 5: GAE, bootstrapping from V(final observation) on truncation, 0 on termination.
-            Core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
+            // An async cluster batch (stale: acted by older weights) gets decoupled clipping instead (Hilton et al. 2021).
+            if (Core.CorrectsStaleness) Core.ComputeDecoupledPpoAdvantages(Options.Gamma, Options.GaeLambda);
+            else Core.Buffer.ComputeAdvantages(Options.Gamma, Options.GaeLambda);
             return Update(learningRate, clipRange);
         });
 

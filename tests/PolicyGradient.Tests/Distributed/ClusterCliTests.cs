@@ -126,7 +126,9 @@ public class ClusterCliTests
     }
 
     [Theory]
-    [InlineData("--workers 2 --cluster-mode async", "async is not built yet")]
+    [InlineData("--workers 2 --cluster-mode async", "async is not reproducible")] // Train() passes --deterministic
+    [InlineData("--workers 2 --max-policy-lag 2", "--max-policy-lag bounds the staleness of --cluster-mode async")]
+    [InlineData("--workers 2 --cluster-mode fast", "is not a mode")]
     [InlineData("--workers 3", "must divide n_envs 4")]
     [InlineData("--workers 2 --set normalize_observations=true", "normalize_observations=false")]
     [InlineData("--workers 2 --set backend=libtorch", "backend=auto")]

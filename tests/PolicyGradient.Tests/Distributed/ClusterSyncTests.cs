@@ -76,6 +76,17 @@ public class ClusterSyncTests(LoopbackCluster cluster) : IClassFixture<LoopbackC
     }
 
     [Fact]
+    public void A_learner_of_another_build_is_refused_at_the_handshake_with_one_line()
+    {
+        var e = Assert.Throws<ClusterConnectionException>(() =>
+            ClusterClient.ConnectAs(cluster.ClusterId, cluster.Gateways, TimeSpan.FromSeconds(20), "0.0.0-other"));
+        Assert.StartsWith("version mismatch", e.Message);
+        Assert.Contains("0.0.0-other", e.Message);
+        Assert.Contains(DistributedProtocol.Version, e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
     public void Scalar_env_kwargs_cross_the_wire_with_their_types_and_others_are_refused()
     {
         var kwargs = new Dictionary<string, object> { ["a"] = true, ["b"] = 3L, ["c"] = 4, ["d"] = 0.1, ["e"] = "x:y" };

@@ -38,6 +38,7 @@ internal sealed partial class OnPolicyCore
 
     bool CollectPartitions(IAlgorithm owner, ITrainingCallback callback)
     {
+        if (Partitions is IAsyncRolloutPartitions async) return CollectAsyncPartitions(owner, callback, async);
         var clock = Stopwatch.StartNew();
         int n = Env.NumEnvs, steps = Buffer.NumSteps;
         var native = NativeRollout!;
@@ -57,6 +58,7 @@ internal sealed partial class OnPolicyCore
         int at = 0;
         foreach (var p in parts) { p.LastValues.CopyTo(last, at); at += p.Envs; }
         Buffer.Finish(last);
+        _rolloutEndTimestamp = Stopwatch.GetTimestamp();
         return true;
     }
 
@@ -129,8 +131,14 @@ internal sealed partial class OnPolicyCore
         m.Values["workers"] = Partitions.Count;
         m.Values["policy_lag_mean"] = (double)_lagSum / Partitions.Count;
         m.Values["policy_lag_max"] = _lagMax;
-        if (_rolloutSeconds > 0) m.Values["rollout_sps"] = Buffer.NumSteps * Env.NumEnvs / _rolloutSeconds;
-        _lagSum = 0; _lagMax = 0;
+        m.Values["dropped_batches"] = _droppedBatches;
+        if (CorrectsStaleness) m.Values["rollout_sps"] = AsyncRolloutStepsPerSecond();
+        else if (_rolloutSeconds > 0) m.Values["rollout_sps"] = Buffer.NumSteps * Env.NumEnvs / _rolloutSeconds;
+        // The learner's ceiling: steps of the batch per second of what the learner does with it (writing
+        // it into the buffer is on the rollout's clock; GAE/V-trace, the update and the callbacks here).
+        double learner = Stopwatch.GetElapsedTime(_rolloutEndTimestamp).TotalSeconds;
+        if (_rolloutEndTimestamp != 0 && learner > 0) m.Values["learner_sps"] = Buffer.NumSteps * Env.NumEnvs / learner;
+        _lagSum = 0; _lagMax = 0; _droppedBatches = 0;
     }
 
     void SavePartitions(BinaryWriter w)

@@ -43,6 +43,9 @@ internal sealed class PartitionRollout
     /// <summary>V(s_T), [m]: the bootstrap that closes the rollout.</summary>
     public float[] LastValues { get; init; } = [];
 
+    /// <summary>s_T, [m × obs]: where the rollout stopped (an async learner re-evaluates V(s_T) with its own critic).</summary>
+    public float[] LastObservations { get; init; } = [];
+
     /// <summary>Index t·m + j of each episode that ended with statistics, in step then copy order.</summary>
     public int[] EpisodeAt { get; init; } = [];
 

@@ -2,6 +2,7 @@ using PolicyGradient.Environments;
 using PolicyGradient.Environments.Spaces;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Environments.Wrappers;
+using TorchSharp;
 
 namespace PolicyGradient.Algorithms.OnPolicy.Partitions;
 
@@ -21,6 +22,8 @@ internal sealed class RolloutPartitionWorker : IDisposable
     readonly float[] _theta, _envActions, _actions, _logProbs, _values;
     readonly Box? _actionBox;
     readonly int _obs, _act;
+    readonly long _seed;
+    torch.Generator? _ownNoise;
 
     /// <summary>Builds copies [<paramref name="first"/>, first + <paramref name="count"/>) of the run's env and resets them.</summary>
     /// <exception cref="ArgumentException">The env's spaces do not match <paramref name="layout"/>.</exception>
@@ -41,6 +44,7 @@ internal sealed class RolloutPartitionWorker : IDisposable
         _envActions = new float[count * _act]; _actions = new float[count * _act];
         _logProbs = new float[count]; _values = new float[count];
         First = first;
+        _seed = seed;
         _env.Reset(seed + first); // copy j here is copy first + j of the learner's vector env: seed + first + j
     }
 
@@ -85,10 +89,22 @@ internal sealed class RolloutPartitionWorker : IDisposable
         {
             Steps = r.Steps, Envs = r.Envs, Version = r.Version, Observations = r.Observations, Actions = r.Actions,
             LogProbs = r.LogProbs, Values = r.Values, Rewards = r.Rewards, Terminated = r.Terminated, Truncated = r.Truncated,
-            FinalValues = r.FinalValues, LastValues = r.LastValues,
+            FinalValues = r.FinalValues, LastValues = r.LastValues, LastObservations = _env.Observations.ToArray(),
             EpisodeAt = episodes.Select(e => e.At).ToArray(), EpisodeReturns = episodes.Select(e => e.Return).ToArray(),
             EpisodeLengths = episodes.Select(e => e.Length).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// Noise for <paramref name="steps"/> steps drawn on this worker (async mode: no learner draws for
+    /// it). The worker's own generator is seeded from the run seed and its first copy, so workers draw
+    /// different streams; async runs are not reproducible anyway (arrival order decides the batches).
+    /// </summary>
+    public float[] DrawNoise(int steps)
+    {
+        _ownNoise ??= new torch.Generator(unchecked((ulong)(_seed * 1_000_003L + First + 1)));
+        _policy.BeginRollout(_ownNoise, steps, Count);
+        return _policy.Noise.ToArray();
     }
 
     /// <summary>One step of the in-process rollout (OnPolicyCore.CollectRollout) for these copies.</summary>
@@ -153,5 +169,9 @@ internal sealed class RolloutPartitionWorker : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _env.Dispose();
+    public void Dispose()
+    {
+        _env.Dispose();
+        _ownNoise?.Dispose();
+    }
 }

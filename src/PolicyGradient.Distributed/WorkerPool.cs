@@ -1,0 +1,147 @@
+namespace PolicyGradient.Distributed;
+
+/// <summary>
+/// A run's worker grains, and what it takes to replace one: when a worker's silo dies (kill -9), the
+/// learner's call fails once Orleans' failure detection declares the silo dead (seconds on loopback,
+/// <see cref="ClusterSilo"/>), and <see cref="Recreate"/> starts worker p again under a new key, which
+/// Orleans places on a silo that is alive. The new worker's env copies are re-seeded (seed + 7919 ·
+/// generation): the lost copies' state died with the silo, so a run that lost a worker is no longer
+/// bit-exact with the local one from that iteration on (docs/distributed.md, "Fault handling").
+/// </summary>
+internal sealed class WorkerPool
+{
+    /// <summary>Replacements allowed per run before the failure is the run's error.</summary>
+    public const int MaxRecreations = 8;
+
+    readonly IGrainFactory _grains;
+    readonly string _runId;
+    readonly WorkerSetup _setup;
+    readonly IRolloutWorkerGrain[] _workers;
+    readonly int[] _generation;
+    readonly object _lock = new();
+    readonly Action<string> _notice;
+    readonly string[] _silo;
+    readonly TaskCompletionSource[] _lost;
+    readonly CancellationTokenSource _stop = new();
+    int _recreations;
+
+    public WorkerPool(IGrainFactory grains, string runId, WorkerSetup setup, int count, Action<string>? notice = null)
+    {
+        (_grains, _runId, _setup) = (grains, runId, setup);
+        _workers = Enumerable.Range(0, count).Select(p => grains.GetGrain<IRolloutWorkerGrain>($"{runId}/{p}")).ToArray();
+        _generation = new int[count];
+        _silo = new string[count];
+        _lost = Enumerable.Range(0, count).Select(_ => NewLost()).ToArray();
+        _notice = notice ?? (line => Console.Error.WriteLine("pg: " + line));
+    }
+
+    /// <summary>Workers.</summary>
+    public int Count => _workers.Length;
+
+    /// <summary>Worker p's current grain.</summary>
+    public IRolloutWorkerGrain this[int p] { get { lock (_lock) return _workers[p]; } }
+
+    /// <summary>How many times worker p was replaced.</summary>
+    public int Generation(int p) { lock (_lock) return _generation[p]; }
+
+    /// <summary>All workers, in order.</summary>
+    public IReadOnlyList<IRolloutWorkerGrain> All { get { lock (_lock) return _workers.ToArray(); } }
+
+    WorkerSetup SetupFor(int p, int generation) =>
+        _setup with { First = p * _setup.Count, Seed = _setup.Seed + 7919L * generation };
+
+    /// <summary>Starts every worker, and the watch on their silos.</summary>
+    public IReadOnlyList<WorkerInfo> StartAll()
+    {
+        var started = Task.WhenAll(_workers.Select((g, p) => g.Start(SetupFor(p, 0)))).GetAwaiter().GetResult();
+        lock (_lock)
+            for (int p = 0; p < started.Length; p++) _silo[p] = started[p].Silo;
+        _ = Task.Run(WatchSilos);
+        return started;
+    }
+
+    static TaskCompletionSource NewLost() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// <paramref name="call"/> to worker p, or a <see cref="WorkerLostException"/> as soon as the cluster's
+    /// membership declares p's silo dead. A learner is an Orleans client: a request that a gateway
+    /// forwarded to a silo that then died is not failed by the runtime before the response timeout
+    /// (minutes), so the pool watches the membership itself.
+    /// </summary>
+    public async Task<T> Guard<T>(int p, Task<T> call)
+    {
+        Task lost;
+        lock (_lock) lost = _lost[p].Task;
+        if (await Task.WhenAny(call, lost) == call) return await call;
+        _ = call.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // observed: the orphaned call fails later
+        throw new WorkerLostException($"the silo of rollout worker {p} ({_silo[p]}) was declared dead by the cluster");
+    }
+
+    /// <summary>Polls the membership (Orleans' management grain) every second; a dead silo's workers are lost.</summary>
+    async Task WatchSilos()
+    {
+        var management = _grains.GetGrain<IManagementGrain>(0);
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
+                var hosts = await management.GetHosts(onlyActive: false);
+                var dead = hosts.Where(h => h.Value == SiloStatus.Dead).Select(h => h.Key.ToString()).ToHashSet(StringComparer.Ordinal);
+                lock (_lock)
+                    for (int p = 0; p < _silo.Length; p++)
+                        if (_silo[p] is { } silo && dead.Contains(silo)) _lost[p].TrySetResult();
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
+            catch (Exception e) when (e is not OutOfMemoryException) { } // the membership could not be read this second: try again
+        }
+    }
+
+    /// <summary>Stops the watch.</summary>
+    public void StopWatching() => _stop.Cancel();
+
+    /// <summary>
+    /// Replaces worker p (of <paramref name="generation"/>, as the caller saw it) after <paramref name="cause"/>;
+    /// returns false when another caller already replaced that generation. A replacement whose start
+    /// fails (Orleans may still place it on the dying silo) is replaced again a second later.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Too many replacements in this run.</exception>
+    public bool Recreate(int p, int generation, Exception cause)
+    {
+        lock (_lock)
+            if (_generation[p] != generation) return false;
+        while (true)
+        {
+            int next;
+            IRolloutWorkerGrain grain;
+            lock (_lock)
+            {
+                if (++_recreations > MaxRecreations)
+                    throw new InvalidOperationException($"rollout worker {p} failed and {MaxRecreations} workers were already replaced in this run ({cause.GetType().Name}: {FirstLine(cause.Message)}); check the silos", cause);
+                next = ++_generation[p];
+                grain = _workers[p] = _grains.GetGrain<IRolloutWorkerGrain>($"{_runId}/{p}.{next}");
+            }
+            try
+            {
+                var started = grain.Start(SetupFor(p, next)).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                lock (_lock)
+                {
+                    _silo[p] = started.Silo;
+                    _lost[p] = NewLost();
+                }
+                _notice($"rollout worker {p} lost ({cause.GetType().Name}: {FirstLine(cause.Message)}); re-created on {started.Silo} with re-seeded env copies");
+                return true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                cause = e;
+                Thread.Sleep(1000);
+            }
+        }
+    }
+
+    static string FirstLine(string s) => s.Split('\n')[0].Trim();
+}
+
+/// <summary>A rollout worker's silo was declared dead; the pool re-creates the worker.</summary>
+public sealed class WorkerLostException(string message) : Exception(message);
