@@ -328,6 +328,10 @@ public static partial class EnvChecker
 
         string OutsideDetail()
         {
+            if (_obsSpace is Dict dict)
+                foreach (var (key, space) in dict.Entries)
+                    if (!space.Contains(dict.Slice(_obs, key)))
+                        return $" (key '{key}' = [{Format(dict.Slice(_obs, key))}] is not in {space})";
             if (_obsSpace is not Box box) return "";
             for (int i = 0; i < _obs.Length; i++)
                 if (_obs[i] < box.Low[i] || _obs[i] > box.High[i])

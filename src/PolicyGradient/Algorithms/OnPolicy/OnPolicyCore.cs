@@ -28,9 +28,10 @@ internal sealed partial class OnPolicyCore : IDisposable
     readonly List<(double Return, int Length)> _sinceUpdate = [];
     readonly Box? _actionBox;
     readonly IActionMaskSource? _maskSource;
+    readonly Dict? _rawDict; // the env's Dict observation space when the copies flatten one (Predict accepts its raw form)
 
     public OnPolicyCore(IVectorEnv env, PolicyNetworkOptions network, int numSteps, double gamma,
-        bool normalizeObservations, bool normalizeRewards, long seed, Device? device)
+        bool normalizeObservations, bool normalizeRewards, long seed, Device? device, bool useActionMasks = true)
     {
         Env = env;
         Device = device ?? torch.CPU;
@@ -55,7 +56,8 @@ internal sealed partial class OnPolicyCore : IDisposable
         PredictGenerator = new torch.Generator((ulong)seed + 1, Device);
 
         Normalization = new VecNormalization(env.NumEnvs, ObservationSize, normalizeObservations, normalizeRewards, gamma);
-        _maskSource = env is IActionMaskSource { ActionMasks: not null } source ? source : null;
+        _rawDict = env is SyncVectorEnv { Envs: [Wrapper first, ..] } ? first.Find<FlattenDictObservation>()?.DictSpace : null;
+        _maskSource = useActionMasks && env is IActionMaskSource { ActionMasks: not null } source ? source : null;
         ActionMaskSize = _maskSource?.ActionMaskSize ?? 0;
         Buffer = new RolloutBuffer(numSteps, env.NumEnvs, ObservationSize, ActionSize, ActionMaskSize);
         int n = env.NumEnvs;
@@ -66,9 +68,12 @@ internal sealed partial class OnPolicyCore : IDisposable
         Normalization.ObserveObservations(env.Observations);
     }
 
-    /// <summary>Builds N copies of a registered env, each recording episode statistics.</summary>
+    /// <summary>Builds N copies of a registered env, each recording episode statistics (a Dict observation flattened: <see cref="FlattenDictObservation"/>).</summary>
     public static IVectorEnv MakeVectorEnv(string envId, int numEnvs, IReadOnlyDictionary<string, object>? kwargs) =>
-        new SyncVectorEnv(_ => new RecordEpisodeStatistics(new GuardedEnv(Envs.Make(envId, kwargs))), numEnvs);
+        new SyncVectorEnv(_ => new RecordEpisodeStatistics(new GuardedEnv(FlattenDict(Envs.Make(envId, kwargs)))), numEnvs);
+
+    /// <summary><paramref name="env"/>, behind <see cref="FlattenDictObservation"/> when it observes a Dict (the MLP policies take one vector).</summary>
+    public static IEnv FlattenDict(IEnv env) => env.ObservationSpace is Dict ? new FlattenDictObservation(env) : env;
     // GuardedEnv: a NaN/Inf observation or reward, or an exception from a user env, stops the run at
     // the step it happens with the env id, call, step and value (issue 5); ~10-20 ns per step.
 
@@ -287,6 +292,7 @@ internal sealed partial class OnPolicyCore : IDisposable
     /// <summary>The action for one raw observation (frozen normalization; Box actions clipped).</summary>
     public float[] Predict(ReadOnlySpan<float> observation, bool deterministic)
     {
+        observation = EncodeDict(observation);
         if (observation.Length != ObservationSize)
             throw new ArgumentException($"the observation has {observation.Length} values, the env's observation space needs {ObservationSize}", nameof(observation));
         return PredictRows(observation, 1, deterministic, default);
@@ -295,6 +301,7 @@ internal sealed partial class OnPolicyCore : IDisposable
     /// <summary>The action for one raw observation among the actions <paramref name="actionMask"/> allows (<see cref="ActionMaskSize"/> entries, true = allowed).</summary>
     public float[] Predict(ReadOnlySpan<float> observation, ReadOnlySpan<bool> actionMask, bool deterministic)
     {
+        observation = EncodeDict(observation);
         if (observation.Length != ObservationSize)
             throw new ArgumentException($"the observation has {observation.Length} values, the env's observation space needs {ObservationSize}", nameof(observation));
         int size = Environments.ActionMasks.Size(Env.SingleActionSpace);
@@ -330,6 +337,18 @@ internal sealed partial class OnPolicyCore : IDisposable
         if (_actionBox is not null)
             for (int i = 0; i < batch; i++) _actionBox.Clip(actions.AsSpan(i * ActionSize, ActionSize));
         return actions;
+    }
+
+    /// <summary>
+    /// A Dict env's raw observation (the env's own flat form, as <c>Envs.Make</c> gives it) encoded as
+    /// the policy reads it (<see cref="FlattenDictObservation"/>); any other observation unchanged.
+    /// </summary>
+    ReadOnlySpan<float> EncodeDict(ReadOnlySpan<float> observation)
+    {
+        if (_rawDict is null || observation.Length != _rawDict.FlatSize || _rawDict.FlatSize == ObservationSize) return observation;
+        var encoded = new float[ObservationSize];
+        FlattenDictObservation.Encode(_rawDict, observation, encoded);
+        return encoded;
     }
 
     /// <summary>Writes the shared part of a checkpoint: weights, generators, counters, normalization, envs, episode window.</summary>
