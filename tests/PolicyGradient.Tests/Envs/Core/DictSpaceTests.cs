@@ -91,6 +91,32 @@ public class DictSpaceTests
     }
 
     [Fact]
+    public void Per_key_buffers_split_the_batched_dict_observations_without_allocating()
+    {
+        using var vec = new SyncVectorEnv(_ => Envs.Make("GoalGridWorld-v0"), 4);
+        var batch = new DictObservationBatch(vec);
+        vec.Reset(2);
+        batch.Refresh();
+        var position = batch["position"];
+        var goal = batch["goal"];
+        Assert.Equal(8, position.Length);
+        Assert.Equal(4, goal.Length);
+        vec.Step([1f, 1f, 1f, 1f]);
+        batch.Refresh();
+        Assert.Same(position, batch["position"]); // the same preallocated buffers, refilled
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(vec.Observations[i * 3], position[i * 2]);
+            Assert.Equal(vec.Observations[i * 3 + 1], position[i * 2 + 1]);
+            Assert.Equal(vec.Observations[i * 3 + 2], goal[i]);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 100; t++) batch.Refresh();
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Throws<ArgumentException>(() => new DictObservationBatch(new SyncVectorEnv(_ => Envs.Make("CartPole-v1"), 1)));
+    }
+
+    [Fact]
     public void CartPoleNoVel_observes_position_and_angle_of_the_same_dynamics_as_CartPole()
     {
         using var full = Envs.Make("CartPole-v1");
