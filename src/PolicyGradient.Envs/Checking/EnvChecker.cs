@@ -14,7 +14,7 @@ namespace PolicyGradient.Environments.Checking;
 /// Pass a freshly made env (the first check steps it before any reset). The checker steps the env
 /// with random actions and leaves it in an arbitrary state; dispose or reset it afterwards.
 /// </remarks>
-public static class EnvChecker
+public static partial class EnvChecker
 {
     /// <summary>Steps per random rollout (enough for several CartPole or Pendulum episodes).</summary>
     internal const int RolloutSteps = 1000;
@@ -36,7 +36,7 @@ public static class EnvChecker
         return new EnvCheckReport(s.Findings);
     }
 
-    sealed class Session(IEnv env, long seed)
+    sealed partial class Session(IEnv env, long seed)
     {
         internal readonly List<EnvCheckFinding> Findings = [];
         readonly HashSet<string> _reported = [];
@@ -63,6 +63,7 @@ public static class EnvChecker
             CheckWrongActionLength();
             CheckDeterminism();
             CheckStateRoundTrip();
+            CheckActionMasks();
         }
 
         bool CheckSpaces()
@@ -327,6 +328,10 @@ public static class EnvChecker
 
         string OutsideDetail()
         {
+            if (_obsSpace is Dict dict)
+                foreach (var (key, space) in dict.Entries)
+                    if (!space.Contains(dict.Slice(_obs, key)))
+                        return $" (key '{key}' = [{Format(dict.Slice(_obs, key))}] is not in {space})";
             if (_obsSpace is not Box box) return "";
             for (int i = 0; i < _obs.Length; i++)
                 if (_obs[i] < box.Low[i] || _obs[i] > box.High[i])

@@ -15,6 +15,13 @@ internal static class ClassicControlRegistrations
             },
             MaxEpisodeSteps: 500, RewardThreshold: 475,
             Description: "Balance a pole on a cart; +1 per step (Barto, Sutton & Anderson 1983)"));
+        Envs.Register(new EnvSpec("CartPoleNoVel-v1", kw =>
+            {
+                Kwargs.CheckKnown("CartPoleNoVel-v1", kw);
+                return new CartPoleNoVelocity(new CartPole(false));
+            },
+            MaxEpisodeSteps: 500, RewardThreshold: 475,
+            Description: "CartPole-v1 with the velocities hidden: observation (x, θ) only (sb3-contrib's partially observable benchmark)"));
         Envs.Register(new EnvSpec("Acrobot-v1", kw =>
             {
                 Kwargs.CheckKnown("Acrobot-v1", kw);

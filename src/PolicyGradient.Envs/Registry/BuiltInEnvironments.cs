@@ -9,5 +9,6 @@ internal static class BuiltInEnvironments
     {
         ClassicControlRegistrations.Register();
         Operations.OperationsRegistrations.Register();
+        Games.GamesRegistrations.Register();
     }
 }

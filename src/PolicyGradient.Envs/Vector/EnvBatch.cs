@@ -33,6 +33,38 @@ internal sealed class EnvBatch : IDisposable
         Terminated = new bool[n];
         Truncated = new bool[n];
         Infos = new IReadOnlyDictionary<string, object>?[n];
+        _maskProviders = FindMaskProviders();
+        if (_maskProviders is not null)
+        {
+            MaskSize = Environments.ActionMasks.Size(ActionSpace);
+            ActionMasks = new bool[n * MaskSize];
+        }
+    }
+
+    readonly IActionMaskProvider[]? _maskProviders;
+
+    /// <summary>Every copy's mask provider when copy 0 has one (then all must), else null.</summary>
+    IActionMaskProvider[]? FindMaskProviders()
+    {
+        if (Environments.ActionMasks.Find(Envs[0]) is null) return null;
+        var providers = new IActionMaskProvider[Envs.Length];
+        for (int i = 0; i < Envs.Length; i++)
+            providers[i] = Environments.ActionMasks.Find(Envs[i])
+                ?? throw new ArgumentException($"copy 0 provides action masks but copy {i} ({Envs[i].GetType().Name}) does not; give every copy the same wrappers", "envs");
+        return providers;
+    }
+
+    /// <summary>Entries of one copy's action mask (0 without masks).</summary>
+    internal int MaskSize { get; }
+
+    /// <summary>[n × MaskSize] masks of the current states, or null when the copies provide none.</summary>
+    internal bool[]? ActionMasks { get; }
+
+    /// <summary>Refreshes copy <paramref name="i"/>'s row of <see cref="ActionMasks"/> from its current state.</summary>
+    void WriteMask(int i)
+    {
+        if (_maskProviders is null) return;
+        _maskProviders[i].WriteActionMask(ActionMasks.AsSpan(i * MaskSize, MaskSize));
     }
 
     internal IEnv[] Envs { get; }
@@ -69,6 +101,7 @@ internal sealed class EnvBatch : IDisposable
             Rewards[i] = 0;
             Terminated[i] = false;
             Truncated[i] = false;
+            WriteMask(i);
         }
     }
 
@@ -95,6 +128,7 @@ internal sealed class EnvBatch : IDisposable
                 row.CopyTo(FinalObservations.AsSpan(i * d, d));
                 envs[i].Reset(row); // the reset's info is dropped: the step's info (e.g. "episode") is kept
             }
+            WriteMask(i); // after an autoreset: the mask of the new episode's first state
         }
     }
 
@@ -140,6 +174,7 @@ internal sealed class EnvBatch : IDisposable
             Terminated[i] = r.ReadBoolean();
             Truncated[i] = r.ReadBoolean();
             Infos[i] = null;
+            if (Started) WriteMask(i); // masks are a function of the restored state
         }
     }
 

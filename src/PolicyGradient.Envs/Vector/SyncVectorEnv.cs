@@ -6,7 +6,7 @@ namespace PolicyGradient.Environments.Vector;
 /// Steps N copies one after another on the calling thread (Gymnasium's SyncVectorEnv, SB3's
 /// DummyVecEnv) with same-step autoreset; see <see cref="IVectorEnv"/> for the buffer layout.
 /// </summary>
-public sealed class SyncVectorEnv : IVectorEnv, IStatefulEnv
+public sealed class SyncVectorEnv : IVectorEnv, IStatefulEnv, IActionMaskSource
 {
     readonly EnvBatch _batch;
 
@@ -45,6 +45,12 @@ public sealed class SyncVectorEnv : IVectorEnv, IStatefulEnv
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, object>?[] Infos => _batch.Infos;
+
+    /// <inheritdoc />
+    public int ActionMaskSize => _batch.MaskSize;
+
+    /// <inheritdoc />
+    public bool[]? ActionMasks => _batch.ActionMasks;
 
     /// <inheritdoc />
     public void Reset(long? seed = null)

@@ -10,7 +10,7 @@ namespace PolicyGradient.Environments.Vector;
 /// Every copy is stepped by the same code as <see cref="SyncVectorEnv"/>, so the results are
 /// bit-identical to it for the same seeds and actions.
 /// </summary>
-public sealed class ThreadedVectorEnv : IVectorEnv, IStatefulEnv
+public sealed class ThreadedVectorEnv : IVectorEnv, IStatefulEnv, IActionMaskSource
 {
     readonly EnvBatch _batch;
     readonly int[] _bounds;
@@ -71,6 +71,12 @@ public sealed class ThreadedVectorEnv : IVectorEnv, IStatefulEnv
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, object>?[] Infos => _batch.Infos;
+
+    /// <inheritdoc />
+    public int ActionMaskSize => _batch.MaskSize;
+
+    /// <inheritdoc />
+    public bool[]? ActionMasks => _batch.ActionMasks;
 
     /// <inheritdoc />
     public void Reset(long? seed = null)

@@ -76,7 +76,7 @@ public sealed class A2c : OnPolicyAlgorithm<A2cOptions>
         // One pass over the whole rollout: a single gradient step per rollout.
         var weights = Core.Net.Weights();
         var (head, values) = Core.Net.Forward(observations, weights);
-        var distribution = Core.Net.Distribution(head, weights);
+        var distribution = Core.Net.Distribution(head, weights, buffer.ActionMasks?.view(total, buffer.ActionMaskSize).to(device));
         var logProbs = distribution.LogProb(actions);
         var entropy = distribution.Entropy().mean();
 

@@ -15,7 +15,7 @@ namespace PolicyGradient.Algorithms;
 /// optimizer's checkpoint state, prediction, counters and disposal. The training loop itself
 /// (<see cref="IAlgorithm.Learn"/>) and the update are each algorithm's own.
 /// </summary>
-public abstract class OnPolicyAlgorithm<TOptions> : IAlgorithm, ISavableAlgorithm, IOnPolicyInternals where TOptions : OnPolicyOptions, new()
+public abstract class OnPolicyAlgorithm<TOptions> : IAlgorithm, ISavableAlgorithm, IOnPolicyInternals, IMaskedPredictor where TOptions : OnPolicyOptions, new()
 {
     private protected OnPolicyAlgorithm(string envId, TOptions? options, long seed, Device? device)
         : this(OnPolicyCore.MakeVectorEnv(envId, Checked(options).NEnvs, null), options, seed, device) =>
@@ -32,7 +32,7 @@ public abstract class OnPolicyAlgorithm<TOptions> : IAlgorithm, ISavableAlgorith
     {
         Options = (TOptions)(Checked(options) with { NEnvs = env.NumEnvs });
         Core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
-            Options.NormalizeObservations, Options.NormalizeRewards, seed, device);
+            Options.NormalizeObservations, Options.NormalizeRewards, seed, device, Options.UseActionMasks);
     }
 
     static TOptions Checked(TOptions? options) => OptionsValidation.Checked(options);
@@ -85,6 +85,9 @@ public abstract class OnPolicyAlgorithm<TOptions> : IAlgorithm, ISavableAlgorith
 
     /// <inheritdoc />
     public float[] Predict(ReadOnlySpan<float> observations, int batch, bool deterministic = true) => Core.Predict(observations, batch, deterministic);
+
+    /// <inheritdoc />
+    public float[] Predict(ReadOnlySpan<float> observation, ReadOnlySpan<bool> actionMask, bool deterministic = true) => Core.Predict(observation, actionMask, deterministic);
 
     OnPolicyCore ISavableAlgorithm.Core => Core;
     object IRebuildableAlgorithm.OptionsRecord => Options;

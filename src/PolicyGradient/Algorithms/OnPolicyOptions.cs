@@ -48,6 +48,15 @@ public abstract record OnPolicyOptions : IValidatableOptions
     [ConfigAddedLater]   // new for A2C, REINFORCE and TRPO in December 2026 (PPO always had it)
     public ComputeBackend Backend { get; init; } = ComputeBackend.Auto;
 
+    /// <summary>
+    /// Invalid action masking (Huang and Ontañón 2020; sb3-contrib's MaskablePPO): when the env provides
+    /// action masks (IActionMaskProvider, ActionMasker) sample, evaluate log-probs and the entropy under
+    /// them (default true). false ignores the masks: the policy sees every action (the unmasked
+    /// baseline; the env then applies its own rule to invalid actions, e.g. a penalty).
+    /// </summary>
+    [ConfigAddedLater]   // new in December 2026 (issue 15); true changes nothing for envs without masks
+    public bool UseActionMasks { get; init; } = true;
+
     /// <summary>Actor-critic network (net_arch, activation, ortho_init, log_std_init, share_trunk).</summary>
     public PolicyNetworkOptions Policy { get; init; } = new();
 

@@ -98,7 +98,7 @@ public sealed class Reinforce : OnPolicyAlgorithm<ReinforceOptions>
         var actions = buffer.Actions.view(total, buffer.ActionSize).to(device);
         var weights = Core.Net.Weights();
         var (head, values) = Core.Net.Forward(observations, weights);
-        var distribution = Core.Net.Distribution(head, weights);
+        var distribution = Core.Net.Distribution(head, weights, buffer.ActionMasks?.view(total, buffer.ActionMaskSize).to(device));
         var logProbs = distribution.LogProb(actions);
         var entropy = LossAggregation.Aggregate(distribution.Entropy(), mask, LossAggregationMode.TokenMean);
 

@@ -41,6 +41,11 @@ public sealed class Trpo : OnPolicyAlgorithm<TrpoOptions>
     // critic steps (OnPolicy/NativeCriticStep.cs) and trust-region steps (OnPolicy/NativeTrustRegionStep.cs) where they apply.
     void Build()
     {
+        if (Core.Masked)
+        {
+            Dispose();
+            throw new ArgumentException("trpo does not use action masks yet and the env provides them (IActionMaskProvider); train it with ppo, a2c or reinforce, which sample and learn under the masks");
+        }
         _valueOptimizer = new FlatAdam(Core.Net.Parameters, epsilon: 1e-5);
         Initialize(_valueOptimizer, layout =>
         {

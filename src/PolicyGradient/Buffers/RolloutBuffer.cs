@@ -16,8 +16,8 @@ namespace PolicyGradient.Buffers;
 /// </summary>
 public sealed class RolloutBuffer : IDisposable
 {
-    /// <summary>Creates an empty buffer.</summary>
-    public RolloutBuffer(int numSteps, int numEnvs, int observationSize, int actionSize)
+    /// <summary>Creates an empty buffer; <paramref name="actionMaskSize"/> &gt; 0 also stores each step's action mask (masked envs).</summary>
+    public RolloutBuffer(int numSteps, int numEnvs, int observationSize, int actionSize, int actionMaskSize = 0)
     {
         if (numSteps <= 0) throw new ArgumentOutOfRangeException(nameof(numSteps), numSteps, "n_steps must be >= 1");
         if (numEnvs <= 0) throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, "n_envs must be >= 1");
@@ -33,6 +33,29 @@ public sealed class RolloutBuffer : IDisposable
         Dones = Make(numSteps, numEnvs);
         Advantages = Make(numSteps, numEnvs);
         Returns = Make(numSteps, numEnvs);
+        ActionMaskSize = actionMaskSize;
+        if (actionMaskSize > 0) ActionMasks = Make(numSteps, numEnvs, actionMaskSize);
+    }
+
+    /// <summary>Entries of one step's action mask (0: the env provides no masks).</summary>
+    public int ActionMaskSize { get; }
+
+    /// <summary>
+    /// The action mask of s_t (1 = allowed), [T, N, mask], or null without masks: the update evaluates
+    /// log π and the entropy under the mask the action was sampled with (Huang and Ontañón 2020).
+    /// </summary>
+    public Tensor? ActionMasks { get; }
+
+    /// <summary>Writes the masks [N × mask] of the step the next <see cref="Add"/> appends (call before it); returns the row as floats.</summary>
+    public ReadOnlySpan<float> SetActionMasks(ReadOnlySpan<bool> masks)
+    {
+        CheckNotFull();
+        if (ActionMasks is null) throw new InvalidOperationException("this buffer stores no action masks (actionMaskSize = 0)");
+        int width = NumEnvs * ActionMaskSize;
+        if (masks.Length != width) throw new ArgumentException($"masks must hold N × mask = {width} entries, got {masks.Length}", nameof(masks));
+        var row = Floats(ActionMasks).Slice(Position * width, width);
+        for (int i = 0; i < width; i++) row[i] = masks[i] ? 1f : 0f;
+        return row;
     }
 
     /// <summary>T, steps per environment.</summary>
@@ -140,5 +163,6 @@ public sealed class RolloutBuffer : IDisposable
     {
         foreach (var t in new[] { Observations, Actions, LogProbs, Values, NextValues, Rewards, Terminated, Dones, Advantages, Returns })
             t.Dispose();
+        ActionMasks?.Dispose();
     }
 }

@@ -34,11 +34,16 @@ public static class ActionDistributions
         _ => throw new ArgumentException($"action space {space} is not supported by ActorCriticPolicy (Discrete, MultiDiscrete, MultiBinary or Box)", nameof(space)),
     };
 
-    /// <summary>The distribution of kind <paramref name="kind"/> for an action-head output (log σ for Box).</summary>
-    public static IActionDistribution Create(ActionKind kind, Tensor head, int[] nvec, Tensor? logStd) => kind switch
+    /// <summary>
+    /// The distribution of kind <paramref name="kind"/> for an action-head output (log σ for Box), with
+    /// an optional action mask shaped like the head (true or 1 = allowed; Discrete and MultiDiscrete only).
+    /// </summary>
+    /// <exception cref="ArgumentException">A mask for a continuous or binary action space.</exception>
+    public static IActionDistribution Create(ActionKind kind, Tensor head, int[] nvec, Tensor? logStd, Tensor? mask = null) => kind switch
     {
-        ActionKind.Discrete => new Categorical(head),
-        ActionKind.MultiDiscrete => new MultiCategorical(head, nvec),
+        ActionKind.Discrete => new Categorical(head, mask),
+        ActionKind.MultiDiscrete => new MultiCategorical(head, nvec, mask),
+        _ when mask is not null => throw new ArgumentException($"action masks apply to Discrete and MultiDiscrete action spaces, not {kind}", nameof(mask)),
         ActionKind.MultiBinary => new Bernoulli(head),
         _ => new DiagGaussian(head, logStd ?? throw new ArgumentNullException(nameof(logStd), "a Box policy needs its log σ")),
     };

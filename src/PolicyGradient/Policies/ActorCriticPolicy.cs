@@ -154,7 +154,7 @@ public sealed class ActorCriticPolicy : nn.Module<Tensor, (Tensor ActionHead, Te
     public IActionDistribution Distribution(Tensor actionHead) => Distribution(actionHead, _logStd);
 
     /// <summary>The action distribution for an action-head output with log σ <paramref name="logStd"/> (e.g. a view of a flat buffer).</summary>
-    internal IActionDistribution Distribution(Tensor actionHead, Tensor? logStd) => ActionDistributions.Create(ActionKind, actionHead, _nvec, logStd);
+    internal IActionDistribution Distribution(Tensor actionHead, Tensor? logStd, Tensor? mask = null) => ActionDistributions.Create(ActionKind, actionHead, _nvec, logStd, mask);
 
     /// <summary>Action distribution and V(s) [B] for a batch of observations, in one forward pass.</summary>
     public (IActionDistribution Distribution, Tensor Value) Evaluate(Tensor observations)

@@ -13,14 +13,20 @@ public sealed class MultiCategorical : IActionDistribution
 {
     readonly Categorical[] _parts;
 
-    /// <summary>Creates the distribution; the last dimension of <paramref name="logits"/> must equal Σ nvec.</summary>
-    public MultiCategorical(Tensor logits, int[] nvec)
+    /// <summary>
+    /// Creates the distribution; the last dimension of <paramref name="logits"/> must equal Σ nvec. An
+    /// optional <paramref name="mask"/> shaped like the logits (the per-dimension masks concatenated,
+    /// true = allowed) masks each block's categorical.
+    /// </summary>
+    public MultiCategorical(Tensor logits, int[] nvec, Tensor? mask = null)
     {
         long total = nvec.Sum(n => (long)n);
         if (logits.shape[^1] != total)
             throw new ArgumentException($"MultiCategorical logits have {logits.shape[^1]} columns but nvec sums to {total}", nameof(logits));
-        var blocks = logits.split(nvec.Select(n => (long)n).ToArray(), -1);
-        _parts = blocks.Select(b => new Categorical(b)).ToArray();
+        var sizes = nvec.Select(n => (long)n).ToArray();
+        var blocks = logits.split(sizes, -1);
+        var masks = mask?.split(sizes, -1);
+        _parts = blocks.Select((b, i) => new Categorical(b, masks?[i])).ToArray();
     }
 
     /// <summary>The per-dimension categoricals.</summary>

@@ -23,13 +23,18 @@ public static class Evaluator
         var obs = new float[env.ObservationSpace.FlatSize];
         var critic = algorithm as IActionValueEstimator;
         var gauge = new QOverestimationGauge(critic?.Gamma ?? 1);
+        // A masked env (IActionMaskProvider) and a policy that acts under masks: choose among the allowed actions only.
+        var masker = algorithm as IMaskedPredictor;
+        var provider = masker is null ? null : ActionMasks.Find(env);
+        var mask = provider is null ? [] : new bool[ActionMasks.Size(env.ActionSpace)];
         for (int i = 0; i < episodes; i++)
         {
             env.Reset(obs, seed + i);
             double total = 0;
             for (int t = 0; t < MaxStepsPerEpisode; t++)
             {
-                float[] action = algorithm.Predict(obs, deterministic);
+                provider?.WriteActionMask(mask);
+                float[] action = provider is null ? algorithm.Predict(obs, deterministic) : masker!.Predict(obs, mask, deterministic);
                 double q = critic?.EstimateQ(obs, action) ?? 0;
                 var r = env.Step(action, obs);
                 total += r.Reward;

@@ -18,7 +18,7 @@ public sealed class EnvPropertyTests
     public void EveryBuiltInEnvironmentIsCovered()
     {
         Assert.Equal(
-            ["Acrobot-v1", "CartPole-v1", "InventoryLostSales-v0", "InventoryNetwork-v0", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"],
+            ["Acrobot-v1", "CartPole-v1", "CartPoleNoVel-v1", "GoalGridWorld-v0", "InventoryLostSales-v0", "InventoryNetwork-v0", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1", "TicTacToe-v0"],
             BuiltInIds);
     }
 
@@ -90,9 +90,13 @@ public sealed class EnvPropertyTests
                     "MountainCar-v0" => Rule(Math.Min(obs[0] - 0.5, obs[1])),
                     "MountainCarContinuous-v0" => Rule(Math.Min(obs[0] - 0.45, obs[1])),
                     "Acrobot-v1" => Rule(-obs[0] - (obs[0] * obs[2] - obs[1] * obs[3]) - 1.0),
+                    "CartPoleNoVel-v1" => Rule(Math.Max(Math.Abs(obs[0]) - 2.4, Math.Abs(obs[1]) - 12 * 2 * Math.PI / 360)),
+                    "GoalGridWorld-v0" => Exact(MathF.Round(obs[1] * 4) * 5 + MathF.Round(obs[0] * 4) == obs[2]),
+                    "TicTacToe-v0" => Exact(TicTacToeOver(obs)),
                     _ => (false, true),
                 };
                 (bool, bool) Rule(double margin) => (margin > Tol, margin < -Tol);
+                static (bool, bool) Exact(bool terminal) => (terminal, !terminal);
                 if (yes) Assert.True(r.Terminated, $"{id}: observation [{string.Join(", ", obs)}] is terminal but terminated = false");
                 if (no) Assert.False(r.Terminated, $"{id}: observation [{string.Join(", ", obs)}] is not terminal but terminated = true");
                 if (r.Done) env.Reset(obs);
@@ -240,5 +244,14 @@ public sealed class EnvPropertyTests
             using var guarded = new GuardedEnv(Make(id, limit), strict: true);
             Assert.True(SameTrajectory(Rollout(plain, seed, draws, wild: true), Rollout(guarded, seed, draws, wild: true)), $"{id}: the guard changed the trajectory");
         }
+    }
+
+    /// <summary>TicTacToe-v0's terminal rule read from its observation planes: a completed line of either player, or a full board.</summary>
+    static bool TicTacToeOver(float[] obs)
+    {
+        int[][] lines = [[0, 1, 2], [3, 4, 5], [6, 7, 8], [0, 3, 6], [1, 4, 7], [2, 5, 8], [0, 4, 8], [2, 4, 6]];
+        foreach (int plane in new[] { 0, 9 })
+            if (lines.Any(l => l.All(c => obs[plane + c] == 1f))) return true;
+        return Enumerable.Range(0, 9).All(c => obs[c] + obs[9 + c] == 1f);
     }
 }

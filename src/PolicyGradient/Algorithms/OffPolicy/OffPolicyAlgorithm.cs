@@ -59,6 +59,8 @@ public abstract partial class OffPolicyAlgorithm<TOptions> : IAlgorithm, IAction
         _discrete = env.SingleActionSpace as Discrete;
         if (_box is null && _discrete is null)
             throw new ArgumentException($"off-policy algorithms need a Box or Discrete action space, the env has {env.SingleActionSpace}");
+        if (env is IActionMaskSource { ActionMasks: not null })
+            throw new ArgumentException("the env provides action masks (IActionMaskProvider) and the off-policy algorithms do not use them yet; train it with ppo, a2c or reinforce (masked), or remove the mask provider");
         if (_box is { IsBounded: false })
             throw new ArgumentException($"the action space {_box} has infinite bounds; DDPG, TD3 and SAC squash actions into [-1, 1] and rescale them to finite bounds (wrap the env to bound its actions)");
         ObservationSize = env.SingleObservationSpace.FlatSize;

@@ -146,7 +146,7 @@ internal sealed class FusedActorCritic : IDisposable
     }
 
     /// <summary>The action distribution for an action-head output (log σ from the flat buffer, so it trains).</summary>
-    public IActionDistribution Distribution(Tensor head, Tensor[] weights) => Policy.Distribution(head, _logStd >= 0 ? weights[_logStd] : null);
+    public IActionDistribution Distribution(Tensor head, Tensor[] weights, Tensor? actionMask = null) => Policy.Distribution(head, _logStd >= 0 ? weights[_logStd] : null, actionMask);
 
     /// <summary>The network as offsets into <see cref="Parameters"/> (the one description; see <see cref="ActorCriticLayout"/>).</summary>
     public ActorCriticLayout Layout { get; }

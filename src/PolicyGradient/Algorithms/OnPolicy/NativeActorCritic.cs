@@ -53,6 +53,14 @@ internal sealed class NativeActorCritic
     /// <summary>Action-head output of the last forward, [batch, k] row-major (logits or Gaussian mean).</summary>
     public ReadOnlySpan<float> Head(int batch) => _head.AsSpan(0, batch * Layout.Head.Outputs);
 
+    /// <summary>
+    /// Applies action masks [batch, k] (1 = allowed) to the head of the last forward: masked logits
+    /// become <see cref="NativeDistribution.MaskedLogit"/> (the head is linear, so <see cref="Backward"/>
+    /// does not read it; the losses then see the masked distribution).
+    /// </summary>
+    public void MaskHead(int batch, ReadOnlySpan<float> masks) =>
+        NativeDistribution.MaskLogits(_head.AsSpan(0, batch * Layout.Head.Outputs), masks[..(batch * Layout.Head.Outputs)]);
+
     /// <summary>V(s) of the last forward, [batch].</summary>
     public ReadOnlySpan<float> Value(int batch) => _value.AsSpan(0, batch);
 

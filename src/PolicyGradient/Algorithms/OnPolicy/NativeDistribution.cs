@@ -19,6 +19,22 @@ internal static class NativeDistribution
     public const float HalfLog2Pi = 0.918938533204672742f;
 
     /// <summary>
+    /// The logit a masked (invalid) action gets. The tensor path uses −∞ (<see cref="Policies.Categorical"/>);
+    /// here a finite value keeps p·log p = 0·(−10³⁰) = 0 instead of NaN, and since e^(−10³⁰ − max) is
+    /// exactly 0 in float, log π, H and the gradients of the allowed actions are the same numbers, and
+    /// the masked logits get gradient 0 (p_j = 0), as through masked_fill.
+    /// </summary>
+    public const float MaskedLogit = -1e30f;
+
+    /// <summary>Sets the logits where <paramref name="mask"/> is 0 to <see cref="MaskedLogit"/> (rows of <paramref name="logits"/> and <paramref name="mask"/> line up).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MaskLogits(Span<float> logits, ReadOnlySpan<float> mask)
+    {
+        for (int j = 0; j < logits.Length; j++)
+            if (mask[j] == 0f) logits[j] = MaskedLogit;
+    }
+
+    /// <summary>
     /// log π(a) and H of row <paramref name="row"/> of a batch, as the native losses need them: a categorical
     /// row leaves p in <paramref name="dz"/> (and its log-sum-exp in <paramref name="logSum"/>), a Gaussian row
     /// reads its action from <paramref name="actions"/> [B, k] and takes the precomputed entropy.
@@ -108,7 +124,7 @@ internal static class NativeDistribution
 
     /// <summary>
     /// Draws a categorical action by inverse transform from u ~ U[0, 1): a = min{j : u·Σe^z &lt; Σ_{i≤j} e^{z_i}}
-    /// (the last class when rounding leaves the sum below), with log π(a) = z_a − max − log Σ e^{z − max}.
+    /// (the last class of positive probability when rounding leaves the sum below), with log π(a) = z_a − max − log Σ e^{z − max}.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int CategoricalSample(ReadOnlySpan<float> z, float u, out float logProb)
@@ -119,12 +135,15 @@ internal static class NativeDistribution
         float sum = 0;
         for (int j = 0; j < k; j++) sum += MathF.Exp(z[j] - max);
         float cumulative = 0, target = u * sum;
-        int a = k - 1;
+        int a = -1, last = k - 1;
         for (int j = 0; j < k; j++)
         {
-            cumulative += MathF.Exp(z[j] - max);
+            float e = MathF.Exp(z[j] - max);
+            cumulative += e;
+            if (e > 0f) last = j;
             if (target < cumulative) { a = j; break; }
         }
+        if (a < 0) a = last; // rounding left u·Σ at or above the sum: the last class of positive probability (never a masked one)
         logProb = z[a] - max - MathF.Log(sum);
         return a;
     }

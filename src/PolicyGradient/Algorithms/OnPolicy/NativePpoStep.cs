@@ -22,7 +22,8 @@ internal sealed class NativePpoStep : IPpoMinibatchStep
     readonly FlatAdam _optimizer;
     readonly PpoOptions _options;
     readonly NativeActorCritic _net;
-    readonly int _obs, _act, _head, _total;
+    readonly int _obs, _act, _head, _total, _mask;
+    readonly float[] _rollMask, _maskMb; // action masks [rows, k] when the env provides them (else empty)
     readonly float[] _rollObs, _rollAct, _rollLogp, _rollAdv, _rollRet, _rollVal;
     readonly float[] _obsMb, _actMb, _logpMb, _advMb, _retMb, _valMb, _dHead, _dValue, _dLogStd;
     readonly double[] _sums = new double[6];
@@ -41,6 +42,8 @@ internal sealed class NativePpoStep : IPpoMinibatchStep
         (_logpMb, _advMb, _retMb, _valMb, _dValue) = (new float[b], new float[b], new float[b], new float[b], new float[b]);
         _dHead = new float[b * _head];
         _dLogStd = new float[_head];
+        _mask = core.ActionMaskSize;
+        (_rollMask, _maskMb) = (new float[_total * _mask], new float[b * _mask]);
     }
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
@@ -52,6 +55,7 @@ internal sealed class NativePpoStep : IPpoMinibatchStep
         Floats(buffer.Observations).CopyTo(_rollObs); Floats(buffer.Actions).CopyTo(_rollAct);
         Floats(buffer.LogProbs).CopyTo(_rollLogp); Floats(buffer.Advantages).CopyTo(_rollAdv);
         Floats(buffer.Returns).CopyTo(_rollRet); Floats(buffer.Values).CopyTo(_rollVal);
+        if (buffer.ActionMasks is not null) Floats(buffer.ActionMasks).CopyTo(_rollMask);
         Array.Clear(_sums);
     }
 
@@ -72,6 +76,7 @@ internal sealed class NativePpoStep : IPpoMinibatchStep
         Span<float> theta = Floats(parameters.Data), grad = Floats(parameters.Grad);
         var x = _obsMb.AsSpan(0, size * _obs);
         _net.Forward(theta, x, size);
+        if (_mask > 0) _net.MaskHead(size, _maskMb.AsSpan(0, size * _mask)); // log π and H under the rollout's masks
         var logStd = layout.Gaussian ? theta.Slice(layout.LogStdOffset, _head) : Span<float>.Empty;
         // Details 8–10: clipped surrogate, value loss (optionally clipped), entropy bonus.
         var terms = NativePpoLoss.Compute(_net.Head(size), _head, layout.Gaussian, logStd, _net.Value(size),
@@ -100,6 +105,7 @@ internal sealed class NativePpoStep : IPpoMinibatchStep
             int s = (int)indices[r];
             _rollObs.AsSpan(s * _obs, _obs).CopyTo(_obsMb.AsSpan(r * _obs, _obs));
             _rollAct.AsSpan(s * _act, _act).CopyTo(_actMb.AsSpan(r * _act, _act));
+            if (_mask > 0) _rollMask.AsSpan(s * _mask, _mask).CopyTo(_maskMb.AsSpan(r * _mask, _mask));
             _logpMb[r] = _rollLogp[s]; _advMb[r] = _rollAdv[s]; _retMb[r] = _rollRet[s]; _valMb[r] = _rollVal[s];
         }
     }

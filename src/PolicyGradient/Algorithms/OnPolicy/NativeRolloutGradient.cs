@@ -36,9 +36,13 @@ internal sealed class NativeRolloutGradient
     /// <summary>V(s) of every rollout row from the last <see cref="Forward"/>, [T·N].</summary>
     public ReadOnlySpan<float> Values => _net.Value(_total);
 
-    /// <summary>Runs the network on the buffer's T·N observations at the current θ.</summary>
+    /// <summary>Runs the network on the buffer's T·N observations at the current θ (the action masks applied when the buffer has them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Forward() => _net.Forward(Floats(_core.Net.Parameters.Data), Floats(_core.Buffer.Observations), _total);
+    public void Forward()
+    {
+        _net.Forward(Floats(_core.Net.Parameters.Data), Floats(_core.Buffer.Observations), _total);
+        if (_core.Buffer.ActionMasks is { } masks) _net.MaskHead(_total, Floats(masks)); // log π and H under the rollout's masks
+    }
 
     /// <summary>
     /// Writes ∇θ of the loss over the rows of the last <see cref="Forward"/> into the flat gradient

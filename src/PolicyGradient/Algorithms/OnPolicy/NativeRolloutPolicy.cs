@@ -80,13 +80,17 @@ internal sealed class NativeRolloutPolicy
         _weightsSeen = false;
     }
 
-    /// <summary>Samples actions [rows, k] (a Discrete action as its index) with their log-probabilities and values.</summary>
+    /// <summary>
+    /// Samples actions [rows, k] (a Discrete action as its index) with their log-probabilities and values;
+    /// <paramref name="actionMasks"/> [rows, k] (1 = allowed), when not empty, restricts a categorical to the allowed actions.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Act(ReadOnlySpan<float> observations, int rows, Span<float> actions, Span<float> logProbs, Span<float> values)
+    public void Act(ReadOnlySpan<float> observations, int rows, Span<float> actions, Span<float> logProbs, Span<float> values, ReadOnlySpan<float> actionMasks = default)
     {
         var theta = Theta;
         _net.Forward(theta, observations, rows, weightsChanged: !_weightsSeen);
         _weightsSeen = true;
+        if (!actionMasks.IsEmpty) _net.MaskHead(rows, actionMasks);
         var head = _net.Head(rows);
         _net.Value(rows).CopyTo(values);
         var layout = _net.Layout;

@@ -30,6 +30,8 @@ internal sealed partial class OnPolicyCore
     {
         if (NativeRollout is null)
             throw new ArgumentException("cluster rollouts need the native backend (the libtorch rollout path is not partitioned); set backend=native or backend=auto with an MLP policy");
+        if (Masked)
+            throw new ArgumentException("cluster rollouts do not carry action masks yet (the env provides them: IActionMaskProvider); train this env without the cluster");
         if (Normalization.ObservationStatistics is not null)
             throw new ArgumentException("cluster rollouts cannot normalize observations exactly (the statistics see every copy each step); set normalize_observations=false");
         if (Partitions is not null) throw new InvalidOperationException("rollout partitions are already set");

@@ -27,9 +27,11 @@ internal sealed partial class OnPolicyCore : IDisposable
     readonly Queue<(double Return, int Length)> _recent = new();
     readonly List<(double Return, int Length)> _sinceUpdate = [];
     readonly Box? _actionBox;
+    readonly IActionMaskSource? _maskSource;
+    readonly Dict? _rawDict; // the env's Dict observation space when the copies flatten one (Predict accepts its raw form)
 
     public OnPolicyCore(IVectorEnv env, PolicyNetworkOptions network, int numSteps, double gamma,
-        bool normalizeObservations, bool normalizeRewards, long seed, Device? device)
+        bool normalizeObservations, bool normalizeRewards, long seed, Device? device, bool useActionMasks = true)
     {
         Env = env;
         Device = device ?? torch.CPU;
@@ -54,7 +56,10 @@ internal sealed partial class OnPolicyCore : IDisposable
         PredictGenerator = new torch.Generator((ulong)seed + 1, Device);
 
         Normalization = new VecNormalization(env.NumEnvs, ObservationSize, normalizeObservations, normalizeRewards, gamma);
-        Buffer = new RolloutBuffer(numSteps, env.NumEnvs, ObservationSize, ActionSize);
+        _rawDict = env is SyncVectorEnv { Envs: [Wrapper first, ..] } ? first.Find<FlattenDictObservation>()?.DictSpace : null;
+        _maskSource = useActionMasks && env is IActionMaskSource { ActionMasks: not null } source ? source : null;
+        ActionMaskSize = _maskSource?.ActionMaskSize ?? 0;
+        Buffer = new RolloutBuffer(numSteps, env.NumEnvs, ObservationSize, ActionSize, ActionMaskSize);
         int n = env.NumEnvs;
         _envActions = new float[n * ActionSize]; _actions = new float[n * ActionSize];
         _logProbs = new float[n]; _values = new float[n]; _rewards = new float[n];
@@ -63,9 +68,12 @@ internal sealed partial class OnPolicyCore : IDisposable
         Normalization.ObserveObservations(env.Observations);
     }
 
-    /// <summary>Builds N copies of a registered env, each recording episode statistics.</summary>
+    /// <summary>Builds N copies of a registered env, each recording episode statistics (a Dict observation flattened: <see cref="FlattenDictObservation"/>).</summary>
     public static IVectorEnv MakeVectorEnv(string envId, int numEnvs, IReadOnlyDictionary<string, object>? kwargs) =>
-        new SyncVectorEnv(_ => new RecordEpisodeStatistics(new GuardedEnv(Envs.Make(envId, kwargs))), numEnvs);
+        new SyncVectorEnv(_ => new RecordEpisodeStatistics(new GuardedEnv(FlattenDict(Envs.Make(envId, kwargs)))), numEnvs);
+
+    /// <summary><paramref name="env"/>, behind <see cref="FlattenDictObservation"/> when it observes a Dict (the MLP policies take one vector).</summary>
+    public static IEnv FlattenDict(IEnv env) => env.ObservationSpace is Dict ? new FlattenDictObservation(env) : env;
     // GuardedEnv: a NaN/Inf observation or reward, or an exception from a user env, stops the run at
     // the step it happens with the env id, call, step and value (issue 5); ~10-20 ns per step.
 
@@ -77,6 +85,12 @@ internal sealed partial class OnPolicyCore : IDisposable
     public long Seed { get; }
     public int ObservationSize { get; }
     public int ActionSize { get; }
+
+    /// <summary>Entries of one copy's action mask when the env provides masks (<see cref="IActionMaskProvider"/>), else 0.</summary>
+    public int ActionMaskSize { get; }
+
+    /// <summary>True when the env provides action masks: sampling, log π and the entropy are then masked in rollouts, updates and prediction.</summary>
+    public bool Masked => ActionMaskSize > 0;
     public FusedActorCritic Net { get; }
     public torch.Generator Generator { get; }
     public torch.Generator PredictGenerator { get; }
@@ -130,13 +144,14 @@ internal sealed partial class OnPolicyCore : IDisposable
             int t = buffer.Position;
             var row = buffer.NextObservationRow();
             Normalization.NormalizeObservations(Env.Observations, row);
-            if (NativeRollout is not null) NativeRollout.Act(row, n, _actions, _logProbs, _values);
+            var masks = _maskSource is null ? default : buffer.SetActionMasks(_maskSource.ActionMasks);
+            if (NativeRollout is not null) NativeRollout.Act(row, n, _actions, _logProbs, _values, masks);
             else
             {
                 var obs = observations[t];
                 if (Device.type != DeviceType.CPU) obs = obs.to(Device);
                 var (head, value) = Net.Forward(obs, weights);
-                var dist = Net.Distribution(head, weights);
+                var dist = Net.Distribution(head, weights, buffer.ActionMasks?[t].to(Device));
                 var action = dist.Sample(Generator);
                 var logProb = dist.LogProb(action);
                 Read(action.reshape(n * ActionSize), _actions);
@@ -277,9 +292,22 @@ internal sealed partial class OnPolicyCore : IDisposable
     /// <summary>The action for one raw observation (frozen normalization; Box actions clipped).</summary>
     public float[] Predict(ReadOnlySpan<float> observation, bool deterministic)
     {
+        observation = EncodeDict(observation);
         if (observation.Length != ObservationSize)
             throw new ArgumentException($"the observation has {observation.Length} values, the env's observation space needs {ObservationSize}", nameof(observation));
-        return PredictRows(observation, 1, deterministic);
+        return PredictRows(observation, 1, deterministic, default);
+    }
+
+    /// <summary>The action for one raw observation among the actions <paramref name="actionMask"/> allows (<see cref="ActionMaskSize"/> entries, true = allowed).</summary>
+    public float[] Predict(ReadOnlySpan<float> observation, ReadOnlySpan<bool> actionMask, bool deterministic)
+    {
+        observation = EncodeDict(observation);
+        if (observation.Length != ObservationSize)
+            throw new ArgumentException($"the observation has {observation.Length} values, the env's observation space needs {ObservationSize}", nameof(observation));
+        int size = Environments.ActionMasks.Size(Env.SingleActionSpace);
+        if (actionMask.Length != size)
+            throw new ArgumentException($"the action mask has {actionMask.Length} entries, the action space {Env.SingleActionSpace} needs {size}", nameof(actionMask));
+        return PredictRows(observation, 1, deterministic, actionMask);
     }
 
     /// <summary>
@@ -291,10 +319,10 @@ internal sealed partial class OnPolicyCore : IDisposable
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "the batch must hold at least one observation");
         if (observations.Length != (long)batch * ObservationSize)
             throw new ArgumentException($"observations has {observations.Length} values, but a batch of {batch} needs shape [{batch}, {ObservationSize}] = {(long)batch * ObservationSize} values (rows of {ObservationSize}, row-major)", nameof(observations));
-        return PredictRows(observations, batch, deterministic);
+        return PredictRows(observations, batch, deterministic, default);
     }
 
-    float[] PredictRows(ReadOnlySpan<float> observations, int batch, bool deterministic)
+    float[] PredictRows(ReadOnlySpan<float> observations, int batch, bool deterministic, ReadOnlySpan<bool> actionMasks)
     {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
@@ -302,12 +330,25 @@ internal sealed partial class OnPolicyCore : IDisposable
         Normalization.NormalizeObservations(observations, normalized);
         var weights = Net.Weights();
         var (head, _) = Net.Forward(torch.tensor(normalized, [batch, ObservationSize], device: Device), weights);
-        var dist = Net.Distribution(head, weights);
+        var mask = actionMasks.IsEmpty ? null : torch.tensor(actionMasks.ToArray(), [batch, actionMasks.Length / batch], device: Device);
+        var dist = Net.Distribution(head, weights, mask);
         var actions = new float[batch * ActionSize];
         Read((deterministic ? dist.Mode() : dist.Sample(PredictGenerator)).reshape(batch * ActionSize), actions);
         if (_actionBox is not null)
             for (int i = 0; i < batch; i++) _actionBox.Clip(actions.AsSpan(i * ActionSize, ActionSize));
         return actions;
+    }
+
+    /// <summary>
+    /// A Dict env's raw observation (the env's own flat form, as <c>Envs.Make</c> gives it) encoded as
+    /// the policy reads it (<see cref="FlattenDictObservation"/>); any other observation unchanged.
+    /// </summary>
+    ReadOnlySpan<float> EncodeDict(ReadOnlySpan<float> observation)
+    {
+        if (_rawDict is null || observation.Length != _rawDict.FlatSize || _rawDict.FlatSize == ObservationSize) return observation;
+        var encoded = new float[ObservationSize];
+        FlattenDictObservation.Encode(_rawDict, observation, encoded);
+        return encoded;
     }
 
     /// <summary>Writes the shared part of a checkpoint: weights, generators, counters, normalization, envs, episode window.</summary>

@@ -23,7 +23,7 @@ internal sealed class TensorPpoStep : IPpoMinibatchStep, IDisposable
     public TensorPpoStep(OnPolicyCore core, FlatAdam optimizer, PpoOptions options)
     {
         (_core, _optimizer, _options) = (core, optimizer, options);
-        _columns = [core.ObservationSize, core.ActionSize, 1, 1, 1, 1];
+        _columns = core.Masked ? [core.ObservationSize, core.ActionSize, 1, 1, 1, 1, core.ActionMaskSize] : [core.ObservationSize, core.ActionSize, 1, 1, 1, 1];
     }
 
     /// <inheritdoc />
@@ -33,11 +33,13 @@ internal sealed class TensorPpoStep : IPpoMinibatchStep, IDisposable
         using var scope = torch.NewDisposeScope();
         var buffer = _core.Buffer;
         int total = buffer.NumSteps * buffer.NumEnvs;
-        // Flatten [T, N, …] to [T·N, …]: observations, actions, old log π, advantages, returns, old V.
-        _packed = torch.cat([
+        // Flatten [T, N, …] to [T·N, …]: observations, actions, old log π, advantages, returns, old V (and the action masks).
+        Tensor[] columns = [
             buffer.Observations.view(total, _columns[0]), buffer.Actions.view(total, _columns[1]),
             buffer.LogProbs.view(total, 1), buffer.Advantages.view(total, 1),
-            buffer.Returns.view(total, 1), buffer.Values.view(total, 1)], 1).to(_core.Device).DetachFromDisposeScope();
+            buffer.Returns.view(total, 1), buffer.Values.view(total, 1)];
+        if (buffer.ActionMasks is { } masks) columns = [.. columns, masks.view(total, buffer.ActionMaskSize)];
+        _packed = torch.cat(columns, 1).to(_core.Device).DetachFromDisposeScope();
         _sums = torch.zeros(6, device: _core.Device).DetachFromDisposeScope();
     }
 
@@ -56,7 +58,7 @@ internal sealed class TensorPpoStep : IPpoMinibatchStep, IDisposable
         // One fused actor + critic forward on the flat parameter buffer.
         var weights = _core.Net.Weights();
         var (head, values) = _core.Net.Forward(observations, weights);
-        var distribution = _core.Net.Distribution(head, weights);
+        var distribution = _core.Net.Distribution(head, weights, cols.Length > 6 ? cols[6] : null);
         var logProbs = distribution.LogProb(actions);
         var entropy = distribution.Entropy().mean();
 
