@@ -70,7 +70,13 @@ public static class GradientDiagnosis
         var layout = internals.Core.Net.NativeLayout()
             ?? throw new NotSupportedException("gradient diagnosis needs an MLP policy with tanh or ReLU, Box observations and Discrete or Box actions (the native kernels' networks)");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var rollout = new ScoreFunctionRollout(internals.Core, layout, Envs.Make(envId, envKwargs), internals.Gamma);
+        var env = Envs.Make(envId, envKwargs);
+        if (ActionMasks.Find(env) is not null || env.ObservationSpace is Environments.Spaces.Dict)
+        {
+            env.Dispose();
+            throw new NotSupportedException($"gradient diagnosis does not handle {envId}'s {(env.ObservationSpace is Environments.Spaces.Dict ? "Dict observations" : "action masks")} yet");
+        }
+        using var rollout = new ScoreFunctionRollout(internals.Core, layout, env, internals.Gamma);
 
         var perEstimator = options.Estimators.Select(_ => new List<double[]>()).ToList();
         long steps = 0;

@@ -44,6 +44,8 @@ public static class PolicyExport
     static ExportedPolicy OnPolicy(OnPolicyCore core, string description)
     {
         var layout = core.Net.Layout;
+        if (core.Masked)
+            throw new PolicyExportException("this policy acts under action masks (the env's IActionMaskProvider); pg export does not carry masks yet, so the exported argmax could pick an invalid action");
         if (!layout.PlainFeatures)
             throw new PolicyExportException($"observation space {core.Env.SingleObservationSpace} is one-hot encoded inside the network; pg export supports Box observations");
         float[] flat = Floats(core.Net.Parameters.Data);
