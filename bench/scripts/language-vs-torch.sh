@@ -4,7 +4,7 @@
 # (docs/results-language.md, "PyTorch reference"). Per round:
 #   pg:    pg train grpo Addition-v0 --init SFT --steps GRPO_STEPS (64 prompts x 8, 5 new tokens; generation and
 #          update tokens/s are the means of progress.csv's generation_tokens_per_second/training_tokens_per_second),
-#          pg train sft Addition-v0 --steps SFT_STEPS (batch 64; tokens_per_second: answer + EOS tokens)
+#          pg train sft Addition-v0 --steps SFT_STEPS (batch 64; answer_tokens_per_second: answer + EOS tokens)
 #   torch: torch_language.py grpo SFT --steps GRPO_STEPS, torch_language.py sft SFT --steps SFT_STEPS
 # Every process runs under /usr/bin/time -v (peak RSS, CPU seconds). First it checks that both sides give the
 # same held-out greedy accuracy for the checkpoint (pg eval vs torch_language.py eval).
@@ -47,6 +47,6 @@ for r in $(seq 1 "$rounds"); do
   timed "torch grpo" "$python" "$ref" grpo "$sft" --steps "$grpo_steps"; echo " $(tail -1 "$out/stdout")"
   timed "pg sft" $pg train sft Addition-v0 --steps "$sft_steps" --set eval_every=0 --set eval_problems=1 \
     --threads 1 --quiet --force --out "$out/sft"
-  echo " $(csv_mean "$out/sft/progress.csv" tokens_per_second)"
+  echo " $(csv_mean "$out/sft/progress.csv" answer_tokens_per_second)"
   timed "torch sft" "$python" "$ref" sft "$sft" --steps "$sft_steps"; echo " $(tail -1 "$out/stdout")"
 done
