@@ -106,6 +106,7 @@ public sealed class LanguageRunConfig
             problems.Add($"model.vocabulary_size: {run.Model.VocabularySize} does not match the character tokenizer's {vocabulary}; leave it out");
         Check(problems, "model", () => run.Model.Validate());
         if (config.Options is GroupTrainerOptions g) Check(problems, "", g.Validate);
+        if (config.Options is SftOptions sft) Check(problems, "", sft.Validate);
         Check(problems, "", () => LanguageTasks.Create(config.TargetId, run.Task));
         if (initModel is null) return problems;
         foreach (var (key, source) in sources)

@@ -3,13 +3,17 @@ using PolicyGradient.Language.Training;
 
 namespace PolicyGradient.Language.Runs;
 
-/// <summary>SFT as a run stepper: loss, learning rate, gradient norm, completion tokens per second.</summary>
+/// <summary>
+/// SFT as a run stepper: loss, learning rate, gradient norm, and the step's answer tokens and answer tokens per
+/// second. One definition of SFT tokens everywhere (progress.csv, TensorBoard, docs): the reference answer's tokens
+/// plus its EOS, i.e. the tokens the loss is computed on; prompt tokens (BOS + prompt) are not counted.
+/// </summary>
 internal sealed class SftStepper(TransformerPolicy policy, SftTrainer trainer, SftOptions options) : ILanguageStepper
 {
     public TransformerPolicy Policy => policy;
     public int StepsDone => trainer.StepsDone;
     /// <summary>The metric names of every SFT run (progress.csv columns).</summary>
-    public static IReadOnlyList<string> Metrics { get; } = ["loss", "learning_rate", "grad_norm", "tokens", "tokens_per_second"];
+    public static IReadOnlyList<string> Metrics { get; } = ["loss", "learning_rate", "grad_norm", "answer_tokens", "answer_tokens_per_second"];
     public IReadOnlyList<string> MetricNames => Metrics;
     public IReadOnlySet<string> Undefined { get; } = new HashSet<string>();
 

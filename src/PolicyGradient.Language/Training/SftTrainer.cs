@@ -24,6 +24,7 @@ public sealed partial class SftTrainer
     readonly SftOptions _options;
     readonly optim.Optimizer _optimizer;
     readonly Rng _rng;
+    readonly SftProblemSource _problems;
     readonly Device _device;
     int _step;
 
@@ -32,6 +33,7 @@ public sealed partial class SftTrainer
     {
         _policy = policy; _task = task; _tokenizer = tokenizer; _options = options;
         _rng = new Rng(options.Seed);
+        _problems = new SftProblemSource(task, options);
         _device = policy.parameters().First().device;
         _optimizer = optim.AdamW(policy.parameters(), options.LearningRate.Initial, weight_decay: options.WeightDecay);
     }
@@ -44,6 +46,9 @@ public sealed partial class SftTrainer
 
     /// <summary>The task the problems come from.</summary>
     public VerifiableTask Task => _task;
+
+    /// <summary>The fixed problem pool when <see cref="SftOptions.SftPoolSize"/> is set, else null (a fresh stream).</summary>
+    public IReadOnlyList<TaskSample>? ProblemPool => _problems.Pool;
 
     /// <summary>The options in use.</summary>
     public SftOptions Options => _options;
@@ -91,7 +96,7 @@ public sealed partial class SftTrainer
         var clock = Stopwatch.StartNew();
         LearningRateSchedule.Apply(_optimizer, _options.LearningRate, _step, _options.Steps);
         _policy.train();
-        var samples = _task.SampleTrain(_rng, _options.BatchSize);
+        var samples = _problems.Next(_rng, _options.BatchSize);
         var (prompt, promptMask) = TaskBatch.Prompts(samples, _tokenizer, _device);
         var (target, targetMask) = TaskBatch.References(samples, _tokenizer, _device);
         var logProbs = Forward(prompt, promptMask, target, targetMask);

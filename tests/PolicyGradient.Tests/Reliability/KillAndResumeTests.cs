@@ -54,7 +54,7 @@ public class KillAndResumeTests
     {
         var lines = File.ReadAllLines(Path.Combine(run, "progress.csv"));
         var header = lines[0].Split(',');
-        var keep = Enumerable.Range(0, header.Length).Where(i => header[i] is not ("wall_seconds" or "sps" or "tokens_per_second")).ToArray();
+        var keep = Enumerable.Range(0, header.Length).Where(i => header[i] is not ("wall_seconds" or "sps" or "tokens_per_second" or "answer_tokens_per_second")).ToArray();
         return lines.Select(l => { var f = l.Split(','); return string.Join(',', keep.Select(i => i < f.Length ? f[i] : "")); }).ToList();
     }
 

@@ -31,7 +31,7 @@ public class LanguageRunnerTests
         Assert.True(File.Exists(Path.Combine(dir, "learning-curve.png")));
         Assert.NotEmpty(Directory.GetFiles(dir, "events.out.tfevents.*"));
         var csv = File.ReadAllLines(Path.Combine(dir, "progress.csv"));
-        Assert.Equal("step,wall_seconds,loss,learning_rate,grad_norm,tokens,tokens_per_second,heldout_accuracy,backend", csv[0]);
+        Assert.Equal("step,wall_seconds,loss,learning_rate,grad_norm,answer_tokens,answer_tokens_per_second,heldout_accuracy,backend", csv[0]);
         Assert.Equal(7, csv.Length);
         Assert.All(csv.Skip(1), row => Assert.Equal("libtorch", row.Split(',')[^1]));   // the backend that ran
         Assert.Equal("", csv[1].Split(',')[^2]);      // no evaluation at step 1

@@ -45,7 +45,9 @@ public sealed class ModelSeedTests
         var config = LanguageRunConfig.FromRunConfig(path);
         Assert.Equal((1L, 1L), (config.Run.ModelSeed, config.InitialWeightsSeed));
         Assert.Contains(OldSftHash, config.Config.CompatibleHashes);
-        Assert.Equal(config.Hash, Sft("model_seed=1").Hash);   // the same run asked for today with model_seed set
+        // The same run asked for today: model_seed set, and the constant learning rate of that preset (today's decays;
+        // steps and eval_every are not in the hash).
+        Assert.Equal(config.Hash, Sft("model_seed=1", "learning_rate=0.001").Hash);
         Assert.NotEqual(config.Hash, Sft().Hash);               // today's preset no longer pins it
     }
 
