@@ -1,6 +1,5 @@
 using PolicyGradient.Training;
 using PolicyGradient.Training.Plotting;
-using Multi = ScottPlot.IMultiplotExtensions;
 
 namespace PolicyGradient.Cli.Commands;
 
@@ -28,21 +27,8 @@ internal static class ClusterCurvesPlot
     /// <summary>Draws the two panels for <paramref name="runs"/> (label, folder) into <paramref name="outPath"/> (.png, .jpg or .svg).</summary>
     public static void Save(IReadOnlyList<(string Label, string RunDir)> runs, string outPath, int width = 1400, int height = 480)
     {
-        var multiplot = new ScottPlot.Multiplot();
-        foreach (var empty in Multi.GetPlots(multiplot)) Multi.RemovePlot(multiplot, empty);
-        Multi.AddPlot(multiplot, Panel(runs, Throughput, "throughput", "env steps / s"));
-        Multi.AddPlot(multiplot, Panel(runs, Staleness, "staleness", "policy versions / dropped slices"));
-        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(1, 2);
-        switch (Path.GetExtension(outPath).ToLowerInvariant())
-        {
-            case ".svg":
-                using (var stream = File.Create(outPath))
-                using (var canvas = SkiaSharp.SKSvgCanvas.Create(new SkiaSharp.SKRect(0, 0, width, height), stream))
-                    multiplot.Render(canvas, new ScottPlot.PixelRect(0, width, height, 0));
-                break;
-            case ".jpg" or ".jpeg": Multi.Render(multiplot, width, height).SaveJpeg(outPath); break;
-            default: Multi.SavePng(multiplot, outPath, width, height); break;
-        }
+        PlotFile.Save([Panel(runs, Throughput, "throughput", "env steps / s"), Panel(runs, Staleness, "staleness", "policy versions / dropped slices")],
+            2, outPath, width, height);
     }
 
     static ScottPlot.Plot Panel(IReadOnlyList<(string Label, string RunDir)> runs, string[] columns, string title, string yLabel)

@@ -1,3 +1,5 @@
+using PolicyGradient.Training.Plotting;
+
 namespace PolicyGradient.Diagnostics;
 
 /// <summary>
@@ -11,9 +13,7 @@ public static class GradientDiagnosisPlot
     /// <exception cref="ArgumentException">The extension is not .png, .jpg/.jpeg or .svg.</exception>
     public static void Save(GradientDiagnosisReport report, string title, string path, int width = 900, int height = 540)
     {
-        string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext is not (".png" or ".jpg" or ".jpeg" or ".svg"))
-            throw new ArgumentException($"{path}: unsupported image type '{ext}'; use a .png, .jpg or .svg file name");
+        PlotFile.CheckExtension(path);
         var plot = new ScottPlot.Plot();
         var rows = report.Estimators;
         var bars = new List<ScottPlot.Bar>();
@@ -32,11 +32,6 @@ public static class GradientDiagnosisPlot
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray(), rows.Select(e => e.Estimator).ToArray());
         plot.Title(title);
         plot.YLabel("log10 total variance (95% bootstrap interval)");
-        switch (ext)
-        {
-            case ".svg": plot.SaveSvg(path, width, height); break;
-            case ".jpg" or ".jpeg": plot.SaveJpeg(path, width, height); break;
-            default: plot.SavePng(path, width, height); break;
-        }
+        PlotFile.Save(plot, path, width, height);
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 
-using Multi = ScottPlot.IMultiplotExtensions;
 
 namespace PolicyGradient.Training.Plotting;
 
@@ -69,12 +68,8 @@ public static class LearningCurvePlot
             .Select(g => Panel(g.ToList(), runs.Count)).ToList();
         if (panels.Count == 0)
             throw new ArgumentException($"nothing to plot yet: no finished episode or logged step in {string.Join(", ", runs.Select(r => Path.Combine(r.RunDir, Trainer.ProgressFile)))}");
-        CheckExtension(outPath);
-        WriteAtomically(outPath, (path, ext) =>
-        {
-            if (panels.Count == 1) SaveOne(panels[0], path, ext, width, height);
-            else SavePanels(panels, path, ext, width * Math.Min(panels.Count, 2), height * ((panels.Count + 1) / 2));
-        });
+        if (panels.Count == 1) PlotFile.Save(panels[0], outPath, width, height);
+        else PlotFile.Save(panels, 2, outPath, width * Math.Min(panels.Count, 2), height * ((panels.Count + 1) / 2));
     }
 
     // One panel: the runs of one kind overlaid; a single run gets the series' own names, several runs their labels.
@@ -113,62 +108,5 @@ public static class LearningCurvePlot
         if (first.RightLabel is not null && runs.Any(r => r.Curves.Series.Any(s => s.RightAxis))) plot.Axes.Right.Label.Text = first.RightLabel;
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         return plot;
-    }
-
-    static void CheckExtension(string outPath)
-    {
-        string ext = Path.GetExtension(outPath).ToLowerInvariant();
-        if (ext is not (".png" or ".jpg" or ".jpeg" or ".svg"))
-            throw new ArgumentException($"{outPath}: unsupported image type '{ext}'; use a .png, .jpg or .svg file name");
-    }
-
-    static void SaveOne(ScottPlot.Plot plot, string path, string ext, int width, int height)
-    {
-        switch (ext)
-        {
-            case ".svg": plot.SaveSvg(path, width, height); break;
-            case ".jpg" or ".jpeg": plot.SaveJpeg(path, width, height); break;
-            default: plot.SavePng(path, width, height); break;
-        }
-    }
-
-    // Several panels on one canvas, two per row (ScottPlot's Multiplot; SVG through Skia's SVG canvas).
-    static void SavePanels(List<ScottPlot.Plot> panels, string path, string ext, int width, int height)
-    {
-        var multiplot = new ScottPlot.Multiplot();
-        foreach (var empty in Multi.GetPlots(multiplot)) Multi.RemovePlot(multiplot, empty);   // a new Multiplot starts with one
-        foreach (var panel in panels) Multi.AddPlot(multiplot, panel);
-        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid((panels.Count + 1) / 2, Math.Min(panels.Count, 2));
-        switch (ext)
-        {
-            case ".svg":
-                using (var stream = File.Create(path))
-                using (var canvas = SkiaSharp.SKSvgCanvas.Create(new SkiaSharp.SKRect(0, 0, width, height), stream))
-                    multiplot.Render(canvas, new ScottPlot.PixelRect(0, width, height, 0));
-                break;
-            case ".jpg" or ".jpeg": Multi.Render(multiplot, width, height).SaveJpeg(path); break;
-            default: Multi.SavePng(multiplot, path, width, height); break;
-        }
-    }
-
-    // Written to a hidden temporary file in the same folder, then renamed: a reader never sees half an image.
-    static void WriteAtomically(string outPath, Action<string, string> write)
-    {
-        string full = Path.GetFullPath(outPath);
-        string ext = Path.GetExtension(full).ToLowerInvariant();
-        string folder = Path.GetDirectoryName(full)!;
-        string tmp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{ext}");
-        try
-        {
-            Directory.CreateDirectory(folder);
-            write(tmp, ext);
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The message names the hidden temporary file; name the file the caller asked for.
-            throw new IOException($"cannot write {full}: {(e is UnauthorizedAccessException ? "permission denied" : "the folder cannot hold files or does not exist")}", e);
-        }
-        finally { try { if (File.Exists(tmp)) File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { } }
     }
 }
