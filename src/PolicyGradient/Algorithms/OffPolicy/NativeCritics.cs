@@ -60,6 +60,17 @@ internal sealed class NativeCritics
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
+    /// <summary>
+    /// The twins' outputs [batch] of the last <see cref="ForwardTarget"/> (<paramref name="target"/>) or
+    /// <see cref="ForwardOnline"/>; with one critic (DDPG) both are that critic, so min(Q₁, Q₂) = Q.
+    /// </summary>
+    public void Outputs(bool target, int batch, out ReadOnlySpan<float> q1, out ReadOnlySpan<float> q2)
+    {
+        var nets = target ? Target : Online;
+        q1 = nets[0].Output(batch);
+        q2 = nets.Length > 1 ? nets[1].Output(batch) : q1;
+    }
+
     /// <summary>Every target critic on <paramref name="input"/> [batch, in]; read <c>Target[i].Output</c>.</summary>
     public void ForwardTarget(float[] input, int batch) { (_input, _batch) = (input, batch); _lanes.Run(_forwardTarget); }
 

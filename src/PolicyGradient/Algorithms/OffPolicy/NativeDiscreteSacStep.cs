@@ -110,8 +110,7 @@ internal sealed class NativeDiscreteSacStep : IOffPolicyStep, IDisposable
     void SoftValueTarget(ReplayBatch batch, float alpha, int b)
     {
         ReadOnlySpan<float> rewards = Floats(batch.Rewards), discounts = Floats(batch.Discounts), dones = Floats(batch.Dones);
-        ReadOnlySpan<float> q1 = _critics.Target[0].Output(b);
-        ReadOnlySpan<float> q2 = _critics.Target.Length > 1 ? _critics.Target[1].Output(b) : q1;
+        _critics.Outputs(target: true, b, out var q1, out var q2);
         for (int r = 0; r < b; r++)
         {
             float value = 0;
@@ -130,8 +129,7 @@ internal sealed class NativeDiscreteSacStep : IOffPolicyStep, IDisposable
     double ActorGradient(float alpha, int b)
     {
         _critics.ForwardOnline(_observations, b);
-        ReadOnlySpan<float> q1 = _critics.Online[0].Output(b);
-        ReadOnlySpan<float> q2 = _critics.Online.Length > 1 ? _critics.Online[1].Output(b) : q1;
+        _critics.Outputs(target: false, b, out var q1, out var q2);
         double loss = 0;
         float invB = 1f / b;
         for (int r = 0; r < b; r++)

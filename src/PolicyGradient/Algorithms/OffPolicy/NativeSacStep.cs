@@ -136,8 +136,7 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
     void SoftTarget(ReplayBatch batch, float alpha, int b)
     {
         ReadOnlySpan<float> rewards = Floats(batch.Rewards), discounts = Floats(batch.Discounts), dones = Floats(batch.Dones);
-        ReadOnlySpan<float> q1 = _critics.Target[0].Output(b);
-        ReadOnlySpan<float> q2 = _critics.Target.Length > 1 ? _critics.Target[1].Output(b) : q1;
+        _critics.Outputs(target: true, b, out var q1, out var q2);
         for (int r = 0; r < b; r++)
             _y[r] = rewards[r] + discounts[r] * (1f - dones[r]) * (Math.Min(q1[r], q2[r]) - _logPi[b + r] * alpha);
     }
@@ -159,7 +158,7 @@ internal sealed class NativeSacStep : IOffPolicyStep, IDisposable
         StateAction(obs, _action.AsSpan(0, b * _act), _piInput, b, _obs, _act);
         _critics.ForwardOnline(_piInput, b);
         bool twin = _critics.Online.Length == 2;
-        ReadOnlySpan<float> q1 = _critics.Online[0].Output(b), q2 = twin ? _critics.Online[1].Output(b) : q1;
+        _critics.Outputs(target: false, b, out var q1, out var q2);
         float share = -1f / b;
         double loss = 0;
         for (int r = 0; r < b; r++)

@@ -117,8 +117,7 @@ internal sealed class NativeTd3Step : IOffPolicyStep, IDisposable
     void ClippedDoubleQ(ReplayBatch batch, int b)
     {
         ReadOnlySpan<float> rewards = Floats(batch.Rewards), discounts = Floats(batch.Discounts), dones = Floats(batch.Dones);
-        ReadOnlySpan<float> q1 = _critics.Target[0].Output(b);
-        ReadOnlySpan<float> q2 = _critics.Target.Length > 1 ? _critics.Target[1].Output(b) : q1;
+        _critics.Outputs(target: true, b, out var q1, out var q2);
         for (int r = 0; r < b; r++) _y[r] = rewards[r] + discounts[r] * (1f - dones[r]) * Math.Min(q1[r], q2[r]);
     }
 
