@@ -16,7 +16,7 @@ public static class LanguageTasks
         ["Multiplication-v0"] = ["max_left", "max_right"],
         ["Reverse-v0"] = ["min_length", "max_length"],
         ["Sort-v0"] = ["min_length", "max_length"],
-        ["Countdown-v0"] = ["count", "max_number", "max_target"],
+        ["Countdown-v0"] = ["count", "max_number", "max_target", "solution"],
     };
 
     // The tasks runs can name: the built-ins plus those registered here (e.g. by a pg plug-in).
@@ -75,6 +75,16 @@ public static class LanguageTasks
             catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
             { throw new ArgumentException($"task.{key}: expected a whole number, got '{v}'"); }
         }
+        bool SolverReference()
+        {
+            if (!kwargs.TryGetValue("solution", out var v)) return false;
+            return Convert.ToString(v, CultureInfo.InvariantCulture)?.ToLowerInvariant() switch
+            {
+                "generated" => false,
+                "solver" => true,
+                _ => throw new ArgumentException($"task.solution: expected 'generated' (the expression the problem was built from) or 'solver' (the solver's first solution), got '{v}'"),
+            };
+        }
         if (registry is not null && !Kwargs.ContainsKey(name)) return registry.Create(name);
         return name switch
         {
@@ -82,7 +92,7 @@ public static class LanguageTasks
             "Multiplication-v0" => ArithmeticTask.Multiplication(Int("max_left", 99), Int("max_right", 9)),
             "Reverse-v0" => SequenceTask.Reverse(Int("min_length", 3), Int("max_length", 8)),
             "Sort-v0" => SequenceTask.Sort(Int("min_length", 3), Int("max_length", 8)),
-            "Countdown-v0" => new CountdownTask(Int("count", 3), Int("max_number", 30), Int("max_target", 200)),
+            "Countdown-v0" => new CountdownTask(Int("count", 3), Int("max_number", 30), Int("max_target", 200), SolverReference()),
             _ => registry?.Create(name) ?? CreateRegistered(name),
         };
     }

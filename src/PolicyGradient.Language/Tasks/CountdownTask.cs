@@ -15,10 +15,21 @@ namespace PolicyGradient.Language.Tasks;
 public sealed class CountdownTask : VerifiableTask
 {
     readonly int _count, _maxNumber, _maxTarget;
+    readonly bool _solverReference;
 
     /// <summary>Problems with <paramref name="count"/> numbers in [1, maxNumber] and a target in [1, maxTarget].</summary>
-    public CountdownTask(int count = 3, int maxNumber = 30, int maxTarget = 200)
+    /// <param name="count">How many numbers a problem gives (2..6).</param>
+    /// <param name="maxNumber">The largest number drawn.</param>
+    /// <param name="maxTarget">The largest target kept.</param>
+    /// <param name="solverReference">When true, a sample's <see cref="TaskSample.Reference"/> (what SFT imitates) is
+    /// <see cref="CountdownSolver"/>'s first solution for the prompt's numbers instead of the random expression the
+    /// problem was built from; the problems themselves (numbers, target, order) and the reward do not change.
+    /// Needs count ≤ <see cref="CountdownSolver.MaxNumbers"/>.</param>
+    public CountdownTask(int count = 3, int maxNumber = 30, int maxTarget = 200, bool solverReference = false)
     {
+        if (solverReference && count > CountdownSolver.MaxNumbers)
+            throw new ArgumentOutOfRangeException(nameof(solverReference), $"task.solution: solver references need count ≤ {CountdownSolver.MaxNumbers}; use solution: generated for {count} numbers");
+        _solverReference = solverReference;
         if (count is < 2 or > 6) throw new ArgumentOutOfRangeException(nameof(count), count, "Countdown-v0 uses 2..6 numbers");
         if (maxNumber < 2 || maxTarget < 1) throw new ArgumentOutOfRangeException(nameof(maxNumber), "maxNumber must be ≥ 2 and maxTarget ≥ 1");
         _count = count; _maxNumber = maxNumber; _maxTarget = maxTarget;
@@ -43,19 +54,20 @@ public sealed class CountdownTask : VerifiableTask
             if (value is null || value.Value.Denominator != 1 || value.Value.Numerator < 1 || value.Value.Numerator > _maxTarget) continue;
             int target = (int)value.Value.Numerator;
             var shown = numbers.OrderBy(_ => rng.NextDouble()).ToArray();   // the order in the prompt hides the solution's order
-            return new TaskSample($"{string.Join(",", shown)}:{target}=", text, [.. shown, target]);
+            string reference = _solverReference ? CountdownSolver.Solve(shown, target) ?? text : text;
+            return new TaskSample($"{string.Join(",", shown)}:{target}=", reference, [.. shown, target]);
         }
     }
 
     /// <summary>A random expression using every number once (in the given order) and its exact value (null if undefined).</summary>
-    static (string Text, Fraction? Value) Build(ReadOnlySpan<int> numbers, Rng rng, bool top)
+    static (string Text, Rational? Value) Build(ReadOnlySpan<int> numbers, Rng rng, bool top)
     {
-        if (numbers.Length == 1) return (numbers[0].ToString(CultureInfo.InvariantCulture), new Fraction(numbers[0], 1));
+        if (numbers.Length == 1) return (numbers[0].ToString(CultureInfo.InvariantCulture), new Rational(numbers[0], 1));
         int split = rng.NextInt(1, numbers.Length);
         var (lt, lv) = Build(numbers[..split], rng, false);
         var (rt, rv) = Build(numbers[split..], rng, false);
         char op = "+-*/"[rng.NextInt(4)];
-        Fraction? v = lv is null || rv is null ? null : Fraction.Apply(lv.Value, op, rv.Value);
+        Rational? v = lv is null || rv is null ? null : Rational.Apply(lv.Value, op, rv.Value);
         string text = $"{lt}{op}{rt}";
         return (top ? text : $"({text})", v);
     }
@@ -75,28 +87,5 @@ public sealed class CountdownTask : VerifiableTask
         if (!used.Order().SequenceEqual(given)) return FormatScore;
         if (value is not double v || !double.IsFinite(v)) return FormatScore;   // e.g. division by zero
         return Math.Abs(v - target) < 1e-5 ? 1f : FormatScore;
-    }
-
-    /// <summary>An exact rational for problem generation.</summary>
-    readonly record struct Fraction(long Numerator, long Denominator)
-    {
-        public static Fraction? Apply(Fraction a, char op, Fraction b)
-        {
-            long n, d;
-            switch (op)
-            {
-                case '+': n = a.Numerator * b.Denominator + b.Numerator * a.Denominator; d = a.Denominator * b.Denominator; break;
-                case '-': n = a.Numerator * b.Denominator - b.Numerator * a.Denominator; d = a.Denominator * b.Denominator; break;
-                case '*': n = a.Numerator * b.Numerator; d = a.Denominator * b.Denominator; break;
-                default:
-                    if (b.Numerator == 0) return null;
-                    n = a.Numerator * b.Denominator; d = a.Denominator * b.Numerator; break;
-            }
-            if (d < 0) { n = -n; d = -d; }
-            long g = Gcd(Math.Abs(n), d);
-            return Math.Abs(n) > 1_000_000 ? null : new Fraction(n / g, d / g);
-        }
-
-        static long Gcd(long a, long b) { while (b != 0) (a, b) = (b, a % b); return a == 0 ? 1 : a; }
     }
 }
