@@ -100,7 +100,7 @@ public class LanguageRunConfigTests
     {
         var sft = LanguageRunConfig.Resolve("sft", "Addition-v0", null, []);
         var o = Assert.IsType<SftOptions>(sft.Options);
-        Assert.Equal((2000, 64, new Schedule(1e-3, Linear: true)), (o.Steps, o.BatchSize, o.LearningRate));   // Addition-v0 entry over "*" (1200 steps, constant)
+        Assert.Equal((2000, 64, new Schedule(2e-3, Linear: true)), (o.Steps, o.BatchSize, o.LearningRate));   // Addition-v0 entry over "*" (1200 steps, constant)
         Assert.Equal((-1L, 0L), (sft.Run.ModelSeed, o.Seed));                             // initial weights from the run seed (not pinned)
         Assert.Equal((4, 128, 4, 48), (sft.Run.Model.Layers, sft.Run.Model.Width, sft.Run.Model.Heads, sft.Run.Model.MaxPositions));
         Assert.Equal(3L, sft.Run.Task["digits"]);
