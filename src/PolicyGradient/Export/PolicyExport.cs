@@ -36,6 +36,7 @@ public static class PolicyExport
         return algorithm switch
         {
             ISavableAlgorithm onPolicy => OnPolicy(onPolicy.Core, description),
+            IRecurrentPolicy => throw new PolicyExportException($"{algorithm.Name}: this policy is recurrent (its action depends on an LSTM state carried between steps); pg export writes stateless MLP policies only, so use the run with pg eval or the library's Predict/ResetState"),
             IDeployableActor offPolicy => OffPolicy(offPolicy, description),
             _ => throw new PolicyExportException($"{algorithm.Name}: pg export supports the library's MLP algorithms (PPO, A2C, TRPO, REINFORCE, SAC, TD3, DDPG), not {algorithm.GetType().Name}"),
         };
