@@ -58,7 +58,7 @@ public sealed class RecurrentActorCritic : IDisposable
         else if (!shape.SharedLstm)
         {
             using var critic = nn.Linear(ObservationSize, shape.HiddenSize);
-            (_criticW, _criticB) = (Add("critic.weight", critic.weight!), Add("critic.bias", critic.bias!));
+            (_criticW, _criticB) = (Add("critic.weight", critic.weight!.detach().clone()), Add("critic.bias", critic.bias!.detach().clone()));
         }
         _activation = network.Activation switch
         {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PolicyGradient.Algorithms.OnPolicy.Recurrent;
 using PolicyGradient.Core;
 using PolicyGradient.Environments.Vector;
 using PolicyGradient.Environments.Spaces;
@@ -21,7 +22,7 @@ public sealed partial class RecurrentPpo
     /// state the policy acts from and the episode-start flags are stored; the policy then resets the
     /// state of the copies that start an episode, acts, and carries the new state to the next step.
     /// </summary>
-    bool CollectRollout(ITrainingCallback callback)
+    internal bool CollectRollout(ITrainingCallback callback)
     {
         Buffer.Reset();
         int n = Env.NumEnvs;
@@ -63,6 +64,30 @@ public sealed partial class RecurrentPpo
         Normalization.NormalizeObservations(Env.Observations, last);
         Buffer.Finish(Values(last, _states, _episodeStarts, weights));
         return true;
+    }
+
+    /// <summary>
+    /// log π(a|s) and V of the stored rollout's steps <paramref name="batch"/>.Rows, recomputed as the
+    /// update computes them (sequences unrolled from the stored states) with the current weights: right
+    /// after a rollout they must equal the rollout's own (the check of the state bookkeeping).
+    /// </summary>
+    internal (float[] LogProbs, float[] Values) Reevaluate(SequenceMinibatch batch)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        _step.BeginUpdate();
+        var (pi, vf) = _step.Unroll(batch, Buffer.NumSteps * Buffer.NumEnvs);
+        var weights = _net.Weights();
+        var (head, value) = _net.Output(pi, vf, weights);
+        var rows = torch.tensor(batch.Rows);
+        var masks = Buffer.ActionMasks?.view(-1, Buffer.ActionMaskSize).index_select(0, rows).to(Device);
+        var actions = Buffer.Actions.view(-1, ActionSize).index_select(0, rows).to(Device);
+        var logProbs = new float[batch.Rows.Length];
+        var values = new float[batch.Rows.Length];
+        Read(_net.Distribution(head, weights, masks).LogProb(actions), logProbs);
+        Read(value, values);
+        _step.Dispose();
+        return (logProbs, values);
     }
 
     /// <summary>Replaces the live state with <paramref name="next"/> (kept outside the step's dispose scope).</summary>
