@@ -36,6 +36,12 @@ public static class OnnxPolicyWriter
         graph.Input.Add(Value("observation", DataType.Float, policy.ObservationSize));
         if (policy.IsDiscrete)
         {
+            if (policy.Masked)
+            {
+                // Invalid action masking: masked logits become −∞ before the argmax (as the masked Categorical's mode).
+                graph.Input.Add(Value("action_mask", DataType.Bool, policy.ActionSize));
+                x = g.Node("Where", ["action_mask", x, g.Constant("masked_logit", DataType.Float, [], [float.NegativeInfinity])], "masked_logits");
+            }
             g.Node("Identity", [x], "logits");
             string index = g.Node("ArgMax", [x], policy.DiscreteStart == 0 ? "action" : "index", Int("axis", 1), Int("keepdims", 0), Int("select_last_index", 0));
             if (policy.DiscreteStart != 0) g.Node("Add", [index, g.Constant("start", DataType.Int64, [], i64: [policy.DiscreteStart])], "action");
