@@ -1,6 +1,8 @@
 using System.Globalization;
 using PolicyGradient.Core;
 using PolicyGradient.Environments;
+using PolicyGradient.Environments.Vector;
+using PolicyGradient.Environments.Wrappers;
 using PolicyGradient.Policies.Recurrent;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -88,7 +90,7 @@ public sealed partial class RecurrentPpo
     /// The action for one raw observation, carrying the prediction state from the previous call (call
     /// <see cref="ResetState"/> at each episode start; frozen normalization; Box actions clipped).
     /// </summary>
-    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => PredictRows(observation, 1, deterministic, default);
+    public float[] Predict(ReadOnlySpan<float> observation, bool deterministic = true) => PredictRows(EncodeDict(observation), 1, deterministic, default);
 
     /// <summary>
     /// Actions for <paramref name="batch"/> observations of <paramref name="batch"/> parallel episodes
@@ -102,7 +104,17 @@ public sealed partial class RecurrentPpo
         int size = ActionMasks.Size(Env.SingleActionSpace);
         if (actionMask.Length != size)
             throw new ArgumentException($"the action mask has {actionMask.Length} entries, the action space {Env.SingleActionSpace} needs {size}", nameof(actionMask));
-        return PredictRows(observation, 1, deterministic, actionMask);
+        return PredictRows(EncodeDict(observation), 1, deterministic, actionMask);
+    }
+
+    /// <summary>A Dict env's raw observation (as <c>Envs.Make</c> gives it) encoded as the policy reads it; any other unchanged.</summary>
+    ReadOnlySpan<float> EncodeDict(ReadOnlySpan<float> observation)
+    {
+        var dict = Env is SyncVectorEnv { Envs: [Wrapper first, ..] } ? first.Find<FlattenDictObservation>()?.DictSpace : null;
+        if (dict is null || observation.Length != dict.FlatSize || dict.FlatSize == ObservationSize) return observation;
+        var encoded = new float[ObservationSize];
+        FlattenDictObservation.Encode(dict, observation, encoded);
+        return encoded;
     }
 
     float[] PredictRows(ReadOnlySpan<float> observations, int batch, bool deterministic, ReadOnlySpan<bool> masks)

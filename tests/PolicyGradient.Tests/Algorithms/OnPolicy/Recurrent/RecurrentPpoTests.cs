@@ -131,6 +131,16 @@ public class RecurrentPpoTests
     }
 
     [Fact]
+    public void It_trains_on_a_dict_observation_env_and_predicts_from_the_raw_dict()
+    {
+        OneThread();
+        using var ppo = new RecurrentPpo("GoalGridWorld-v0", Small(), seed: 1);
+        ppo.Learn(3 * 40);
+        using var env = Envs.Make("GoalGridWorld-v0");
+        Assert.Equal(2, Evaluator.Evaluate(ppo, env, 2, seed: 0).Returns.Count);
+    }
+
+    [Fact]
     public void Export_refuses_a_recurrent_policy_with_a_clear_message()
     {
         using var ppo = new RecurrentPpo("CartPoleNoVel-v1", Small(), seed: 1);
