@@ -7,8 +7,9 @@ namespace PolicyGradient.Export;
 
 /// <summary>
 /// Writes an <see cref="ExportedPolicy"/> as an ONNX model (opset 17, IR version 8) built from OnnxSharp's
-/// ONNX classes: input <c>observation</c> float32 [batch, obs]; output <c>action</c> (Discrete: int64
-/// [batch]; Box: float32 [batch, act]) and, for Discrete, <c>logits</c> float32 [batch, n]. The
+/// ONNX classes: input <c>observation</c> float32 [batch, obs] (and, for a policy trained under action
+/// masks, <c>action_mask</c> bool [batch, n], true = allowed); output <c>action</c> (Discrete: int64
+/// [batch]; Box: float32 [batch, act]) and, for Discrete, <c>logits</c> float32 [batch, n] (masked: −∞). The
 /// normalization runs in double (Cast, Sub, Div, Clip, Cast back), as the trainer computes it, so the
 /// network's input is bit-identical to training's; dense layers are Gemm (transB = 1, W as stored).
 /// </summary>
