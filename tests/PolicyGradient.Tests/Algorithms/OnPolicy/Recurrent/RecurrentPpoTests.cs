@@ -141,6 +141,21 @@ public class RecurrentPpoTests
     }
 
     [Fact]
+    public void Masked_recurrent_ppo_never_selects_an_invalid_action_in_training_or_evaluation()
+    {
+        OneThread();
+        var env = MaskedToyEnv.Vector(new PolicyGradient.Environments.Spaces.Discrete(6), 3);
+        using var ppo = new RecurrentPpo(env, Small() with { NormalizeObservations = false, NormalizeRewards = false }, seed: 3);
+        ppo.Learn(1_200);
+        Assert.True(env.Envs.Sum(e => ((MaskedToyEnv)e.Unwrapped).Steps) >= 1_200);
+        Assert.Equal(0, MaskedToyEnv.TotalViolations(env));
+        using var evalEnv = MaskedToyEnv.Masked(new PolicyGradient.Environments.Spaces.Discrete(6));
+        Evaluator.Evaluate(ppo, evalEnv, 5, seed: 9, deterministic: false);
+        Evaluator.Evaluate(ppo, evalEnv, 5, seed: 9, deterministic: true);
+        Assert.Equal(0, ((MaskedToyEnv)evalEnv.Unwrapped).Violations);
+    }
+
+    [Fact]
     public void Export_refuses_a_recurrent_policy_with_a_clear_message()
     {
         using var ppo = new RecurrentPpo("CartPoleNoVel-v1", Small(), seed: 1);
