@@ -5,8 +5,8 @@ using System.Text;
 namespace PolicyGradient.Inference
 {
     /// <summary>
-    /// Reads .pgpolicy files (written by <c>pg export --format pgpolicy</c>; format version 1, little-endian,
-    /// docs/deploy.md): magic "PGPOLICY", uint32 version, int32 observation size, head byte, int32 action
+    /// Reads .pgpolicy files (written by <c>pg export --format pgpolicy</c>; format versions 1 and 2, little-endian,
+    /// docs/deploy.md): magic "PGPOLICY", uint32 version, (version 2: a flags byte, bit 0 = masked), int32 observation size, head byte, int32 action
     /// size, int32 discrete start, normalization (byte flag; then float64 clip, float64 mean[obs],
     /// float64 std[obs]), int32 layer count and per layer int32 inputs, int32 outputs, activation byte,
     /// float32 W[outputs × inputs] row-major, float32 b[outputs]; Box heads end with float32 low[act]
@@ -17,8 +17,8 @@ namespace PolicyGradient.Inference
         /// <summary>The first 8 bytes of every .pgpolicy file.</summary>
         public static readonly byte[] Magic = Encoding.ASCII.GetBytes("PGPOLICY");
 
-        /// <summary>The format version this reader understands.</summary>
-        public const uint Version = 1;
+        /// <summary>The newest format version this reader understands (1: any policy; 2: version 1 with a flags byte after the version, written for policies trained under action masks).</summary>
+        public const uint Version = 2;
 
         const int MaxSize = 1 << 24; // no layer or space is wider than this (a corrupt size fails early, not with an OutOfMemoryException)
 
@@ -45,7 +45,10 @@ namespace PolicyGradient.Inference
             byte[] magic = r.ReadBytes(Magic.Length);
             if (!magic.AsSpan().SequenceEqual(Magic)) throw new InvalidDataException("not a .pgpolicy file (it does not start with PGPOLICY); export one with pg export --format pgpolicy");
             uint version = r.ReadUInt32();
-            if (version != Version) throw new InvalidDataException($".pgpolicy format version {version}; this PolicyGradient.Inference reads version {Version}: use the matching package version");
+            if (version < 1 || version > Version) throw new InvalidDataException($".pgpolicy format version {version}; this PolicyGradient.Inference reads versions 1 to {Version}: use the matching package version");
+            byte flags = version >= 2 ? r.ReadByte() : (byte)0;
+            if ((flags & ~1) != 0) throw new InvalidDataException($"unknown .pgpolicy flags {flags}");
+            bool masked = (flags & 1) != 0;
             int observationSize = Size(r.ReadInt32(), "observation size");
             var head = (PolicyHead)r.ReadByte();
             if (head > PolicyHead.BoxSquashed) throw new InvalidDataException($"unknown policy head {(byte)head}");
@@ -71,7 +74,8 @@ namespace PolicyGradient.Inference
             if (width != actionSize) throw new InvalidDataException($"the last layer has {width} outputs, the head needs {actionSize}");
             float[]? low = null, high = null;
             if (head != PolicyHead.DiscreteArgmax) (low, high) = (Floats(r, actionSize), Floats(r, actionSize));
-            return new InferencePolicy(observationSize, head, actionSize, start, normalization, layers, low, high);
+            if (masked && head != PolicyHead.DiscreteArgmax) throw new InvalidDataException("a masked policy must have a Discrete head");
+            return new InferencePolicy(observationSize, head, actionSize, start, normalization, layers, low, high, masked);
         }
 
         static int Size(int value, string what) =>

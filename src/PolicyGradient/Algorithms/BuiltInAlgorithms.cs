@@ -6,6 +6,7 @@ internal static class BuiltInAlgorithms
     internal static void RegisterAll()
     {
         AlgorithmRegistry.Register(new AlgorithmDescriptor("ppo", typeof(PpoOptions), (o, c) => new Ppo((PpoOptions)o, c), "Proximal Policy Optimization, clipped surrogate (Schulman et al. 2017)"));
+        AlgorithmRegistry.Register(new AlgorithmDescriptor("ppo-lstm", typeof(RecurrentPpoOptions), (o, c) => new RecurrentPpo((RecurrentPpoOptions)o, c), "Recurrent PPO, LSTM actor and critic for partial observability (sb3-contrib RecurrentPPO)"));
         AlgorithmRegistry.Register(new AlgorithmDescriptor("a2c", typeof(A2cOptions), (o, c) => new A2c((A2cOptions)o, c), "Advantage Actor-Critic (Mnih et al. 2016)"));
         AlgorithmRegistry.Register(new AlgorithmDescriptor("trpo", typeof(TrpoOptions), (o, c) => new Trpo((TrpoOptions)o, c), "Trust Region Policy Optimization (Schulman et al. 2015)"));
         AlgorithmRegistry.Register(new AlgorithmDescriptor("reinforce", typeof(ReinforceOptions), (o, c) => new Reinforce((ReinforceOptions)o, c), "REINFORCE, Monte-Carlo policy gradient with optional baseline (Williams 1992)"));

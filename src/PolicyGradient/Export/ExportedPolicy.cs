@@ -44,4 +44,11 @@ public sealed record ExportedPolicy(int ObservationSize, ExportedHead Head, int 
 {
     /// <summary>True for Discrete actions.</summary>
     public bool IsDiscrete => Head == ExportedHead.DiscreteArgmax;
+
+    /// <summary>
+    /// True for a Discrete policy trained under action masks (invalid action masking): the exported
+    /// policy takes the mask of the current state (true = allowed, <see cref="ActionSize"/> entries) and
+    /// takes the argmax over the allowed actions only, as <c>pg eval --deterministic</c> does.
+    /// </summary>
+    public bool Masked { get; init; }
 }

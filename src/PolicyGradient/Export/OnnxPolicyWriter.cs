@@ -7,8 +7,9 @@ namespace PolicyGradient.Export;
 
 /// <summary>
 /// Writes an <see cref="ExportedPolicy"/> as an ONNX model (opset 17, IR version 8) built from OnnxSharp's
-/// ONNX classes: input <c>observation</c> float32 [batch, obs]; output <c>action</c> (Discrete: int64
-/// [batch]; Box: float32 [batch, act]) and, for Discrete, <c>logits</c> float32 [batch, n]. The
+/// ONNX classes: input <c>observation</c> float32 [batch, obs] (and, for a policy trained under action
+/// masks, <c>action_mask</c> bool [batch, n], true = allowed); output <c>action</c> (Discrete: int64
+/// [batch]; Box: float32 [batch, act]) and, for Discrete, <c>logits</c> float32 [batch, n] (masked: −∞). The
 /// normalization runs in double (Cast, Sub, Div, Clip, Cast back), as the trainer computes it, so the
 /// network's input is bit-identical to training's; dense layers are Gemm (transB = 1, W as stored).
 /// </summary>
@@ -36,6 +37,12 @@ public static class OnnxPolicyWriter
         graph.Input.Add(Value("observation", DataType.Float, policy.ObservationSize));
         if (policy.IsDiscrete)
         {
+            if (policy.Masked)
+            {
+                // Invalid action masking: masked logits become −∞ before the argmax (as the masked Categorical's mode).
+                graph.Input.Add(Value("action_mask", DataType.Bool, policy.ActionSize));
+                x = g.Node("Where", ["action_mask", x, g.Constant("masked_logit", DataType.Float, [], [float.NegativeInfinity])], "masked_logits");
+            }
             g.Node("Identity", [x], "logits");
             string index = g.Node("ArgMax", [x], policy.DiscreteStart == 0 ? "action" : "index", Int("axis", 1), Int("keepdims", 0), Int("select_last_index", 0));
             if (policy.DiscreteStart != 0) g.Node("Add", [index, g.Constant("start", DataType.Int64, [], i64: [policy.DiscreteStart])], "action");

@@ -14,8 +14,11 @@ public static class PgPolicyWriter
     /// <summary>The first 8 bytes of every .pgpolicy file.</summary>
     public const string Magic = "PGPOLICY";
 
-    /// <summary>The format version written.</summary>
+    /// <summary>The format version written for a policy without action masks (the layout is unchanged since version 1).</summary>
     public const uint Version = 1;
+
+    /// <summary>The format version written for a masked policy: version 1's layout with a flags byte after the version (bit 0: masked).</summary>
+    public const uint MaskedVersion = 2;
 
     /// <summary>Writes <paramref name="policy"/> to <paramref name="path"/> (replacing it).</summary>
     public static void Write(ExportedPolicy policy, string path)
@@ -30,7 +33,8 @@ public static class PgPolicyWriter
         // BinaryWriter is little-endian on every platform.
         using var w = new BinaryWriter(stream, Encoding.ASCII, leaveOpen: true);
         w.Write(Encoding.ASCII.GetBytes(Magic));
-        w.Write(Version);
+        w.Write(policy.Masked ? MaskedVersion : Version);
+        if (policy.Masked) w.Write((byte)1); // flags: bit 0 = the policy takes an action mask
         w.Write(policy.ObservationSize);
         w.Write((byte)policy.Head);
         w.Write(policy.ActionSize);

@@ -36,6 +36,7 @@ public static class PolicyExport
         return algorithm switch
         {
             ISavableAlgorithm onPolicy => OnPolicy(onPolicy.Core, description),
+            IRecurrentPolicy => throw new PolicyExportException($"{algorithm.Name}: this policy is recurrent (its action depends on an LSTM state carried between steps); pg export writes stateless MLP policies only, so use the run with pg eval or the library's Predict/ResetState"),
             IDeployableActor offPolicy => OffPolicy(offPolicy, description),
             _ => throw new PolicyExportException($"{algorithm.Name}: pg export supports the library's MLP algorithms (PPO, A2C, TRPO, REINFORCE, SAC, TD3, DDPG), not {algorithm.GetType().Name}"),
         };
@@ -44,8 +45,8 @@ public static class PolicyExport
     static ExportedPolicy OnPolicy(OnPolicyCore core, string description)
     {
         var layout = core.Net.Layout;
-        if (core.Masked)
-            throw new PolicyExportException("this policy acts under action masks (the env's IActionMaskProvider); pg export does not carry masks yet, so the exported argmax could pick an invalid action");
+        if (core.Masked && core.Env.SingleActionSpace is not Discrete { Start: 0 })
+            throw new PolicyExportException($"this policy acts under action masks on {core.Env.SingleActionSpace}; pg export carries masks for Discrete actions only");
         if (!layout.PlainFeatures)
             throw new PolicyExportException($"observation space {core.Env.SingleObservationSpace} is one-hot encoded inside the network; pg export supports Box observations");
         float[] flat = Floats(core.Net.Parameters.Data);
@@ -58,7 +59,8 @@ public static class PolicyExport
         var space = core.Env.SingleActionSpace;
         return space switch
         {
-            Discrete { Start: 0 } d => new ExportedPolicy(core.ObservationSize, ExportedHead.DiscreteArgmax, d.N, 0, normalization, hidden, null, null, description),
+            // A masked policy takes the env's mask beside the observation (the exported argmax never picks a masked action).
+            Discrete { Start: 0 } d => new ExportedPolicy(core.ObservationSize, ExportedHead.DiscreteArgmax, d.N, 0, normalization, hidden, null, null, description) { Masked = core.Masked },
             Box b => new ExportedPolicy(core.ObservationSize, ExportedHead.BoxClippedMean, b.FlatSize, 0, normalization, hidden, (float[])b.Low.Clone(), (float[])b.High.Clone(), description),
             _ => throw Unsupported(space),
         };

@@ -30,6 +30,7 @@ public static class Evaluator
         for (int i = 0; i < episodes; i++)
         {
             env.Reset(obs, seed + i);
+            (algorithm as IRecurrentPolicy)?.ResetState(); // a policy with memory starts each episode from a zero state
             double total = 0;
             for (int t = 0; t < MaxStepsPerEpisode; t++)
             {

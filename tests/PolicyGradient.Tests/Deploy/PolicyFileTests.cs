@@ -106,9 +106,9 @@ public sealed class PolicyFileTests
         var truncated = Assert.Throws<InvalidDataException>(() => PolicyFile.Load(new MemoryStream(bytes[..^5])));
         Assert.Contains("ends early", truncated.Message);
         var future = (byte[])bytes.Clone();
-        future[8] = 2;
+        future[8] = 3;
         var version = Assert.Throws<InvalidDataException>(() => PolicyFile.Load(new MemoryStream(future)));
-        Assert.Contains("format version 2", version.Message);
+        Assert.Contains("format version 3", version.Message);
         var policy = PolicyFile.Load(new MemoryStream(bytes));
         Assert.Throws<ArgumentException>(() => policy.Act(new float[3], new float[2]));
         Assert.Throws<ArgumentException>(() => policy.Act(new float[2], new float[1]));
