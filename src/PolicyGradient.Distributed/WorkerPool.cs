@@ -23,6 +23,7 @@ internal sealed class WorkerPool
     readonly string[] _silo;
     readonly TaskCompletionSource[] _lost;
     readonly CancellationTokenSource _stop = new();
+    readonly WorkerThroughput _throughput;
     int _recreations;
 
     public WorkerPool(IGrainFactory grains, string runId, WorkerSetup setup, int count, Action<string>? notice = null)
@@ -33,6 +34,7 @@ internal sealed class WorkerPool
         _silo = new string[count];
         _lost = Enumerable.Range(0, count).Select(_ => NewLost()).ToArray();
         _notice = notice ?? (line => Console.Error.WriteLine("pg: " + line));
+        _throughput = new WorkerThroughput(grains, count);
     }
 
     /// <summary>Workers.</summary>
@@ -50,10 +52,12 @@ internal sealed class WorkerPool
     WorkerSetup SetupFor(int p, int generation) =>
         _setup with { First = p * _setup.Count, Seed = _setup.Seed + 7919L * generation };
 
-    /// <summary>Starts every worker, and the watch on their silos.</summary>
+    /// <summary>Starts every worker, spread round robin over the active silos (<see cref="WorkerPlacement"/>), and the watch on their silos.</summary>
     public IReadOnlyList<WorkerInfo> StartAll()
     {
-        var started = Task.WhenAll(_workers.Select((g, p) => g.Start(SetupFor(p, 0)))).GetAwaiter().GetResult();
+        var silos = WorkerPlacement.ActiveSilos(_grains);
+        var started = Task.WhenAll(_workers.Select((g, p) => WorkerPlacement.On(WorkerPlacement.Initial(silos, p), () => g.Start(SetupFor(p, 0)))))
+            .GetAwaiter().GetResult();
         lock (_lock)
             for (int p = 0; p < started.Length; p++) _silo[p] = started[p].Silo;
         _ = Task.Run(WatchSilos);
@@ -86,7 +90,7 @@ internal sealed class WorkerPool
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
-                var hosts = await management.GetHosts(onlyActive: false);
+                var hosts = await management.GetHosts(onlyActive: false).WaitAsync(WorkerPlacement.MembershipTimeout, _stop.Token);
                 var dead = hosts.Where(h => h.Value == SiloStatus.Dead).Select(h => h.Key.ToString()).ToHashSet(StringComparer.Ordinal);
                 lock (_lock)
                     for (int p = 0; p < _silo.Length; p++)
@@ -95,6 +99,15 @@ internal sealed class WorkerPool
             catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
             catch (Exception e) when (e is not OutOfMemoryException) { } // the membership could not be read this second: try again
         }
+    }
+
+    /// <summary>Worker p's slice arrived for a request sent at <paramref name="sentTimestamp"/>: reports its end-to-end rate (<see cref="WorkerThroughput"/>).</summary>
+    public void Arrived(int p, RolloutSlice slice, long sentTimestamp)
+    {
+        IRolloutWorkerGrain grain;
+        string silo;
+        lock (_lock) (grain, silo) = (_workers[p], _silo[p]);
+        _throughput.Arrived(p, grain.GetPrimaryKeyString(), silo, slice, sentTimestamp);
     }
 
     /// <summary>Stops the watch.</summary>
@@ -123,7 +136,11 @@ internal sealed class WorkerPool
             }
             try
             {
-                var started = grain.Start(SetupFor(p, next)).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                var active = WorkerPlacement.ActiveSilos(_grains);
+                string?[] others;
+                lock (_lock) others = _silo.Where((_, q) => q != p).ToArray();
+                var target = WorkerPlacement.LeastUsed(active, others);
+                var started = WorkerPlacement.On(target, () => grain.Start(SetupFor(p, next))).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
                 lock (_lock)
                 {
                     _silo[p] = started.Silo;

@@ -82,11 +82,14 @@ internal static class ClusterTraining
         { throw new UsageException($"{flag}: host {host} does not resolve to an IPv4 address; give an IP address"); }
     }
 
-    /// <summary>Connects to the cluster (exit 2 with one line when it does not answer in time).</summary>
+    /// <summary>Connects to the cluster (exit 2 with one line when it does not answer in time); from here a stop signal ends the process in bounded time (<see cref="StopWatchdog"/>).</summary>
     public static ClusterClient Connect(ClusterSettings s, IPEndPoint[] gateways)
     {
-        try { return ClusterClient.Connect(s.Cluster!, gateways, ConnectTimeout, s.Membership); }
+        ClusterClient client;
+        try { client = ClusterClient.Connect(s.Cluster!, gateways, ConnectTimeout, s.Membership); }
         catch (ClusterConnectionException e) { throw new UsageException(e.Message); }
+        StopWatchdog.Arm();
+        return client;
     }
 
     /// <summary>The session hook: start the workers and hand them the algorithm's rollouts.</summary>
