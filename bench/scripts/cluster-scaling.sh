@@ -35,7 +35,8 @@ run() { # $1 silos, $2 step cost ms, $3 n_steps (empty: the preset's 32)
   local s=$1 cost=$2 nsteps=${3:-} base=$((20000 + RANDOM % 20000)) id="scale-$RANDOM" gateways=()
   for ((i = 0; i < s; i++)); do
     local primary=(); ((i > 0)) && primary=(--primary "127.0.0.1:$base")
-    "$PG" cluster silo --cluster-id "$id" --port $((base + 2 * i)) --gateway-port $((base + 2 * i + 1)) "${primary[@]}" 2> "$WORK/silo-$i.log" &
+    : > "$WORK/silo-$i.log"
+    "$PG" cluster silo --cluster-id "$id" --port $((base + 2 * i)) --gateway-port $((base + 2 * i + 1)) "${primary[@]}" > "$WORK/silo-$i.out" 2> "$WORK/silo-$i.log" &
     PIDS+=($!)
     gateways+=("127.0.0.1:$((base + 2 * i + 1))")
     until grep -q "stop it with" "$WORK/silo-$i.log"; do sleep 0.2; done

@@ -18,7 +18,8 @@ PIDS+=($!)
 until redis-cli -p "$port" ping > /dev/null 2>&1; do sleep 0.1; done
 M="redis://127.0.0.1:$port"
 for i in 0 1; do
-  "$PG" cluster silo --cluster-id "$id" --port $((base + 2 * i)) --gateway-port $((base + 2 * i + 1)) --membership "$M" 2> "$WORK/silo-$i.log" &
+  : > "$WORK/silo-$i.log"
+  "$PG" cluster silo --cluster-id "$id" --port $((base + 2 * i)) --gateway-port $((base + 2 * i + 1)) --membership "$M" > "$WORK/silo-$i.out" 2> "$WORK/silo-$i.log" &
   PIDS+=($!)
 done
 for i in 0 1; do until grep -q "stop it with" "$WORK/silo-$i.log"; do sleep 0.2; grep -q "pg: " "$WORK/silo-$i.log" && ! grep -q "stop it with" "$WORK/silo-$i.log" && { cat "$WORK/silo-$i.log"; exit 1; }; done; done
@@ -33,4 +34,4 @@ for ((k = 1; k <= N; k++)); do
   printf 'connect %2d: %5.1f s  exit %d  %s\n' "$k" "$secs" "$code" "$line"
 done
 echo "load after: $(uptime | sed 's/.*load average: //'); $fails of $N connections failed"
-grep -ih "timeout\|exception" "$WORK"/silo-*.log | sort | uniq -c | head -20 || true
+grep -ioh "[a-z.]*timeout[a-z]*\|[a-z.]*exception" "$WORK"/silo-*.out "$WORK"/silo-*.log | sort | uniq -c | head -20 || true
