@@ -4,13 +4,20 @@
 # N times with `pg cluster status --membership` and prints each connection's wall time and exit code
 # (with the error line of a failure), with `uptime` before and after. Run it beside a CPU load to see
 # how the connection behaves when the machine is starved.
-# Usage: bench/scripts/redis-connect.sh [path/to/pg]    env: N=10
+# With TRAIN=1 an async ppo learner with 4 workers trains on the same silos meanwhile (the situation
+# in which connections were seen to time out).
+# Usage: bench/scripts/redis-connect.sh [path/to/pg]    env: N=10 TRAIN=0
 set -euo pipefail
 PG=${1:-src/PolicyGradient.Cli/bin/Release/net10.0/pg}
 N=${N:-10}
 WORK=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+# Stops the learner, then the silos, then redis-server (last started first), each before the next,
+# so the silos can still write their "dead" status into the table.
+cleanup() {
+  for ((k = ${#PIDS[@]} - 1; k >= 0; k--)); do kill -TERM "${PIDS[k]}" 2>/dev/null || true; wait "${PIDS[k]}" 2>/dev/null || true; done
+  if [[ -n "${KEEP:-}" ]]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi
+}
 trap cleanup EXIT
 port=$((40000 + RANDOM % 10000)); base=$((20000 + RANDOM % 15000)); id="redis-$RANDOM"
 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no > "$WORK/redis.log" 2>&1 &
@@ -23,6 +30,11 @@ for i in 0 1; do
   PIDS+=($!)
 done
 for i in 0 1; do until grep -q "stop it with" "$WORK/silo-$i.log"; do sleep 0.2; grep -q "pg: " "$WORK/silo-$i.log" && ! grep -q "stop it with" "$WORK/silo-$i.log" && { cat "$WORK/silo-$i.log"; exit 1; }; done; done
+if [[ "${TRAIN:-0}" == 1 ]]; then
+  "$PG" train ppo CartPole-v1 --timesteps 100000000 --quiet --cluster "$id" --membership "$M" --workers 4 --cluster-mode async --out "$WORK/run" > "$WORK/train.log" 2>&1 &
+  PIDS+=($!)
+  until [[ -f "$WORK/run/progress.csv" ]]; do sleep 0.5; done
+fi
 echo "load before: $(uptime | sed 's/.*load average: //')"
 fails=0
 for ((k = 1; k <= N; k++)); do
