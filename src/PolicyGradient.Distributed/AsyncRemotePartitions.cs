@@ -119,7 +119,7 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
         lock (_lock)
             if (_parked.Count > 0 && _arrived.Count < Capacity * _workers.Count) resume = _parked.Dequeue();
         if (resume is int p) Request(p);
-        if (error is not null) throw new InvalidOperationException($"a rollout worker failed: {error.Message}", error);
+        if (error is not null) throw error as ClusterFailedException ?? new ClusterFailedException($"a rollout worker failed: {error.Message}", error);
         return slice!.ToPartition();
     }
 

@@ -13,6 +13,13 @@ internal sealed class WorkerPool
     /// <summary>Replacements allowed per run before the failure is the run's error.</summary>
     public const int MaxRecreations = 8;
 
+    /// <summary>
+    /// Membership silence after which the cluster counts as lost: every pending call fails and no worker
+    /// is re-created. With development clustering the primary silo holds the membership, so when it dies
+    /// no silo is ever declared dead and a rollout on it would wait for the 10-minute response timeout.
+    /// </summary>
+    public static readonly TimeSpan MembershipLostAfter = TimeSpan.FromSeconds(30);
+
     readonly IGrainFactory _grains;
     readonly string _runId;
     readonly WorkerSetup _setup;
@@ -25,6 +32,7 @@ internal sealed class WorkerPool
     readonly CancellationTokenSource _stop = new();
     readonly WorkerThroughput _throughput;
     int _recreations;
+    volatile bool _membershipLost;
 
     public WorkerPool(IGrainFactory grains, string runId, WorkerSetup setup, int count, Action<string>? notice = null)
     {
@@ -78,19 +86,24 @@ internal sealed class WorkerPool
         lock (_lock) lost = _lost[p].Task;
         if (await Task.WhenAny(call, lost) == call) return await call;
         _ = call.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // observed: the orphaned call fails later
-        throw new WorkerLostException($"the silo of rollout worker {p} ({_silo[p]}) was declared dead by the cluster");
+        throw new WorkerLostException(_membershipLost
+            ? $"the cluster's membership has not answered for {MembershipLostAfter.TotalSeconds:0} s (rollout worker {p} ran on {_silo[p]})"
+            : $"the silo of rollout worker {p} ({_silo[p]}) was declared dead by the cluster");
     }
 
     /// <summary>Polls the membership (Orleans' management grain) every second; a dead silo's workers are lost.</summary>
     async Task WatchSilos()
     {
         var management = _grains.GetGrain<IManagementGrain>(0);
+        long lastRead = System.Diagnostics.Stopwatch.GetTimestamp();
         while (!_stop.IsCancellationRequested)
         {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(lastRead) > MembershipLostAfter) LoseAll();
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
                 var hosts = await management.GetHosts(onlyActive: false).WaitAsync(WorkerPlacement.MembershipTimeout, _stop.Token);
+                lastRead = System.Diagnostics.Stopwatch.GetTimestamp();
                 var dead = hosts.Where(h => h.Value == SiloStatus.Dead).Select(h => h.Key.ToString()).ToHashSet(StringComparer.Ordinal);
                 lock (_lock)
                     for (int p = 0; p < _silo.Length; p++)
@@ -99,6 +112,14 @@ internal sealed class WorkerPool
             catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
             catch (Exception e) when (e is not OutOfMemoryException) { } // the membership could not be read this second: try again
         }
+    }
+
+    /// <summary>The membership has not answered for <see cref="MembershipLostAfter"/>: fails every worker's pending and future calls.</summary>
+    void LoseAll()
+    {
+        _membershipLost = true;
+        lock (_lock)
+            foreach (var lost in _lost) lost.TrySetResult();
     }
 
     /// <summary>Worker p's slice arrived for a request sent at <paramref name="sentTimestamp"/>: reports its end-to-end rate (<see cref="WorkerThroughput"/>).</summary>
@@ -118,11 +139,13 @@ internal sealed class WorkerPool
     /// returns false when another caller already replaced that generation. A replacement whose start
     /// fails (Orleans may still place it on the dying silo) is replaced again a second later.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Too many replacements in this run.</exception>
+    /// <exception cref="ClusterFailedException">Too many replacements in this run, or the membership is lost.</exception>
     public bool Recreate(int p, int generation, Exception cause)
     {
         lock (_lock)
             if (_generation[p] != generation) return false;
+        if (_membershipLost)
+            throw new ClusterFailedException($"the cluster's membership has not answered for {MembershipLostAfter.TotalSeconds:0} s, so rollout worker {p} cannot be replaced (with development clustering the primary silo holds it: if it died, start the cluster again and continue with pg resume)", cause);
         while (true)
         {
             int next;
@@ -130,7 +153,7 @@ internal sealed class WorkerPool
             lock (_lock)
             {
                 if (++_recreations > MaxRecreations)
-                    throw new InvalidOperationException($"rollout worker {p} failed and {MaxRecreations} workers were already replaced in this run ({cause.GetType().Name}: {FirstLine(cause.Message)}); check the silos", cause);
+                    throw new ClusterFailedException($"rollout worker {p} failed and {MaxRecreations} workers were already replaced in this run ({cause.GetType().Name}: {FirstLine(cause.Message)}); check the silos", cause);
                 next = ++_generation[p];
                 grain = _workers[p] = _grains.GetGrain<IRolloutWorkerGrain>($"{_runId}/{p}.{next}");
             }
@@ -159,6 +182,12 @@ internal sealed class WorkerPool
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }
+
+/// <summary>
+/// The cluster can no longer run this learner's rollouts (workers replaced too often, or the membership
+/// silent); the message says what happened and what to do. pg reports it as "run failed" (exit 1), one line.
+/// </summary>
+public sealed class ClusterFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>A rollout worker's silo was declared dead; the pool re-creates the worker.</summary>
 public sealed class WorkerLostException(string message) : Exception(message);
