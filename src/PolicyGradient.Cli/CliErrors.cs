@@ -54,7 +54,7 @@ public static partial class CliErrors
         {
             UsageException or UnknownEnvironmentException or CommandParseException or CommandRuntimeException
                 or ArgumentException or FormatException => ("error", ExitCodes.BadInput),
-            RunFailedException or EnvContractException => ("run failed", ExitCodes.RunFailed),
+            RunFailedException or EnvContractException or PolicyGradient.Distributed.ClusterFailedException => ("run failed", ExitCodes.RunFailed),
             _ => ("internal error", ExitCodes.RunFailed),
         };
         Print(kind, kind == "internal error" ? ex.Message : ParameterSuffix().Replace(ex.Message, ""), code);

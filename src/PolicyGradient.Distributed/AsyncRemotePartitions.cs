@@ -35,7 +35,8 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
     public AsyncRemotePartitions(WorkerPool workers)
     {
         _workers = workers;
-        _sync = new RemotePartitions(workers);
+        // A checkpoint that finds a worker's silo dead re-creates it (RemotePartitions.SaveState): restart its requests.
+        _sync = new RemotePartitions(workers, p => { for (int i = 0; i < InFlight; i++) Request(p, withWeights: true); });
         _sentVersion = Enumerable.Repeat(-1L, workers.Count).ToArray();
     }
 
@@ -67,6 +68,7 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
             request = new RolloutRequest { Version = _version, Weights = fresh ? _theta : [], Steps = _steps };
             _sentVersion[p] = _version;
         }
+        long sent = System.Diagnostics.Stopwatch.GetTimestamp();
         _workers.Guard(p, _workers[p].Rollout(request)).ContinueWith(t =>
         {
             if (!t.IsCompletedSuccessfully && !Volatile.Read(ref _stopping))
@@ -76,6 +78,7 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
             }
             if (t.IsCompletedSuccessfully)
             {
+                _workers.Arrived(p, t.Result, sent);
                 Deliver((t.Result, null));
                 bool full;
                 lock (_lock)
@@ -116,7 +119,7 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
         lock (_lock)
             if (_parked.Count > 0 && _arrived.Count < Capacity * _workers.Count) resume = _parked.Dequeue();
         if (resume is int p) Request(p);
-        if (error is not null) throw new InvalidOperationException($"a rollout worker failed: {error.Message}", error);
+        if (error is not null) throw error as ClusterFailedException ?? new ClusterFailedException($"a rollout worker failed: {error.Message}", error);
         return slice!.ToPartition();
     }
 

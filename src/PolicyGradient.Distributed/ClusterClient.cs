@@ -43,7 +43,7 @@ public sealed class ClusterClient : IDisposable
             .UseOrleansClient(c =>
             {
                 if (redis is null) c.UseStaticClustering(gateways.ToArray());
-                else c.UseRedisClustering(redis);
+                else c.UseRedisClustering(o => o.ConfigurationOptions = ClusterMembership.RedisOptions(redis));
                 c.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = DistributedProtocol.ServiceId; });
                 c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
             })

@@ -34,7 +34,7 @@ public static class ClusterSilo
                 if (redis is null) silo.UseLocalhostClustering(siloPort, gatewayPort, primary, DistributedProtocol.ServiceId, clusterId);
                 else
                 {
-                    silo.UseRedisClustering(redis);
+                    silo.UseRedisClustering(o => o.ConfigurationOptions = ClusterMembership.RedisOptions(redis));
                     silo.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = DistributedProtocol.ServiceId; });
                     silo.ConfigureEndpoints(ClusterMembership.Advertised(address), siloPort, gatewayPort, listenOnAnyHostAddress: address is not null);
                 }

@@ -9,7 +9,9 @@ namespace PolicyGradient.Distributed;
 /// fails (its silo died) is re-created on a live silo and its request re-sent with the same weights
 /// and noise; the other workers' slices are kept, so no step is collected or counted twice.
 /// </summary>
-internal sealed class RemotePartitions(WorkerPool workers) : IRolloutPartitions
+/// <param name="workers">The run's worker grains.</param>
+/// <param name="recreated">Called with p after this object re-created worker p (async mode restarts p's requests).</param>
+internal sealed class RemotePartitions(WorkerPool workers, Action<int>? recreated = null) : IRolloutPartitions
 {
     public int Count => workers.Count;
 
@@ -22,20 +24,38 @@ internal sealed class RemotePartitions(WorkerPool workers) : IRolloutPartitions
 
     async Task<RolloutSlice> RolloutWithRetry(int p, RolloutRequest request)
     {
+        long sent = System.Diagnostics.Stopwatch.GetTimestamp();
+        var slice = await WithRetry(p, w => w.Rollout(request));
+        workers.Arrived(p, slice, sent);
+        return slice;
+    }
+
+    /// <summary>
+    /// <paramref name="call"/> on worker p; when p's silo is declared dead (or the call fails), p is
+    /// re-created on a live silo and the call made again on the new worker.
+    /// </summary>
+    async Task<T> WithRetry<T>(int p, Func<IRolloutWorkerGrain, Task<T>> call)
+    {
         while (true)
         {
             int generation = workers.Generation(p);
-            try { return await workers.Guard(p, workers[p].Rollout(request)); }
+            try { return await workers.Guard(p, call(workers[p])); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                await Task.Run(() => workers.Recreate(p, generation, e)); // throws once replacements run out; false: already replaced
+                // throws once replacements run out; false: another call already replaced it
+                if (await Task.Run(() => workers.Recreate(p, generation, e))) recreated?.Invoke(p);
             }
         }
     }
 
+    /// <summary>
+    /// Every worker's env state, for the learner's checkpoint. A worker whose silo died since the last
+    /// rollout is re-created first (re-seeded copies, as a rollout would), so a checkpoint never waits
+    /// for a dead silo: it stores the copies the run continues with.
+    /// </summary>
     public void SaveState(BinaryWriter writer)
     {
-        foreach (var state in Task.WhenAll(workers.All.Select(w => w.SaveState())).GetAwaiter().GetResult())
+        foreach (var state in Task.WhenAll(Enumerable.Range(0, workers.Count).Select(p => WithRetry(p, w => w.SaveState()))).GetAwaiter().GetResult())
         {
             writer.Write(state.Length);
             writer.Write(state);

@@ -6,9 +6,9 @@ namespace PolicyGradient.Distributed;
 /// The grain around a <see cref="RolloutPartitionWorker"/> (the Orleans-free partition in the core
 /// library): Orleans runs one call at a time per activation, so the worker needs no lock.
 /// </summary>
-// Spread over the silos by activation count (Orleans' default, resource-optimized placement, may put
-// every worker of a run on the least loaded silo).
-[Orleans.Placement.ActivationCountBasedPlacement]
+// The learner names each worker's silo with a placement hint (WorkerPlacement); random placement
+// honours it and is the fallback when the hinted silo is gone.
+[Orleans.Placement.RandomPlacement]
 internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
 {
     RolloutPartitionWorker? _worker;
@@ -29,11 +29,10 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
         else if (worker.Version < 0) throw new InvalidOperationException($"worker {this.GetPrimaryKeyString()} has no weights yet; the learner sends them with its first request");
         // Async: no noise from the learner, the worker draws its own; the slice carries the version that acted.
         var noise = request.Noise.Length > 0 ? request.Noise : worker.DrawNoise(request.Steps);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         var slice = RolloutSlice.From(worker.Run(noise, request.Steps));
-        double sps = request.Steps * worker.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-        _ = Directory.Report(new WorkerStatus(this.GetPrimaryKeyString(), RuntimeIdentity, worker.Version, sps, DateTime.UtcNow));
-        return Task.FromResult(slice);
+        // The learner reports the worker's end-to-end rate and this stepping time (WorkerThroughput).
+        return Task.FromResult(slice with { ComputeSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds });
     }
 
     public Task<byte[]> SaveState() => Task.FromResult(Worker().SaveState());

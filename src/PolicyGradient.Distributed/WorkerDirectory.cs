@@ -2,15 +2,23 @@ using Orleans.Concurrency;
 
 namespace PolicyGradient.Distributed;
 
-/// <summary>What a worker last reported (for <c>pg cluster status</c>).</summary>
+/// <summary>
+/// A worker's last slice as the learner saw it (for <c>pg cluster status</c>): <see cref="StepsPerSecond"/>
+/// is end to end (request sent or previous slice arrived → slice arrived at the learner: weights,
+/// stepping and both messages), <see cref="EnvStepsPerSecond"/> the worker's stepping alone.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkerStatus(
     [property: Id(0)] string Worker, [property: Id(1)] string Silo, [property: Id(2)] long PolicyVersion,
-    [property: Id(3)] double StepsPerSecond, [property: Id(4)] DateTime ReportedUtc);
+    [property: Id(3)] double StepsPerSecond, [property: Id(4)] DateTime ReportedUtc)
+{
+    /// <summary>Env steps per second of the worker's stepping and forward passes alone (no messaging); 0 if unknown.</summary>
+    [Id(5)] public double EnvStepsPerSecond { get; init; }
+}
 
 /// <summary>
-/// The cluster's list of rollout workers: each worker grain reports after every slice (one-way, so a
-/// rollout never waits for it) and leaves when stopped. One activation per cluster (key 0); if its
+/// The cluster's list of rollout workers: the learner reports each worker after every slice it
+/// receives (one-way, so a rollout never waits for it); a worker leaves when stopped. One activation per cluster (key 0); if its
 /// silo dies it restarts empty elsewhere and fills again with the next reports.
 /// </summary>
 public interface IWorkerDirectoryGrain : IGrainWithIntegerKey

@@ -128,6 +128,9 @@ public sealed record RolloutSlice
     /// <summary>s_T (async learners re-evaluate V(s_T)).</summary>
     [Id(15)] public float[] LastObservations { get; init; } = [];
 
+    /// <summary>Seconds the worker spent on the rollout itself (stepping and forward passes, no messaging).</summary>
+    [Id(16)] public double ComputeSeconds { get; init; }
+
     internal static RolloutSlice From(PartitionRollout p) => new()
     {
         Steps = p.Steps, Envs = p.Envs, Version = p.Version, Observations = p.Observations, Actions = p.Actions, LogProbs = p.LogProbs,

@@ -13,6 +13,13 @@ internal sealed class WorkerPool
     /// <summary>Replacements allowed per run before the failure is the run's error.</summary>
     public const int MaxRecreations = 8;
 
+    /// <summary>
+    /// Membership silence after which the cluster counts as lost: every pending call fails and no worker
+    /// is re-created. With development clustering the primary silo holds the membership, so when it dies
+    /// no silo is ever declared dead and a rollout on it would wait for the 10-minute response timeout.
+    /// </summary>
+    public static readonly TimeSpan MembershipLostAfter = TimeSpan.FromSeconds(30);
+
     readonly IGrainFactory _grains;
     readonly string _runId;
     readonly WorkerSetup _setup;
@@ -23,7 +30,9 @@ internal sealed class WorkerPool
     readonly string[] _silo;
     readonly TaskCompletionSource[] _lost;
     readonly CancellationTokenSource _stop = new();
+    readonly WorkerThroughput _throughput;
     int _recreations;
+    volatile bool _membershipLost;
 
     public WorkerPool(IGrainFactory grains, string runId, WorkerSetup setup, int count, Action<string>? notice = null)
     {
@@ -33,6 +42,7 @@ internal sealed class WorkerPool
         _silo = new string[count];
         _lost = Enumerable.Range(0, count).Select(_ => NewLost()).ToArray();
         _notice = notice ?? (line => Console.Error.WriteLine("pg: " + line));
+        _throughput = new WorkerThroughput(grains, count);
     }
 
     /// <summary>Workers.</summary>
@@ -50,10 +60,12 @@ internal sealed class WorkerPool
     WorkerSetup SetupFor(int p, int generation) =>
         _setup with { First = p * _setup.Count, Seed = _setup.Seed + 7919L * generation };
 
-    /// <summary>Starts every worker, and the watch on their silos.</summary>
+    /// <summary>Starts every worker, spread round robin over the active silos (<see cref="WorkerPlacement"/>), and the watch on their silos.</summary>
     public IReadOnlyList<WorkerInfo> StartAll()
     {
-        var started = Task.WhenAll(_workers.Select((g, p) => g.Start(SetupFor(p, 0)))).GetAwaiter().GetResult();
+        var silos = WorkerPlacement.ActiveSilos(_grains);
+        var started = Task.WhenAll(_workers.Select((g, p) => WorkerPlacement.On(WorkerPlacement.Initial(silos, p), () => g.Start(SetupFor(p, 0)))))
+            .GetAwaiter().GetResult();
         lock (_lock)
             for (int p = 0; p < started.Length; p++) _silo[p] = started[p].Silo;
         _ = Task.Run(WatchSilos);
@@ -74,19 +86,24 @@ internal sealed class WorkerPool
         lock (_lock) lost = _lost[p].Task;
         if (await Task.WhenAny(call, lost) == call) return await call;
         _ = call.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // observed: the orphaned call fails later
-        throw new WorkerLostException($"the silo of rollout worker {p} ({_silo[p]}) was declared dead by the cluster");
+        throw new WorkerLostException(_membershipLost
+            ? $"the cluster's membership has not answered for {MembershipLostAfter.TotalSeconds:0} s (rollout worker {p} ran on {_silo[p]})"
+            : $"the silo of rollout worker {p} ({_silo[p]}) was declared dead by the cluster");
     }
 
     /// <summary>Polls the membership (Orleans' management grain) every second; a dead silo's workers are lost.</summary>
     async Task WatchSilos()
     {
         var management = _grains.GetGrain<IManagementGrain>(0);
+        long lastRead = System.Diagnostics.Stopwatch.GetTimestamp();
         while (!_stop.IsCancellationRequested)
         {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(lastRead) > MembershipLostAfter) LoseAll();
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
-                var hosts = await management.GetHosts(onlyActive: false);
+                var hosts = await management.GetHosts(onlyActive: false).WaitAsync(WorkerPlacement.MembershipTimeout, _stop.Token);
+                lastRead = System.Diagnostics.Stopwatch.GetTimestamp();
                 var dead = hosts.Where(h => h.Value == SiloStatus.Dead).Select(h => h.Key.ToString()).ToHashSet(StringComparer.Ordinal);
                 lock (_lock)
                     for (int p = 0; p < _silo.Length; p++)
@@ -97,6 +114,23 @@ internal sealed class WorkerPool
         }
     }
 
+    /// <summary>The membership has not answered for <see cref="MembershipLostAfter"/>: fails every worker's pending and future calls.</summary>
+    void LoseAll()
+    {
+        _membershipLost = true;
+        lock (_lock)
+            foreach (var lost in _lost) lost.TrySetResult();
+    }
+
+    /// <summary>Worker p's slice arrived for a request sent at <paramref name="sentTimestamp"/>: reports its end-to-end rate (<see cref="WorkerThroughput"/>).</summary>
+    public void Arrived(int p, RolloutSlice slice, long sentTimestamp)
+    {
+        IRolloutWorkerGrain grain;
+        string silo;
+        lock (_lock) (grain, silo) = (_workers[p], _silo[p]);
+        _throughput.Arrived(p, grain.GetPrimaryKeyString(), silo, slice, sentTimestamp);
+    }
+
     /// <summary>Stops the watch.</summary>
     public void StopWatching() => _stop.Cancel();
 
@@ -105,11 +139,13 @@ internal sealed class WorkerPool
     /// returns false when another caller already replaced that generation. A replacement whose start
     /// fails (Orleans may still place it on the dying silo) is replaced again a second later.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Too many replacements in this run.</exception>
+    /// <exception cref="ClusterFailedException">Too many replacements in this run, or the membership is lost.</exception>
     public bool Recreate(int p, int generation, Exception cause)
     {
         lock (_lock)
             if (_generation[p] != generation) return false;
+        if (_membershipLost)
+            throw new ClusterFailedException($"the cluster's membership has not answered for {MembershipLostAfter.TotalSeconds:0} s, so rollout worker {p} cannot be replaced (with development clustering the primary silo holds it: if it died, start the cluster again and continue with pg resume)", cause);
         while (true)
         {
             int next;
@@ -117,13 +153,17 @@ internal sealed class WorkerPool
             lock (_lock)
             {
                 if (++_recreations > MaxRecreations)
-                    throw new InvalidOperationException($"rollout worker {p} failed and {MaxRecreations} workers were already replaced in this run ({cause.GetType().Name}: {FirstLine(cause.Message)}); check the silos", cause);
+                    throw new ClusterFailedException($"rollout worker {p} failed and {MaxRecreations} workers were already replaced in this run ({cause.GetType().Name}: {FirstLine(cause.Message)}); check the silos", cause);
                 next = ++_generation[p];
                 grain = _workers[p] = _grains.GetGrain<IRolloutWorkerGrain>($"{_runId}/{p}.{next}");
             }
             try
             {
-                var started = grain.Start(SetupFor(p, next)).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                var active = WorkerPlacement.ActiveSilos(_grains);
+                string?[] others;
+                lock (_lock) others = _silo.Where((_, q) => q != p).ToArray();
+                var target = WorkerPlacement.LeastUsed(active, others);
+                var started = WorkerPlacement.On(target, () => grain.Start(SetupFor(p, next))).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
                 lock (_lock)
                 {
                     _silo[p] = started.Silo;
@@ -142,6 +182,12 @@ internal sealed class WorkerPool
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }
+
+/// <summary>
+/// The cluster can no longer run this learner's rollouts (workers replaced too often, or the membership
+/// silent); the message says what happened and what to do. pg reports it as "run failed" (exit 1), one line.
+/// </summary>
+public sealed class ClusterFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>A rollout worker's silo was declared dead; the pool re-creates the worker.</summary>
 public sealed class WorkerLostException(string message) : Exception(message);

@@ -36,7 +36,7 @@ public sealed class ClusterStatusCommand : Command<ClusterStatusCommand.Settings
         foreach (var (address, status) in silos) Console.WriteLine($"silo    {address,-40} {status}");
         foreach (var w in workers)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"worker  {w.Worker,-40} silo {w.Silo}  policy version {w.PolicyVersion}  {w.StepsPerSecond:0} steps/s  ({(DateTime.UtcNow - w.ReportedUtc).TotalSeconds:0} s ago)"));
+                $"worker  {w.Worker,-40} silo {w.Silo}  policy version {w.PolicyVersion}  {w.StepsPerSecond:0} steps/s end to end ({w.EnvStepsPerSecond:0} stepping alone)  ({(DateTime.UtcNow - w.ReportedUtc).TotalSeconds:0} s ago)"));
         return ExitCodes.Success;
     }
 

@@ -12,8 +12,15 @@ namespace PolicyGradient.Cli.Commands;
 /// </summary>
 internal static class ClusterTraining
 {
-    /// <summary>How long a learner waits for its cluster before exit 2.</summary>
+    /// <summary>How long a learner waits for its cluster's gateways (--gateways) before exit 2.</summary>
     static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The same through Redis membership: the connection has more steps (connect to Redis, read the
+    /// table, then a gateway and the handshake), each of which a CPU-starved process stretches (a whole
+    /// `pg cluster status` process took up to 17 s at load 20–31); still under the 30 s in which bad input must exit 2.
+    /// </summary>
+    static readonly TimeSpan RedisConnectTimeout = TimeSpan.FromSeconds(25);
 
     /// <summary>Whether any cluster flag was given.</summary>
     public static bool Requested(ClusterSettings s) => s.Cluster is not null || s.Gateways is not null || s.Workers is not null || s.ClusterMode is not null || s.MaxPolicyLag is not null || s.Membership is not null;
@@ -82,11 +89,14 @@ internal static class ClusterTraining
         { throw new UsageException($"{flag}: host {host} does not resolve to an IPv4 address; give an IP address"); }
     }
 
-    /// <summary>Connects to the cluster (exit 2 with one line when it does not answer in time).</summary>
+    /// <summary>Connects to the cluster (exit 2 with one line when it does not answer in time); from here a stop signal ends the process in bounded time (<see cref="StopWatchdog"/>).</summary>
     public static ClusterClient Connect(ClusterSettings s, IPEndPoint[] gateways)
     {
-        try { return ClusterClient.Connect(s.Cluster!, gateways, ConnectTimeout, s.Membership); }
+        ClusterClient client;
+        try { client = ClusterClient.Connect(s.Cluster!, gateways, s.Membership is null ? ConnectTimeout : RedisConnectTimeout, s.Membership); }
         catch (ClusterConnectionException e) { throw new UsageException(e.Message); }
+        StopWatchdog.Arm();
+        return client;
     }
 
     /// <summary>The session hook: start the workers and hand them the algorithm's rollouts.</summary>

@@ -26,12 +26,34 @@ public sealed class CartPole : Env
         [(float)(XThreshold * 2), float.PositiveInfinity, (float)(ThetaThresholdRadians * 2), float.PositiveInfinity]);
 
     readonly bool _suttonBartoReward;
+    readonly TimeSpan _stepCost;
     double _x, _xDot, _theta, _thetaDot;
     bool _terminated;
 
     /// <summary>Creates the env.</summary>
     /// <param name="suttonBartoReward">Gymnasium's <c>sutton_barto_reward</c>: 0 per step and -1 on termination instead of +1 per step.</param>
-    public CartPole(bool suttonBartoReward = false) => _suttonBartoReward = suttonBartoReward;
+    public CartPole(bool suttonBartoReward = false) : this(suttonBartoReward, 0) { }
+
+    /// <summary>Creates the env with an artificial cost per step (not part of Gymnasium; for scaling measurements).</summary>
+    /// <param name="suttonBartoReward">Gymnasium's <c>sutton_barto_reward</c>: 0 per step and -1 on termination instead of +1 per step.</param>
+    /// <param name="stepCostMs">
+    /// Milliseconds every Step sleeps before it returns (kwarg <c>step_cost_ms</c>; 0: none). A sleep, not a
+    /// busy-wait: it models a simulator that runs elsewhere (a remote service, a game server), so copies
+    /// stepped by several worker processes overlap even on a machine with few cores; a busy-wait would
+    /// model a CPU-bound simulator and could not scale past the cores. The dynamics are unchanged. The OS
+    /// rounds sleeps up (on Linux about 0.05–0.1 ms over the request).
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stepCostMs"/> is negative, not finite or over a minute.</exception>
+    public CartPole(bool suttonBartoReward, double stepCostMs)
+    {
+        if (!double.IsFinite(stepCostMs) || stepCostMs is < 0 or > 60_000)
+            throw new ArgumentOutOfRangeException(nameof(stepCostMs), stepCostMs, "CartPole-v1: step_cost_ms must be between 0 and 60000 (milliseconds each step sleeps)");
+        _suttonBartoReward = suttonBartoReward;
+        _stepCost = TimeSpan.FromMilliseconds(stepCostMs);
+    }
+
+    /// <summary>The artificial time each Step sleeps (kwarg <c>step_cost_ms</c>); zero by default.</summary>
+    public TimeSpan StepCost => _stepCost;
 
     /// <inheritdoc />
     public override Space ObservationSpace => Observations;
@@ -82,6 +104,7 @@ public sealed class CartPole : Env
         else if (!_terminated) { _terminated = true; reward = _suttonBartoReward ? -1.0 : 1.0; }
         else reward = _suttonBartoReward ? -1.0 : 0.0;
         Write(observation);
+        if (_stepCost > TimeSpan.Zero) Thread.Sleep(_stepCost); // the simulator's latency (step_cost_ms)
         return new StepResult(reward, terminated, false);
     }
 

@@ -10,8 +10,11 @@ internal static class ClassicControlRegistrations
     {
         Envs.Register(new EnvSpec("CartPole-v1", kw =>
             {
-                Kwargs.CheckKnown("CartPole-v1", kw, "sutton_barto_reward");
-                return new CartPole(Kwargs.Flag("CartPole-v1", kw, "sutton_barto_reward", false));
+                Kwargs.CheckKnown("CartPole-v1", kw, "sutton_barto_reward", "step_cost_ms");
+                double stepCost = Kwargs.Number("CartPole-v1", kw, "step_cost_ms", 0);
+                if (stepCost is < 0 or > 60_000)
+                    throw new ArgumentException($"CartPole-v1: keyword argument 'step_cost_ms' must be between 0 and 60000 (milliseconds each step sleeps), got {stepCost}");
+                return new CartPole(Kwargs.Flag("CartPole-v1", kw, "sutton_barto_reward", false), stepCost);
             },
             MaxEpisodeSteps: 500, RewardThreshold: 475,
             Description: "Balance a pole on a cart; +1 per step (Barto, Sutton & Anderson 1983)"));

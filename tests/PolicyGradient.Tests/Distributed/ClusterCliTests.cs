@@ -24,7 +24,7 @@ public class ClusterCliTests
          "--set", "n_envs=4", "--set", "n_steps=64", "--set", "batch_size=64", "--set", "n_epochs=4", "--out", dir, .. extra];
 
     /// <summary>A silo process; Ready completes when it prints that it listens.</summary>
-    sealed class Silo : IDisposable
+    internal sealed class Silo : IDisposable
     {
         readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         readonly List<string> _lines = [];

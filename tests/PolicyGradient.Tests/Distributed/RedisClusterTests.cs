@@ -33,7 +33,7 @@ public class RedisClusterTests
         second.StartAsync().GetAwaiter().GetResult();
         try
         {
-            using (var client = ClusterClient.Connect(clusterId, [], TimeSpan.FromSeconds(20), membership))
+            using (var client = ClusterClient.Connect(clusterId, [], TimeSpan.FromSeconds(25), membership))
             {
                 var (silos, _) = client.Status();
                 Assert.Equal(2, silos.Count(s => s.Status == "Active"));
@@ -48,6 +48,19 @@ public class RedisClusterTests
             second.StopAsync().WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
             first.StopAsync().WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
         }
+    }
+
+    [Fact]
+    public void A_redis_that_does_not_answer_fails_fast_with_one_line_naming_it()
+    {
+        // The longer Redis timeouts (ClusterMembership.RedisTimeout) must not hide a Redis that is not there.
+        int port = LoopbackCluster.FreePorts(1)[0];
+        var clock = Stopwatch.StartNew();
+        var e = Assert.Throws<ClusterConnectionException>(() =>
+            ClusterClient.Connect("nobody", [], TimeSpan.FromSeconds(25), $"redis://127.0.0.1:{port}"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        Assert.Contains($"redis://127.0.0.1:{port}", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
     }
 
     [Fact]
