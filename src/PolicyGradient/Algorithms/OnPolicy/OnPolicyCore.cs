@@ -263,11 +263,14 @@ internal sealed partial class OnPolicyCore : IDisposable
         {
             if (!CollectRollout(owner, callback)) break;
             callback.OnRolloutEnd(owner);
+            // Measured before the update: the batch against the policy that collected it (issue 14).
+            double? samplingError = Diagnostics.RolloutSamplingError.Measure(this);
             // progress_remaining in [0, 1]: the last rollout may overshoot the total by up to n_steps × n_envs - 1.
             var values = update(Math.Clamp(1.0 - (double)NumTimesteps / totalTimesteps, 0.0, 1.0));
             NumUpdates++;
             var metrics = NewMetrics(clock.Elapsed.TotalSeconds, startSteps);
             foreach (var (key, value) in values) metrics.Values[key] = value;
+            if (samplingError is double error) metrics.Values[Diagnostics.RolloutSamplingError.Metric] = error;
             if (!callback.OnUpdateEnd(owner, metrics)) break;
         }
         callback.OnTrainingEnd(owner);
