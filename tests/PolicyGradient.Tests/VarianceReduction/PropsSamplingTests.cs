@@ -86,6 +86,24 @@ public class PropsSamplingTests
         AssertSameWeights(Weights(props), Weights(again));
     }
 
+    [Theory]
+    [InlineData(ComputeBackend.Native)]
+    [InlineData(ComputeBackend.LibTorch)]
+    public void Capture_and_restore_continue_bit_identically(ComputeBackend backend)
+    {
+        OneThread();
+        using var first = new Ppo("CartPole-v1", Options(RolloutSampling.Props, backend), seed: 6);
+        first.Learn(2 * 128);
+        using var state = first.CaptureState();
+        first.Learn(4 * 128);
+        var continued = Weights(first);
+        using var second = new Ppo("CartPole-v1", Options(RolloutSampling.Props, backend), seed: 999);
+        second.RestoreState(state);
+        second.Learn(4 * 128);
+        Assert.Equal(first.NumUpdates, second.NumUpdates);
+        AssertSameWeights(continued, Weights(second));
+    }
+
     [Fact]
     public void Sampling_and_props_bind_as_config_keys()
     {
