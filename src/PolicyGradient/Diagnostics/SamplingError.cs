@@ -47,11 +47,13 @@ public static class SamplingError
             counts[a]++;
         }
         var bias = new double[actionCount];
+        var scale = new double[actionCount];   // e^{b_a}, 0 for an action never taken
         var expected = new double[actionCount];
         for (int a = 0; a < actionCount; a++) bias[a] = counts[a] > 0 ? 0 : double.NegativeInfinity;
         for (int iteration = 0; iteration < MaxIterations; iteration++)
         {
-            ExpectedCounts(probabilities, bias, expected);
+            for (int a = 0; a < actionCount; a++) scale[a] = Math.Exp(bias[a]);
+            ExpectedCounts(probabilities, scale, expected);
             double largest = 0;
             for (int a = 0; a < actionCount; a++)
             {
@@ -64,30 +66,29 @@ public static class SamplingError
         }
         double divergence = 0;
         for (int a = 0; a < actionCount; a++) if (counts[a] > 0) divergence += counts[a] / n * bias[a];
-        for (int t = 0; t < n; t++) divergence -= Math.Log(Partition(probabilities.Slice(t * actionCount, actionCount), bias)) / n;
+        for (int a = 0; a < actionCount; a++) scale[a] = Math.Exp(bias[a]);
+        for (int t = 0; t < n; t++) divergence -= Math.Log(Partition(probabilities.Slice(t * actionCount, actionCount), scale)) / n;
         return Math.Max(divergence, 0);
     }
 
-    // Σ_t π_D(a|s_t) for every a, under the current offsets.
-    static void ExpectedCounts(ReadOnlySpan<float> probabilities, double[] bias, double[] expected)
+    // Σ_t π_D(a|s_t) for every a, under the offsets' scales e^{b_a}.
+    static void ExpectedCounts(ReadOnlySpan<float> probabilities, double[] scale, double[] expected)
     {
-        int actionCount = bias.Length, n = probabilities.Length / actionCount;
+        int actionCount = scale.Length, n = probabilities.Length / actionCount;
         Array.Clear(expected);
         for (int t = 0; t < n; t++)
         {
             var row = probabilities.Slice(t * actionCount, actionCount);
-            double z = Partition(row, bias);
-            for (int a = 0; a < actionCount; a++)
-                if (!double.IsNegativeInfinity(bias[a])) expected[a] += row[a] * Math.Exp(bias[a]) / z;
+            double inverse = 1 / Partition(row, scale);
+            for (int a = 0; a < actionCount; a++) expected[a] += row[a] * scale[a] * inverse;
         }
     }
 
-    // Z(s) = Σ_a π(a|s) e^{b_a} over the actions the batch took.
-    static double Partition(ReadOnlySpan<float> row, double[] bias)
+    // Z(s) = Σ_a π(a|s) e^{b_a} (actions never taken have scale 0).
+    static double Partition(ReadOnlySpan<float> row, double[] scale)
     {
         double z = 0;
-        for (int a = 0; a < row.Length; a++)
-            if (!double.IsNegativeInfinity(bias[a])) z += row[a] * Math.Exp(bias[a]);
+        for (int a = 0; a < row.Length; a++) z += row[a] * scale[a];
         return z;
     }
 

@@ -34,7 +34,13 @@ internal sealed class PropsSampling(OnPolicyCore core, PropsOptions options) : I
     }
 
     /// <inheritdoc />
-    public void OnTrainingStart(IAlgorithm algorithm) => _inner.OnTrainingStart(algorithm);
+    /// <exception cref="NotSupportedException">The rollouts are collected elsewhere (cluster partitions), where the behaviour policy cannot act.</exception>
+    public void OnTrainingStart(IAlgorithm algorithm)
+    {
+        if (core.Partitions is not null)
+            throw new NotSupportedException("sampling: props adapts the behaviour policy inside this process's rollout and does not work with cluster rollouts; set sampling=on_policy");
+        _inner.OnTrainingStart(algorithm);
+    }
 
     /// <inheritdoc />
     public bool OnStep(IAlgorithm algorithm)
