@@ -23,7 +23,7 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
         public string Path { get; init; } = "";
 
         /// <summary>Estimators.</summary>
-        [CommandOption("--estimators <LIST>")][Description("Comma-separated: mc, mc-mean, mc-value, gae:<lambda>, optimal (default mc,mc-mean,mc-value,optimal,gae:1,gae:0.95,gae:0.8).")]
+        [CommandOption("--estimators <LIST>")][Description("Comma-separated: mc, mc-mean, mc-value, gae:<lambda>, optimal, is:<k>, is-traj:<k> (default mc,mc-mean,mc-value,optimal,gae:1,gae:0.95,gae:0.8). is:<k> plays its batches with the run's checkpoint k updates earlier (checkpoint every rollout to have it).")]
         public string? Estimators { get; init; }
 
         /// <summary>K.</summary>
@@ -59,7 +59,7 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
         public bool Json { get; init; }
     }
 
-    static readonly string[] Columns = ["estimator", "total_variance", "total_variance_low", "total_variance_high", "gsnr", "cosine_to_reference", "mse_to_reference", "mean_norm"];
+    static readonly string[] Columns = ["estimator", "total_variance", "total_variance_low", "total_variance_high", "gsnr", "cosine_to_reference", "mse_to_reference", "mean_norm", "ess"];
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
@@ -75,6 +75,7 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
             GradientDiagnosisReport report;
             try
             {
+                options = options with { Behaviours = Behaviours(options, algorithm, config, checkpoint, device) };
                 report = GradientDiagnosis.Run(algorithm, config.EnvId, config.Run.EnvKwargs, options,
                     s.Json ? null : line => Console.Error.Write($"\r{line}        "));
             }
@@ -101,19 +102,50 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
         return options;
     }
 
-    static Dictionary<string, object> Values(EstimatorDiagnosis row) => new()
+    // is:<k>'s behaviour: the checkpoint k rollouts (n_steps × n_envs steps each) before the diagnosed one.
+    static Dictionary<int, float[]> Behaviours(GradientDiagnosisOptions options, Core.IAlgorithm algorithm, Training.Configuration.ResolvedConfig config,
+        string checkpoint, TorchSharp.torch.Device device)
     {
-        ["estimator"] = row.Estimator, ["total_variance"] = row.TotalVariance, ["total_variance_low"] = row.TotalVarianceLow,
-        ["total_variance_high"] = row.TotalVarianceHigh, ["gsnr"] = row.SignalToNoise, ["cosine_to_reference"] = row.CosineToReference,
-        ["mse_to_reference"] = row.MseToReference, ["mean_norm"] = row.MeanNorm,
-    };
+        var behaviours = new Dictionary<int, float[]>();
+        var lags = options.Estimators.Where(e => e.Kind == GradientEstimatorKind.ImportanceSampled && e.Lag > 0).Select(e => e.Lag).Distinct().ToList();
+        if (lags.Count == 0) return behaviours;
+        if (config.Options is not Algorithms.OnPolicyOptions onPolicy) throw new UsageException($"is:<k> needs an on-policy run, not {config.Algorithm}");
+        long rollout = (long)onPolicy.NSteps * onPolicy.NEnvs;
+        string folder = Path.GetDirectoryName(checkpoint)!;
+        foreach (int k in lags)
+        {
+            long steps = algorithm.NumTimesteps - k * rollout;
+            string older = Path.Combine(folder, Training.Checkpoints.CheckpointStore.StepName(steps));
+            if (steps <= 0 || !Directory.Exists(older))
+                throw new UsageException($"is:{k} needs the checkpoint {k} updates before {Path.GetFileName(checkpoint)} ({Training.Checkpoints.CheckpointStore.StepName(Math.Max(steps, 0))}), which {folder} does not hold; train with --set checkpoint_every={rollout} and keep_checkpoints>={k + 1}");
+            var (behaviour, _, _) = RunLoader.Load(older, device);
+            using (behaviour) behaviours[k] = GradientDiagnosis.PolicyParameters(behaviour);
+        }
+        return behaviours;
+    }
+
+    static Dictionary<string, object> Values(EstimatorDiagnosis row)
+    {
+        var values = new Dictionary<string, object>
+        {
+            ["estimator"] = row.Estimator, ["total_variance"] = row.TotalVariance, ["total_variance_low"] = row.TotalVarianceLow,
+            ["total_variance_high"] = row.TotalVarianceHigh, ["gsnr"] = row.SignalToNoise, ["cosine_to_reference"] = row.CosineToReference,
+            ["mse_to_reference"] = row.MseToReference, ["mean_norm"] = row.MeanNorm,
+        };
+        if (row.EffectiveSampleSize is double ess) values["ess"] = ess;
+        return values;
+    }
 
     static string Number(object value) => value is double d ? d.ToString("R", CultureInfo.InvariantCulture) : value.ToString()!;
 
     static void WriteCsv(string path, GradientDiagnosisReport report)
     {
         var text = new StringBuilder().AppendLine(string.Join(",", Columns));
-        foreach (var row in report.Estimators) text.AppendLine(string.Join(",", Values(row).Values.Select(Number)));
+        foreach (var row in report.Estimators)
+        {
+            var values = Values(row);
+            text.AppendLine(string.Join(",", Columns.Select(c => values.TryGetValue(c, out var v) ? Number(v) : "")));
+        }
         File.WriteAllText(path, text.ToString());
     }
 
@@ -124,6 +156,6 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
         Console.WriteLine(string.Create(inv, $"{o.Batches} batches of {r.MeanBatchSteps:0} steps (mean episode return {r.MeanEpisodeReturn:0.##}); reference: gae:1 over {r.ReferenceSteps} steps, |g*| {r.ReferenceNorm:G4}; {r.Parameters} parameters; {r.Seconds:0.0} s"));
         Console.WriteLine(string.Create(inv, $"{"estimator",-10} {"total variance",14} {"95% interval",23} {"GSNR",10} {"cos(g*)",8} {"MSE to g*",11} {"|mean|",10}"));
         foreach (var e in r.Estimators)
-            Console.WriteLine(string.Create(inv, $"{e.Estimator,-10} {e.TotalVariance,14:G4} {$"[{e.TotalVarianceLow:G3}, {e.TotalVarianceHigh:G3}]",23} {e.SignalToNoise,10:G3} {e.CosineToReference,8:0.000} {e.MseToReference,11:G4} {e.MeanNorm,10:G4}"));
+            Console.WriteLine(string.Create(inv, $"{e.Estimator,-10} {e.TotalVariance,14:G4} {$"[{e.TotalVarianceLow:G3}, {e.TotalVarianceHigh:G3}]",23} {e.SignalToNoise,10:G3} {e.CosineToReference,8:0.000} {e.MseToReference,11:G4} {e.MeanNorm,10:G4}{(e.EffectiveSampleSize is double ess ? $"  ESS {ess:0.#}" : "")}"));
     }
 }

@@ -32,7 +32,7 @@ public abstract class OnPolicyAlgorithm<TOptions> : IAlgorithm, ISavableAlgorith
     {
         Options = (TOptions)(Checked(options) with { NEnvs = env.NumEnvs });
         Core = new OnPolicyCore(env, Options.Policy, Options.NSteps, Options.Gamma,
-            Options.NormalizeObservations, Options.NormalizeRewards, seed, device, Options.UseActionMasks);
+            Options.NormalizeObservations, Options.NormalizeRewards, seed, device, Options.UseActionMasks) { DiagnoseEvery = Options.DiagnoseEvery };
     }
 
     static TOptions Checked(TOptions? options) => OptionsValidation.Checked(options);

@@ -57,6 +57,16 @@ public abstract record OnPolicyOptions : IValidatableOptions
     [ConfigAddedLater]   // new in December 2026 (issue 15); true changes nothing for envs without masks
     public bool UseActionMasks { get; init; } = true;
 
+    /// <summary>
+    /// Every this many updates, measure the gradient estimators' variance at the current policy (the
+    /// <c>pg diagnose gradients</c> diagnosis with K = 8 batches of one rollout's size, the default estimators)
+    /// and log total variance, GSNR and cosine to the reference per estimator as progress.csv columns
+    /// diag/&lt;estimator&gt;/…; 0 (default) never. Needs a network the native kernels compute.
+    /// </summary>
+    [ConfigAddedLater]   // new in December 2026 (issue 14); 0 changes nothing
+    [ConfigRange(0, 1_000_000)]
+    public int DiagnoseEvery { get; init; }
+
     /// <summary>Actor-critic network (net_arch, activation, ortho_init, log_std_init, share_trunk).</summary>
     public PolicyNetworkOptions Policy { get; init; } = new();
 

@@ -48,7 +48,8 @@ public sealed class Ppo : OnPolicyAlgorithm<PpoOptions>
     public override void Learn(long totalTimesteps, ITrainingCallback? callback = null) =>
         // Detail 1: each update follows a fixed-length rollout of n_steps from each of the n_envs
         // vectorised copies (OnPolicyCore.Learn collects it and reports the metrics).
-        Core.Learn(this, totalTimesteps, callback, progressRemaining =>
+        // sampling: props samples the rollout from an adapted behaviour policy (VarianceReduction/PropsSampling.cs).
+        Core.Learn(this, totalTimesteps, Options.Sampling == VarianceReduction.RolloutSampling.Props ? new VarianceReduction.PropsSampling(Core, Options.Props).Around(callback) : callback, progressRemaining =>
         {
             // Detail 4: learning-rate and clip-range annealing, on the fraction of training left (SB3).
             double learningRate = Options.LearningRate.Value(progressRemaining);

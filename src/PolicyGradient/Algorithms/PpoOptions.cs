@@ -18,6 +18,17 @@ public sealed record PpoOptions : OnPolicyOptions
         NormalizeAdvantage = true;
     }
 
+    /// <summary>
+    /// Where the rollout's actions come from: on_policy (default) the current policy; props a PROPS behaviour policy
+    /// adapted within each rollout to reduce its sampling error (Corrado and Hanna 2024; docs/variance.md), settings in props.*.
+    /// </summary>
+    [ConfigAddedLater]   // new in December 2026 (issue 14); on_policy changes nothing
+    public VarianceReduction.RolloutSampling Sampling { get; init; } = VarianceReduction.RolloutSampling.OnPolicy;
+
+    /// <summary>PROPS's behaviour update (used when sampling is props).</summary>
+    [ConfigAddedLater]   // new in December 2026 (issue 14)
+    public VarianceReduction.PropsOptions Props { get; init; } = new();
+
     /// <summary>Minibatch size. SB3: 64.</summary>
     [ConfigRange(1, 1e8)]
     public int BatchSize { get; init; } = 64;

@@ -21,6 +21,12 @@ public sealed record GradientDiagnosisOptions
 
     /// <summary>Seed of the first batch; batch i resets the env and draws actions from seed + i, reference batch j from seed + 1,000,000 + j.</summary>
     public int Seed { get; init; }
+
+    /// <summary>
+    /// The behaviour policies of the importance-sampled estimators (<c>is:&lt;k&gt;</c>): k → the flat parameters of
+    /// the policy k updates before the diagnosed one (k = 0 needs none: the current policy).
+    /// </summary>
+    public IReadOnlyDictionary<int, float[]> Behaviours { get; init; } = new Dictionary<int, float[]>();
 }
 
 /// <summary>One estimator's figures over the K batches (see <see cref="GradientStatistics"/> for the definitions).</summary>
@@ -32,8 +38,9 @@ public sealed record GradientDiagnosisOptions
 /// <param name="CosineToReference">Cosine of the mean estimate to the reference gradient.</param>
 /// <param name="MseToReference">(1/K) Σ_i ‖ĝ_i − g*‖².</param>
 /// <param name="MeanNorm">‖mean estimate‖.</param>
+/// <param name="EffectiveSampleSize">Importance-sampled estimators only: the mean over the K batches of (Σ w)² / Σ w² over the batch's weights (steps per decision, episodes per trajectory); else null.</param>
 public sealed record EstimatorDiagnosis(string Estimator, double TotalVariance, double TotalVarianceLow, double TotalVarianceHigh,
-    double SignalToNoise, double CosineToReference, double MseToReference, double MeanNorm);
+    double SignalToNoise, double CosineToReference, double MseToReference, double MeanNorm, double? EffectiveSampleSize = null);
 
 /// <summary>The diagnosis of one policy: per estimator, and how the batches came out.</summary>
 /// <param name="Estimators">One row per estimator, in the order asked.</param>
@@ -77,22 +84,30 @@ public static class GradientDiagnosis
             throw new NotSupportedException($"gradient diagnosis does not handle {envId}'s {(env.ObservationSpace is Environments.Spaces.Dict ? "Dict observations" : "action masks")} yet");
         }
         using var rollout = new ScoreFunctionRollout(internals.Core, layout, env, internals.Gamma);
+        var current = Floats(internals.Core);
+        var groups = Groups(options, current);
 
         var perEstimator = options.Estimators.Select(_ => new List<double[]>()).ToList();
+        var ess = options.Estimators.Select(_ => new List<double>()).ToList();
         long steps = 0;
+        double meanReturn = double.NaN;
         for (int i = 0; i < options.Batches; i++)
         {
-            var (gradients, batchSteps, _) = rollout.Collect(options.BatchSize, options.Seed + i, options.Estimators);
-            for (int e = 0; e < gradients.Length; e++) perEstimator[e].Add(gradients[e]);
-            steps += batchSteps;
-            progress?.Invoke($"batch {i + 1}/{options.Batches}: {batchSteps} steps");
+            foreach (var (behaviour, indices) in groups)
+            {
+                var specs = indices.Select(e => options.Estimators[e]).ToList();
+                var (gradients, batchSteps, _, sizes) = rollout.Collect(options.BatchSize, options.Seed + i, specs, behaviour);
+                for (int k = 0; k < indices.Count; k++) { perEstimator[indices[k]].Add(gradients[k]); ess[indices[k]].Add(sizes[k]); }
+                if (behaviour is null) steps += batchSteps;
+            }
+            progress?.Invoke($"batch {i + 1}/{options.Batches}");
+            if (i == options.Batches - 1) meanReturn = rollout.MeanEpisodeReturn;
         }
-        double meanReturn = rollout.MeanEpisodeReturn;
         var reference = new List<double[]>();
         long referenceSteps = 0;
         for (int j = 0; j < options.ReferenceBatches; j++)
         {
-            var (gradients, batchSteps, _) = rollout.Collect(options.BatchSize, options.Seed + 1_000_000 + j, [Reference]);
+            var (gradients, batchSteps, _, _) = rollout.Collect(options.BatchSize, options.Seed + 1_000_000 + j, [Reference]);
             reference.Add(gradients[0]);
             referenceSteps += batchSteps;
         }
@@ -107,9 +122,34 @@ public static class GradientDiagnosis
             var mean = GradientStatistics.Mean(estimates);
             rows.Add(new EstimatorDiagnosis(options.Estimators[e].Name, GradientStatistics.TotalVariance(estimates), low, high,
                 GradientStatistics.SignalToNoise(estimates), GradientStatistics.Cosine(mean, g),
-                GradientStatistics.MeanSquaredError(estimates, g), Math.Sqrt(mean.Sum(x => x * x))));
+                GradientStatistics.MeanSquaredError(estimates, g), Math.Sqrt(mean.Sum(x => x * x)),
+                options.Estimators[e].Kind == GradientEstimatorKind.ImportanceSampled ? ess[e].Average() : null));
         }
         return new GradientDiagnosisReport(rows, (double)steps / options.Batches, meanReturn, referenceSteps,
             Math.Sqrt(g.Sum(x => x * x)), rollout.ParameterCount, clock.Elapsed.TotalSeconds);
     }
+
+    // The estimators by the policy that plays their batches: null (the current policy) first, then one behaviour per lag k.
+    static List<(float[]? Behaviour, List<int> Indices)> Groups(GradientDiagnosisOptions options, float[] current)
+    {
+        var groups = new List<(float[]?, List<int>)>();
+        var onPolicy = Enumerable.Range(0, options.Estimators.Count).Where(e => options.Estimators[e].Kind != GradientEstimatorKind.ImportanceSampled).ToList();
+        if (onPolicy.Count > 0) groups.Add((null, onPolicy));
+        foreach (var lag in options.Estimators.Where(e => e.Kind == GradientEstimatorKind.ImportanceSampled).Select(e => e.Lag).Distinct())
+        {
+            var behaviour = lag == 0 ? current : options.Behaviours.TryGetValue(lag, out var b) ? b
+                : throw new ArgumentException($"estimator is:{lag} needs the policy {lag} updates before the diagnosed one (GradientDiagnosisOptions.Behaviours[{lag}])");
+            if (behaviour.Length != current.Length)
+                throw new ArgumentException($"the behaviour policy for is:{lag} has {behaviour.Length} parameters, the diagnosed network {current.Length}");
+            groups.Add((behaviour, Enumerable.Range(0, options.Estimators.Count).Where(e => options.Estimators[e] is { Kind: GradientEstimatorKind.ImportanceSampled } s && s.Lag == lag).ToList()));
+        }
+        return groups;
+    }
+
+    /// <summary>A copy of an on-policy algorithm's flat parameter buffer: what <see cref="GradientDiagnosisOptions.Behaviours"/> holds for an older policy.</summary>
+    /// <exception cref="NotSupportedException">The algorithm is not on-policy.</exception>
+    public static float[] PolicyParameters(IAlgorithm algorithm) => algorithm is IOnPolicyInternals internals ? Floats(internals.Core)
+        : throw new NotSupportedException($"gradient diagnosis needs an on-policy run (ppo, a2c, reinforce, trpo), not {algorithm.Name}");
+
+    static float[] Floats(OnPolicyCore core) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(core.Net.Parameters.Data.bytes).ToArray();
 }

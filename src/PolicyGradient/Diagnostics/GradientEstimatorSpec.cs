@@ -22,13 +22,27 @@ public enum GradientEstimatorKind
     /// b_k = Σ_t g_tk² G_t / Σ_t g_tk² estimated from the batch (Greensmith, Bartlett and Baxter 2004; Peters and Schaal 2008).
     /// </summary>
     OptimalBaseline,
+
+    /// <summary>
+    /// The gae:1 advantage reweighted by importance ratios π/μ, from episodes a behaviour policy μ (the policy
+    /// <see cref="GradientEstimatorSpec.Lag"/> updates earlier) played: <see cref="ImportanceWeighting"/>.
+    /// </summary>
+    ImportanceSampled,
 }
 
-/// <summary>One estimator by name: <c>mc</c>, <c>mc-mean</c>, <c>mc-value</c>, <c>gae:&lt;λ&gt;</c> (e.g. gae:0.95) or <c>optimal</c>.</summary>
-public sealed record GradientEstimatorSpec(string Name, GradientEstimatorKind Kind, double Lambda = 1.0)
+/// <summary>
+/// One estimator by name: <c>mc</c>, <c>mc-mean</c>, <c>mc-value</c>, <c>gae:&lt;λ&gt;</c> (e.g. gae:0.95), <c>optimal</c>,
+/// or <c>is:&lt;k&gt;</c> / <c>is-traj:&lt;k&gt;</c> (per-decision / per-trajectory importance weights, batches from the policy k updates earlier).
+/// </summary>
+/// <param name="Name">The canonical name.</param>
+/// <param name="Kind">The advantage it uses.</param>
+/// <param name="Lambda">λ of a GAE estimator.</param>
+/// <param name="Lag">k of an importance-sampled estimator: its batches come from the policy k updates earlier (0: the current one).</param>
+/// <param name="PerTrajectory">An importance-sampled estimator's weights: the whole episode's product (true) or per decision (false).</param>
+public sealed record GradientEstimatorSpec(string Name, GradientEstimatorKind Kind, double Lambda = 1.0, int Lag = 0, bool PerTrajectory = false)
 {
     /// <summary>The names <see cref="Parse"/> accepts.</summary>
-    public const string Accepted = "mc, mc-mean, mc-value, gae:<lambda in [0, 1]> (e.g. gae:0.95), optimal";
+    public const string Accepted = "mc, mc-mean, mc-value, gae:<lambda in [0, 1]> (e.g. gae:0.95), optimal, is:<k> or is-traj:<k> (k >= 0 updates earlier)";
 
     /// <summary>The default list: the textbook ladder from no baseline to GAE, and the optimal baseline.</summary>
     public const string DefaultList = "mc,mc-mean,mc-value,optimal,gae:1,gae:0.95,gae:0.8";
@@ -50,6 +64,13 @@ public sealed record GradientEstimatorSpec(string Name, GradientEstimatorKind Ki
         {
             if (lambda is < 0 or > 1) throw new ArgumentException($"estimator '{name}': λ must lie in [0, 1]");
             return new("gae:" + lambda.ToString("R", CultureInfo.InvariantCulture), GradientEstimatorKind.GeneralizedAdvantage, lambda);
+        }
+        foreach (var (prefix, perTrajectory) in new[] { ("is:", false), ("is-traj:", true) })
+        {
+            if (!n.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            if (!int.TryParse(n.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int lag))
+                throw new ArgumentException($"estimator '{name}': k must be a whole number of updates >= 0, e.g. {prefix}1");
+            return new(prefix + lag.ToString(CultureInfo.InvariantCulture), GradientEstimatorKind.ImportanceSampled, Lag: lag, PerTrajectory: perTrajectory);
         }
         throw new ArgumentException($"unknown estimator '{name}' (accepted: {Accepted})");
     }

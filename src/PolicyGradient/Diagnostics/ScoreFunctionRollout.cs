@@ -27,8 +27,9 @@ internal sealed class ScoreFunctionRollout : IDisposable
     readonly double _gamma;
     readonly float[] _raw, _normalized, _action, _envAction, _dHead, _zeroValue = new float[1], _probabilities;
     readonly List<float[]> _scores = [];
-    readonly List<float> _rewards = [], _values = [];
+    readonly List<float> _rewards = [], _values = [], _ratios = [];
     Random _random = new(0);
+    float[]? _behaviour; // μ's flat parameters while a batch is played off-policy, else null
 
     /// <summary>A rollout for the algorithm behind <paramref name="core"/> on a fresh copy of its env.</summary>
     public ScoreFunctionRollout(OnPolicyCore core, ActorCriticLayout layout, IEnv env, double gamma)
@@ -54,11 +55,18 @@ internal sealed class ScoreFunctionRollout : IDisposable
 
     /// <summary>
     /// Plays whole episodes (the first reset with <paramref name="seed"/>, action noise from it too) until at
-    /// least <paramref name="minSteps"/> steps, and returns one gradient estimate per estimator, in order.
+    /// least <paramref name="minSteps"/> steps, and returns one gradient estimate per estimator, in order, and the
+    /// importance-sampled estimators' effective sample sizes (NaN for the others). With <paramref name="behaviour"/>
+    /// (a flat parameter buffer of the same network) the actions come from that policy μ, the scores and V(s) from
+    /// the current one, and each step's ratio π(a|s)/μ(a|s) feeds the importance-sampled estimators.
     /// </summary>
-    public (double[][] Gradients, int Steps, int Episodes) Collect(int minSteps, int seed, IReadOnlyList<GradientEstimatorSpec> estimators)
+    public (double[][] Gradients, int Steps, int Episodes, double[] EffectiveSampleSizes) Collect(int minSteps, int seed,
+        IReadOnlyList<GradientEstimatorSpec> estimators, float[]? behaviour = null)
     {
+        if (behaviour is not null && behaviour.Length != ParameterCount)
+            throw new ArgumentException($"the behaviour policy has {behaviour.Length} parameters, the run's network {ParameterCount}");
         _random = new Random(seed);
+        _behaviour = behaviour;
         var sums = new BatchSums(ParameterCount, estimators);
         int steps = 0, episodes = 0;
         long? resetSeed = seed;
@@ -68,13 +76,14 @@ internal sealed class ScoreFunctionRollout : IDisposable
             resetSeed = null; // later episodes continue the env's own random stream
             episodes++;
         }
-        return (sums.Gradients(steps), steps, episodes);
+        return (sums.Gradients(steps), steps, episodes, sums.EffectiveSampleSizes());
     }
 
     int PlayEpisode(long? seed, BatchSums sums)
     {
         _rewards.Clear();
         _values.Clear();
+        _ratios.Clear();
         _env.Reset(_raw, seed);
         var theta = Floats(_core.Net.Parameters.Data);
         float bootstrap = 0;
@@ -88,22 +97,59 @@ internal sealed class ScoreFunctionRollout : IDisposable
             _rewards.Add(_core.Normalization.ScaleReward(step.Reward));
             if (!step.Done) continue;
             if (step.Truncated && !step.Terminated) bootstrap = ValueOf(theta); // a time limit: V(s_T) stands for the rest
-            sums.AddEpisode(_scores, _rewards, _values, bootstrap, _gamma);
-            _episodes++;
-            foreach (float r in _rewards) _returnSum += r;
+            sums.AddEpisode(_scores, _rewards, _values, _ratios, bootstrap, _gamma);
+            if (_behaviour is null)   // the mean return describes the diagnosed policy only
+            {
+                _episodes++;
+                foreach (float r in _rewards) _returnSum += r;
+            }
             return t + 1;
         }
     }
 
-    // Samples a ~ π(·|s) for the observation in _raw, writes ∇θ log π(a|s) into score, returns V(s).
+    // Samples a ~ π(·|s) (or μ(·|s) off-policy, recording π(a|s)/μ(a|s)) for the observation in _raw, writes ∇θ log π(a|s) into score, returns V(s).
     float ScoreOfSampledAction(ReadOnlySpan<float> theta, float[] score)
     {
+        double behaviourLogProb = 0;
+        if (_behaviour is not null)
+        {
+            ValueOf(_behaviour);
+            ReadOnlySpan<float> behaviourHead = _net.Head(1);
+            Sample(_behaviour, behaviourHead);
+            behaviourLogProb = LogProbability(_behaviour, behaviourHead);
+        }
         float value = ValueOf(theta);
         ReadOnlySpan<float> head = _net.Head(1);
-        if (_layout.Gaussian) SampleGaussian(theta, head);
-        else SampleCategorical(head);
+        if (_behaviour is null) Sample(theta, head);
+        else _ratios.Add((float)Math.Exp(LogProbability(theta, head) - behaviourLogProb));
         WriteScore(theta, head, score);
         return value;
+    }
+
+    void Sample(ReadOnlySpan<float> theta, ReadOnlySpan<float> head)
+    {
+        if (_layout.Gaussian) SampleGaussian(theta, head);
+        else SampleCategorical(head);
+    }
+
+    // log π(a|s) of the action in _action, up to a constant that cancels in a ratio (the Gaussian's −½ log 2π per dimension).
+    double LogProbability(ReadOnlySpan<float> theta, ReadOnlySpan<float> head)
+    {
+        if (_layout.Gaussian)
+        {
+            var logStd = theta.Slice(_layout.LogStdOffset, _head);
+            double sum = 0;
+            for (int j = 0; j < _head; j++)
+            {
+                double x = (_action[j] - (double)head[j]) * Math.Exp(-logStd[j]);
+                sum += -0.5 * x * x - logStd[j];
+            }
+            return sum;
+        }
+        double max = double.NegativeInfinity, total = 0;
+        foreach (float z in head) max = Math.Max(max, z);
+        foreach (float z in head) total += Math.Exp(z - max);
+        return head[(int)_action[0]] - max - Math.Log(total);
     }
 
     /// <summary>∇θ log π(a|s) for a given raw observation and action (what the rollout computes for its sampled ones).</summary>
@@ -197,9 +243,14 @@ internal sealed class ScoreFunctionRollout : IDisposable
         readonly Dictionary<double, float[]> _gae = [];
         double _returnSum;
         readonly List<float> _g = [], _a = [];
+        readonly float[]? _perDecision = estimators.Any(e => e.Kind == GradientEstimatorKind.ImportanceSampled && !e.PerTrajectory) ? new float[parameters] : null;
+        readonly float[]? _perTrajectory = estimators.Any(e => e.Kind == GradientEstimatorKind.ImportanceSampled && e.PerTrajectory) ? new float[parameters] : null;
+        readonly List<double> _stepWeights = [], _episodeWeights = [];
+        double[] _psi = [], _weights = [];
 
-        public void AddEpisode(List<float[]> scores, List<float> rewards, List<float> values, float bootstrap, double gamma)
+        public void AddEpisode(List<float[]> scores, List<float> rewards, List<float> values, List<float> ratios, float bootstrap, double gamma)
         {
+            if (_perDecision is not null || _perTrajectory is not null) AddWeighted(scores, rewards, values, ratios, bootstrap, gamma);
             int n = rewards.Count;
             ReturnsToGo(rewards, gamma, _g);
             for (int t = 0; t < n; t++)
@@ -219,6 +270,28 @@ internal sealed class ScoreFunctionRollout : IDisposable
                 for (int t = 0; t < n; t++) AddScaled(sum, scores[t], _a[t]);
             }
         }
+
+        // The importance-sampled estimators' Σ_t Ψ_t·g_t (ImportanceWeighting) and their weights for the effective sample size.
+        void AddWeighted(List<float[]> scores, List<float> rewards, List<float> values, List<float> ratios, float bootstrap, double gamma)
+        {
+            int n = rewards.Count;
+            if (ratios.Count != n) throw new InvalidOperationException("an importance-sampled estimator needs a batch played by a behaviour policy");
+            if (_psi.Length < n) (_psi, _weights) = (new double[n], new double[n]);
+            Span<float> r = CollectionsMarshal.AsSpan(rewards), v = CollectionsMarshal.AsSpan(values), rho = CollectionsMarshal.AsSpan(ratios);
+            if (_perDecision is not null)
+            {
+                ImportanceWeighting.PerDecision(r, v, rho, bootstrap, gamma, _psi.AsSpan(0, n), _weights.AsSpan(0, n));
+                for (int t = 0; t < n; t++) { AddScaled(_perDecision, scores[t], (float)_psi[t]); _stepWeights.Add(_weights[t]); }
+            }
+            if (_perTrajectory is not null)
+            {
+                _episodeWeights.Add(ImportanceWeighting.PerTrajectory(r, v, rho, bootstrap, gamma, _psi.AsSpan(0, n)));
+                for (int t = 0; t < n; t++) AddScaled(_perTrajectory, scores[t], (float)_psi[t]);
+            }
+        }
+
+        public double[] EffectiveSampleSizes() => estimators.Select(e => e.Kind != GradientEstimatorKind.ImportanceSampled ? double.NaN
+            : ImportanceWeighting.EffectiveSampleSize(CollectionsMarshal.AsSpan(e.PerTrajectory ? _episodeWeights : _stepWeights))).ToArray();
 
         // G_t = r_t + γ G_{t+1}, G_T = 0 (the episode's own rewards only, as REINFORCE).
         static void ReturnsToGo(List<float> rewards, double gamma, List<float> g)
@@ -260,6 +333,7 @@ internal sealed class ScoreFunctionRollout : IDisposable
                         GradientEstimatorKind.MonteCarloMeanBaseline => _returns[k] - meanReturn * _ones[k],
                         GradientEstimatorKind.MonteCarloValueBaseline => (double)_returns[k] - _values[k],
                         GradientEstimatorKind.OptimalBaseline => _returns[k] - (_squares[k] > 0 ? (double)_returnSquares[k] / _squares[k] : 0) * _ones[k],
+                        GradientEstimatorKind.ImportanceSampled => (spec.PerTrajectory ? _perTrajectory! : _perDecision!)[k],
                         _ => _gae[spec.Lambda][k],
                     } / steps;
                 }

@@ -121,6 +121,9 @@ internal sealed partial class OnPolicyCore : IDisposable
     }
     public int NumUpdates { get; set; }
 
+    /// <summary>Run the gradient diagnosis every this many updates (option diagnose_every; 0 = never).</summary>
+    public int DiagnoseEvery { get; set; }
+
     /// <summary>
     /// Collects one fixed-length rollout of T steps from all N copies into <see cref="Buffer"/>
     /// (PPO detail 1, vectorised environments). Returns false when a callback stopped training.
@@ -258,16 +261,21 @@ internal sealed partial class OnPolicyCore : IDisposable
         callback ??= NoCallback.Instance;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long startSteps = NumTimesteps;
+        if (DiagnoseEvery > 0) Diagnostics.PeriodicDiagnosis.Check(this);
         callback.OnTrainingStart(owner);
         while (NumTimesteps < totalTimesteps)
         {
             if (!CollectRollout(owner, callback)) break;
             callback.OnRolloutEnd(owner);
+            // Measured before the update: the batch against the policy that collected it (issue 14).
+            double? samplingError = Diagnostics.RolloutSamplingError.Measure(this);
             // progress_remaining in [0, 1]: the last rollout may overshoot the total by up to n_steps × n_envs - 1.
             var values = update(Math.Clamp(1.0 - (double)NumTimesteps / totalTimesteps, 0.0, 1.0));
             NumUpdates++;
             var metrics = NewMetrics(clock.Elapsed.TotalSeconds, startSteps);
             foreach (var (key, value) in values) metrics.Values[key] = value;
+            if (samplingError is double error) metrics.Values[Diagnostics.RolloutSamplingError.Metric] = error;
+            if (DiagnoseEvery > 0 && NumUpdates % DiagnoseEvery == 0) Diagnostics.PeriodicDiagnosis.AddTo(owner, this, metrics.Values);
             if (!callback.OnUpdateEnd(owner, metrics)) break;
         }
         callback.OnTrainingEnd(owner);

@@ -80,6 +80,7 @@ public sealed class ResolvedConfig
         get
         {
             var added = AddedLaterAtDefault(RunOptions).Concat(AddedLaterAtDefault(Options)).ToHashSet(StringComparer.Ordinal);
+            added.ExceptWith(Kind.HashExcluded);   // never in any hash (e.g. diagnose_every, which only adds progress columns)
             if (added.Count == 0) return [Hash];
             var excluded = new HashSet<string>(Kind.HashExcluded, StringComparer.Ordinal);
             excluded.UnionWith(added);
