@@ -113,7 +113,7 @@ public class LanguageRunConfigTests
         }
         Assert.Equal("gspo", ((GroupTrainerOptions)LanguageRunConfig.Resolve("gspo", "Addition-v0", null, []).Options).Loss);
         var countdown = (GroupTrainerOptions)LanguageRunConfig.Resolve("rloo", "Countdown-v0", null, []).Options;
-        Assert.Equal((100, 32, 1e-4), (countdown.Steps, countdown.PromptsPerStep, countdown.LearningRate));
+        Assert.Equal((400, 32, new Schedule(1.5e-4, Linear: true)), (countdown.Steps, countdown.PromptsPerStep, countdown.LearningRate));
         foreach (string algo in LanguageAlgorithms.Names.Prepend("sft"))
             foreach (string task in new[] { "Addition-v0", "Countdown-v0", "Reverse-v0" })
                 _ = LanguageRunConfig.Resolve(algo, task, null, []);   // every preset binds and validates
