@@ -62,31 +62,17 @@ internal sealed class TensorPpoStep : IPpoMinibatchStep, IDisposable
         var logProbs = distribution.LogProb(actions);
         var entropy = distribution.Entropy().mean();
 
-        // Detail 8: clipped surrogate objective, L = E[max(−rA, −clip(r, 1−ε, 1+ε)A)].
-        var (surrogate, clipped) = ClippedSurrogateObjective.Compute(logProbs, oldLogProbs, advantages, clipRange, clipRange);
-        var policyLoss = surrogate.mean();
-
-        // Detail 9: value loss (V − R)², optionally clipped around the rollout's V (clip_range_vf).
-        var valueLoss = ValueLoss.Compute(values, returns, oldValues, _options.ClipRangeVf).mean();
-
-        // Detail 10: entropy bonus; overall loss L = L_clip + c_vf·L_V − c_ent·H.
-        using Scalar vfCoef = _options.VfCoef.ToScalar(), entCoef = _options.EntCoef.ToScalar();
-        var loss = policyLoss.add(valueLoss.mul(vfCoef), TorchScalars.One);
-        if (_options.EntCoef != 0) loss = loss.add(EntropyBonus.Compute(entropy).mul(entCoef), TorchScalars.One);
-
-        // Detail 12: debug variable approx-KL, k3 = (r − 1) − log r (Schulman 2020), and the early stop.
-        Tensor approxKl;
-        using (torch.no_grad()) approxKl = KlEstimators.ApproxKl(oldLogProbs, logProbs.detach()).mean();
-        if (_options.TargetKl is double targetKl && approxKl.item<float>() > 1.5 * targetKl) return false;
+        // Details 8-10 and 12: the clipped surrogate, value loss, entropy bonus and approx-KL; then the early stop.
+        var terms = PpoMinibatchLoss.Compute(logProbs, oldLogProbs, advantages, entropy, values, returns, oldValues, clipRange, _options);
+        if (terms.ExceedsTargetKl(_options.TargetKl)) return false;
 
         _core.Net.Parameters.ZeroGrad();
-        loss.backward();
+        terms.Loss.backward();
         // Detail 11: global gradient clipping to max_grad_norm over all parameters at once.
         var gradNorm = _core.Net.Parameters.ClipGradNorm(_options.MaxGradNorm);
         _optimizer.Step(learningRate);
 
-        using (torch.no_grad())
-            _sums!.add_(torch.stack([policyLoss.detach(), valueLoss.detach(), entropy.detach(), approxKl, ClipFraction.Compute(clipped), gradNorm]), TorchScalars.One);
+        _sums!.add_(terms.Diagnostics(gradNorm), TorchScalars.One);
         return true;
     }
 

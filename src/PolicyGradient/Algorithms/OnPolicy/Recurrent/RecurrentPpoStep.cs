@@ -60,23 +60,14 @@ internal sealed class RecurrentPpoStep(RecurrentActorCritic net, RolloutBuffer b
         var logProbs = distribution.LogProb(actions);
         var entropy = distribution.Entropy().mean();
 
-        var (surrogate, clipped) = ClippedSurrogateObjective.Compute(logProbs, oldLogProbs, advantages, clipRange, clipRange);
-        var policyLoss = surrogate.mean();
-        var valueLoss = ValueLoss.Compute(values, returns, oldValues, options.ClipRangeVf).mean();
-        using Scalar vfCoef = options.VfCoef.ToScalar(), entCoef = options.EntCoef.ToScalar();
-        var loss = policyLoss.add(valueLoss.mul(vfCoef), TorchScalars.One);
-        if (options.EntCoef != 0) loss = loss.add(EntropyBonus.Compute(entropy).mul(entCoef), TorchScalars.One);
-
-        Tensor approxKl;
-        using (torch.no_grad()) approxKl = KlEstimators.ApproxKl(oldLogProbs, logProbs.detach()).mean();
-        if (options.TargetKl is double targetKl && approxKl.item<float>() > 1.5 * targetKl) return false;
+        var terms = PpoMinibatchLoss.Compute(logProbs, oldLogProbs, advantages, entropy, values, returns, oldValues, clipRange, options);
+        if (terms.ExceedsTargetKl(options.TargetKl)) return false;
 
         net.Parameters.ZeroGrad();
-        loss.backward();
+        terms.Loss.backward();
         var gradNorm = net.Parameters.ClipGradNorm(options.MaxGradNorm);
         optimizer.Step(learningRate);
-        using (torch.no_grad())
-            _sums!.add_(torch.stack([policyLoss.detach(), valueLoss.detach(), entropy.detach(), approxKl, ClipFraction.Compute(clipped), gradNorm]), TorchScalars.One);
+        _sums!.add_(terms.Diagnostics(gradNorm), TorchScalars.One);
         return true;
     }
 
