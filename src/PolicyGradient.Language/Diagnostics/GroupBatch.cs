@@ -59,10 +59,11 @@ internal sealed class GroupBatch
         return torch.tensor(rows, device: Mask.device);
     }
 
-    /// <summary>Samples a batch: prompts from <paramref name="task"/>'s training split (Rng seed), responses at the temperature (generator seed).</summary>
+    /// <summary>Samples a batch: prompts from <paramref name="task"/>'s training split (Rng seed), responses at the temperature (generator seed), scored by <paramref name="reward"/> (default the task's).</summary>
     public static GroupBatch Sample(TransformerPolicy policy, VerifiableTask task, ITokenizer tokenizer, int prompts, int groupSize, int seed,
-        double temperature, bool greedy)
+        double temperature, bool greedy, RewardFunction? reward = null)
     {
+        reward ??= task.RewardFunction;
         var device = policy.parameters().First().device;
         var chosen = task.SampleTrain(new Rng(seed), prompts);
         var samples = chosen.SelectMany(p => Enumerable.Repeat(p, groupSize)).ToArray();
@@ -72,7 +73,7 @@ internal sealed class GroupBatch
         var rollout = Sampler.Generate(policy, prompt, promptMask, tokenizer.EosId, tokenizer.PadId,
             new SamplingOptions { Temperature = temperature, MaxNewTokens = maxNew }, generator, tokenizer);
         var texts = TaskBatch.Decode(rollout.Tokens, tokenizer);
-        var scores = samples.Select((s, i) => RewardEvaluation.Evaluate(task.RewardFunction, s.Prompt, texts[i], s).Score).ToArray();
+        var scores = samples.Select((s, i) => RewardEvaluation.Evaluate(reward, s.Prompt, texts[i], s).Score).ToArray();
         var (logProbs, _, _) = SequenceLogProbs.Compute(policy, prompt, promptMask, rollout.Tokens, rollout.Mask, temperature);
         Tensor? baselines = null;
         if (greedy)
@@ -80,7 +81,7 @@ internal sealed class GroupBatch
             var (greedyPrompt, greedyMask) = TaskBatch.Prompts(chosen, tokenizer, device);
             var best = Sampler.Generate(policy, greedyPrompt, greedyMask, tokenizer.EosId, tokenizer.PadId, new SamplingOptions { Greedy = true, MaxNewTokens = maxNew });
             var greedyTexts = TaskBatch.Decode(best.Tokens, tokenizer);
-            var perPrompt = chosen.Select((s, p) => RewardEvaluation.Evaluate(task.RewardFunction, s.Prompt, greedyTexts[p], s).Score).ToArray();
+            var perPrompt = chosen.Select((s, p) => RewardEvaluation.Evaluate(reward, s.Prompt, greedyTexts[p], s).Score).ToArray();
             baselines = torch.tensor(Enumerable.Range(0, samples.Length).Select(i => perPrompt[i / groupSize]).ToArray(), device: device);
         }
         return new GroupBatch(prompts, groupSize, scores, rollout.Mask, logProbs, baselines);

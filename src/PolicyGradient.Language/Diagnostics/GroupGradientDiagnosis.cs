@@ -39,6 +39,9 @@ public sealed record GroupGradientDiagnosisOptions
 
     /// <summary>Sampling temperature.</summary>
     public double Temperature { get; init; } = 1.0;
+
+    /// <summary>The reward of a response; null: the task's own (its verifier).</summary>
+    public RewardFunction? Reward { get; init; }
 }
 
 /// <summary>One estimator at one group size over the K batches (definitions: <see cref="GradientStatistics"/>).</summary>
@@ -84,7 +87,7 @@ public static class GroupGradientDiagnosis
         for (int j = 0; j < options.ReferenceBatches; j++)
         {
             using var scope = torch.NewDisposeScope();
-            var batch = GroupBatch.Sample(policy, task, tokenizer, options.Prompts, largest, options.Seed + 1_000_000 + j, options.Temperature, greedy: false);
+            var batch = GroupBatch.Sample(policy, task, tokenizer, options.Prompts, largest, options.Seed + 1_000_000 + j, options.Temperature, greedy: false, options.Reward);
             Accumulate(referenceSum, Gradient(parameters, batch, registry.Get(ReferenceEstimator), largest, retain: false));
             progress?.Invoke($"reference batch {j + 1}/{options.ReferenceBatches}");
         }
@@ -95,7 +98,7 @@ public static class GroupGradientDiagnosis
         for (int i = 0; i < options.Batches; i++)
         {
             using var scope = torch.NewDisposeScope();
-            var batch = GroupBatch.Sample(policy, task, tokenizer, options.Prompts, largest, options.Seed + i, options.Temperature, greedy);
+            var batch = GroupBatch.Sample(policy, task, tokenizer, options.Prompts, largest, options.Seed + i, options.Temperature, greedy, options.Reward);
             rewards.AddRange(batch.Scores.Where(s => !float.IsNaN(s)).Select(s => (double)s));
             for (int e = 0; e < entries.Count; e++)
                 for (int g = 0; g < options.GroupSizes.Count; g++)
