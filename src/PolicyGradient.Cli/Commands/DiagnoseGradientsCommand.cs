@@ -23,7 +23,7 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
         public string Path { get; init; } = "";
 
         /// <summary>Estimators.</summary>
-        [CommandOption("--estimators <LIST>")][Description("Comma-separated: mc, mc-mean, mc-value, gae:<lambda>, optimal, is:<k>, is-traj:<k> (default mc,mc-mean,mc-value,optimal,gae:1,gae:0.95,gae:0.8). is:<k> plays its batches with the run's checkpoint k updates earlier (checkpoint every rollout to have it).")]
+        [CommandOption("--estimators <LIST>")][Description("Comma-separated: mc, mc-mean, mc-value, gae:<lambda>, optimal, is:<k>, is-traj:<k> (default mc,mc-mean,mc-value,optimal,gae:1,gae:0.95,gae:0.8). is:<k> plays its batches with the run's checkpoint k updates earlier (checkpoint every rollout to have it). Language runs: group estimators grpo, drgrpo, rloo, remax, reinforce_plus_plus, opo, bnpo, grpo_passk (default all).")]
         public string? Estimators { get; init; }
 
         /// <summary>K.</summary>
@@ -54,6 +54,15 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
         [CommandOption("--plot <FILE>")][Description("Also draw log10 total variance per estimator with its 95% interval (.png, .jpg or .svg).")]
         public string? Plot { get; init; }
 
+        /// <summary>Group sizes (language runs).</summary>
+        [CommandOption("--group-sizes <LIST>")][Description("Language runs: comma-separated group sizes, each >= 2 (default 2,4,8,16); every size uses the first G responses of the same groups.")]
+        public string? GroupSizes { get; init; }
+
+        /// <summary>Prompts per batch (language runs).</summary>
+        [CommandOption("--prompts <P>")][Description("Language runs: prompts per batch (default 8).")]
+        [TypeConverter(typeof(SmallCountConverter<int>))]
+        public int? Prompts { get; init; }
+
         /// <summary>JSON lines.</summary>
         [CommandOption("--json")][Description("Print one JSON object per estimator: {\"estimator\":..,\"total_variance\":..,\"gsnr\":..,\"cosine_to_reference\":..,\"mse_to_reference\":..}.")]
         public bool Json { get; init; }
@@ -64,6 +73,7 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
     {
+        if (Language.Runs.LanguageCheckpoint.IsLanguagePath(s.Path)) return DiagnoseGroupGradients.Execute(s);
         Plugins.PluginLoader.LoadForRun(s.EnvAssemblies, s.Path);
         var options = Options(s);
         if (s.Plot is { } p && Path.GetExtension(p).ToLowerInvariant() is not (".png" or ".jpg" or ".jpeg" or ".svg"))

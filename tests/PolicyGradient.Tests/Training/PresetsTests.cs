@@ -39,8 +39,8 @@ public class PresetsTests
     public void Every_preset_binds_onto_zoo_shaped_options()
     {
         // FakeOptions is shaped like the on-policy records; the off-policy presets (replay keys) and
-        // ppo-lstm's (LSTM keys) bind onto their real records in Every_preset_of_a_registered_algorithm_resolves.
-        foreach (var (algo, env) in Presets.All.Where(p => p.Algorithm is not ("sac" or "td3" or "ddpg" or "ppo-lstm")))
+        // ppo-lstm's (LSTM keys) and vrpg's (beta, weight_clip) bind onto their real records in Every_preset_of_a_registered_algorithm_resolves.
+        foreach (var (algo, env) in Presets.All.Where(p => p.Algorithm is not ("sac" or "td3" or "ddpg" or "ppo-lstm" or "vrpg")))
         {
             var problems = new List<string>();
             ConfigBinder.BindMany([typeof(RunOptions), typeof(FakeOptions)], ConfigBinder.Merge([Presets.Find(algo, env)!]), problems);

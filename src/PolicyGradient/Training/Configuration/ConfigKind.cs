@@ -15,6 +15,6 @@ public sealed record ConfigKind(string TargetKey, Type RunOptionsType, IReadOnly
 {
     /// <summary>Environment runs: env_id, <see cref="RunOptions"/>.</summary>
     public static ConfigKind Environment { get; } = new("env_id", typeof(RunOptions),
-        new HashSet<string>(StringComparer.Ordinal) { "n_timesteps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_freq", "eval_episodes", "stop_reward_threshold", "env_assemblies", "diagnose_every" },
+        new HashSet<string>(StringComparer.Ordinal) { "n_timesteps", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints", "eval_freq", "eval_episodes", "stop_reward_threshold", "env_assemblies", "diagnose_every", "variance_probe_every", "variance_probe_batches" },
         "defaults < preset < --config < --set");
 }
