@@ -34,7 +34,7 @@ public static class LanguageClusterSource
         if (workers < 1 || o.PromptsPerStep % workers != 0)
             throw new ArgumentException($"--workers {workers} must divide prompts_per_step {o.PromptsPerStep} (each worker samples prompts_per_step / workers groups); pass --set prompts_per_step=<a multiple of {workers}>");
         if (o.Rollout.DynamicSampling)
-            throw new ArgumentException("--cluster does not run dynamic sampling yet (it draws more batches until enough groups vary); set rollout.dynamic_sampling=false");
+            throw new ArgumentException("--cluster does not run dynamic sampling yet (it draws more batches until enough groups vary); set dynamic_sampling=false");
         if (AdvantageEstimatorRegistry.Shared.Find(o.Estimator).NeedsGreedyBaseline)
             throw new ArgumentException($"--cluster does not sample greedy baselines on the workers yet (estimator {o.Estimator}); use a group estimator such as grpo or rloo");
         if (!(tisCap > 0)) throw new ArgumentException($"--tis-cap must be > 0 (the truncation of the importance weights, default {DefaultTisCap}), got {tisCap}");
