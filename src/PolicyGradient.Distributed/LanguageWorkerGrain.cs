@@ -32,6 +32,9 @@ internal sealed class LanguageWorkerGrain : Grain, ILanguageWorkerGrain
         if (setup.Protocol != DistributedProtocol.Version)
             throw new InvalidOperationException($"version mismatch: the learner runs PolicyGradient.Distributed {setup.Protocol}, this silo runs {DistributedProtocol.Version}; run the same pg build on every machine");
         Release();
+        // One intra-op thread, as a learner's --deterministic (and the default --threads): sync equals the local run
+        // bit for bit, and workers use more cores by running more of them.
+        torch.set_num_threads(1);
         string path = Path.Combine(Path.GetTempPath(), $"pg-worker-{Guid.NewGuid():N}.yaml");
         try
         {
