@@ -24,7 +24,7 @@ stop_silos() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill -TERM "$p" 2>/d
                for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done; PIDS=(); }
 trap stop_silos EXIT
 
-accuracy() { "$PG" eval "$1" --problems 300 --json | python3 -c 'import json,sys; print(f"{100*json.load(sys.stdin)["accuracy"]:.1f} %")'; }
+accuracy() { "$PG" eval "$1" --problems 300 --json | python3 -c 'import json,sys; a = json.load(sys.stdin)["accuracy"]; print("%.1f %%" % (100 * a))'; }
 
 # mean and max of a progress.csv column ("-" when absent)
 column() { python3 - "$1" "$2" <<'PY'

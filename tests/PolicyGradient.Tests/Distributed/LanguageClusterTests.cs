@@ -20,11 +20,24 @@ public class LanguageClusterTests(LoopbackCluster cluster) : IClassFixture<Loopb
 
     static LanguageRunConfig Config(params string[] set) => LanguageRunConfig.Resolve("grpo", "Reverse-v0", null, [.. Tiny, .. set]);
 
-    static string Train(LanguageRunConfig config, Action<PolicyGradient.Core.ILearner>? prepare)
+    static string Train(LanguageRunConfig config, Action<PolicyGradient.Core.ILearner>? prepare, PolicyGradient.Core.IRunCallback? callback = null)
     {
         string dir = Path.Combine(TestRuns.TempDir(), "grpo");
-        Trainer.Train(new LanguageRun(config), dir, new TrainingSession { PrepareLearner = prepare, TensorBoard = false, Plot = false });
+        Trainer.Train(new LanguageRun(config), dir, new TrainingSession
+        {
+            PrepareLearner = prepare, TensorBoard = false, Plot = false, Callbacks = callback is null ? [] : [callback],
+        });
         return dir;
+    }
+
+    /// <summary>After the first update, stops worker 0's grain: its next request fails as a lost worker's does.</summary>
+    sealed class LoseWorkerAfterFirstStep(Action lose) : PolicyGradient.Core.IRunCallback
+    {
+        public bool OnUpdateEnd(PolicyGradient.Core.ILearner learner, PolicyGradient.Core.UpdateMetrics metrics)
+        {
+            if (metrics.Updates == 1) lose();
+            return true;
+        }
     }
 
     static string ModelHash(string dir) =>
@@ -56,6 +69,20 @@ public class LanguageClusterTests(LoopbackCluster cluster) : IClassFixture<Loopb
         Assert.Equal(Column(local, "response_length"), Column(remote, "response_length"));
         Assert.All(Column(remote, "workers"), w => Assert.Equal(workers.ToString(CultureInfo.InvariantCulture), w));
         Assert.All(Column(remote, "policy_lag_max"), w => Assert.Equal("0", w));
+    }
+
+    [Fact]
+    public void A_lost_worker_is_re_created_and_the_sync_run_still_equals_the_local_one()
+    {
+        torch.set_num_threads(1);
+        string local = Train(Config(), null);
+        using var client = ClusterClient.Connect(cluster.ClusterId, cluster.Gateways, TimeSpan.FromSeconds(20));
+        string runId = "lost-" + Guid.NewGuid().ToString("N")[..8];
+        var lose = new LoseWorkerAfterFirstStep(() => client.Grains.GetGrain<ILanguageWorkerGrain>($"{runId}/0").Stop().GetAwaiter().GetResult());
+        string remote = Train(Config(), learner => LanguageClusterSource.Attach(learner, client.Grains, 2, runId: runId), lose);
+        // Sync requests carry θ, the rows and the generator state: the replacement samples what the lost worker would have.
+        Assert.Equal(ModelHash(local), ModelHash(remote));
+        Assert.Equal(Column(local, "reward_mean"), Column(remote, "reward_mean"));
     }
 
     [Fact]
