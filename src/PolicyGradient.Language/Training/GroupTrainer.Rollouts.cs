@@ -91,7 +91,7 @@ public sealed partial class GroupTrainer
             torch.cat(keptTensors.Select(t => t.LogProbs).ToArray(), 0), keptScores.ToArray(),
             _estimator.NeedsGreedyBaseline ? keptBaselines.ToArray() : null, stats)
         {
-            ImportanceWeights = keptTensors.All(t => t.Weights is not null) ? torch.cat(keptTensors.Select(t => t.Weights!).ToArray(), 0) : null,
+            ImportanceWeights = keptTensors.Count > 0 && keptTensors.All(t => t.Weights is not null) ? torch.cat(keptTensors.Select(t => t.Weights!).ToArray(), 0) : null,
         };
     }
 
