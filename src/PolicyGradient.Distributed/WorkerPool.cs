@@ -34,9 +34,13 @@ internal sealed class WorkerPool
     int _recreations;
     volatile bool _membershipLost;
 
-    public WorkerPool(IGrainFactory grains, string runId, WorkerSetup setup, int count, Action<string>? notice = null)
+    /// <summary>Starts worker p of a generation under the grain key given; null: <see cref="IRolloutWorkerGrain.Start"/> with the env setup.</summary>
+    readonly Func<string, int, int, Task<WorkerInfo>>? _start;
+
+    public WorkerPool(IGrainFactory grains, string runId, WorkerSetup setup, int count, Action<string>? notice = null,
+        Func<string, int, int, Task<WorkerInfo>>? start = null)
     {
-        (_grains, _runId, _setup) = (grains, runId, setup);
+        (_grains, _runId, _setup, _start) = (grains, runId, setup, start);
         _workers = Enumerable.Range(0, count).Select(p => grains.GetGrain<IRolloutWorkerGrain>($"{runId}/{p}")).ToArray();
         _generation = new int[count];
         _silo = new string[count];
@@ -64,13 +68,17 @@ internal sealed class WorkerPool
     public IReadOnlyList<WorkerInfo> StartAll()
     {
         var silos = WorkerPlacement.ActiveSilos(_grains);
-        var started = Task.WhenAll(_workers.Select((g, p) => WorkerPlacement.On(WorkerPlacement.Initial(silos, p), () => g.Start(SetupFor(p, 0)))))
+        var started = Task.WhenAll(_workers.Select((g, p) => WorkerPlacement.On(WorkerPlacement.Initial(silos, p), () => Start(g, p, 0))))
             .GetAwaiter().GetResult();
         lock (_lock)
             for (int p = 0; p < started.Length; p++) _silo[p] = started[p].Silo;
         _ = Task.Run(WatchSilos);
         return started;
     }
+
+    // Language workers (LanguageClusterSource) are other grains under the same keys: the pool starts them through _start.
+    Task<WorkerInfo> Start(IRolloutWorkerGrain grain, int p, int generation) =>
+        _start?.Invoke(grain.GetPrimaryKeyString(), p, generation) ?? grain.Start(SetupFor(p, generation));
 
     static TaskCompletionSource NewLost() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -163,7 +171,7 @@ internal sealed class WorkerPool
                 string?[] others;
                 lock (_lock) others = _silo.Where((_, q) => q != p).ToArray();
                 var target = WorkerPlacement.LeastUsed(active, others);
-                var started = WorkerPlacement.On(target, () => grain.Start(SetupFor(p, next))).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                var started = WorkerPlacement.On(target, () => Start(grain, p, next)).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
                 lock (_lock)
                 {
                     _silo[p] = started.Silo;

@@ -10,7 +10,8 @@ namespace PolicyGradient.Cli.Commands;
 /// </summary>
 internal static class ClusterCurvesPlot
 {
-    static readonly string[] Throughput = ["rollout_sps", "learner_sps"];
+    // Language runs (docs/distributed.md, "Language runs") have tokens per second and count steps, not timesteps.
+    static readonly string[] Throughput = ["rollout_sps", "learner_sps", "generation_tokens_per_second", "training_tokens_per_second"];
     static readonly string[] Staleness = ["policy_lag_mean", "policy_lag_max", "dropped_batches"];
 
     /// <summary>True when the run's progress.csv has the cluster columns.</summary>
@@ -27,8 +28,24 @@ internal static class ClusterCurvesPlot
     /// <summary>Draws the two panels for <paramref name="runs"/> (label, folder) into <paramref name="outPath"/> (.png, .jpg or .svg).</summary>
     public static void Save(IReadOnlyList<(string Label, string RunDir)> runs, string outPath, int width = 1400, int height = 480)
     {
-        PlotFile.Save([Panel(runs, Throughput, "throughput", "env steps / s"), Panel(runs, Staleness, "staleness", "policy versions / dropped slices")],
+        PlotFile.Save([Panel(runs, Throughput, "throughput", "env steps / s (language: tokens / s)"), Panel(runs, Staleness, "staleness", "policy versions / dropped slices")],
             2, outPath, width, height);
+    }
+
+    /// <summary>A column against timesteps, or against step for a language run (its progress.csv has no timesteps).</summary>
+    static (double[] X, double[] Y) ReadCurve(string progressCsv, string column)
+    {
+        var (x, y) = LearningCurvePlot.ReadCurve(progressCsv, column);
+        if (x.Length > 0) return (x, y);
+        var lines = File.ReadAllLines(progressCsv);
+        if (lines.Length == 0) return ([], []);
+        var header = lines[0].Split(',');
+        int sc = Array.IndexOf(header, "step"), vc = Array.IndexOf(header, column);
+        if (sc < 0 || vc < 0) return ([], []);
+        var points = lines.Skip(1).Select(l => l.Split(',')).Where(c => c.Length == header.Length)
+            .Select(c => (Ok: double.TryParse(c[sc], System.Globalization.CultureInfo.InvariantCulture, out double s) & double.TryParse(c[vc], System.Globalization.CultureInfo.InvariantCulture, out double v), s, v))
+            .Where(p => p.Ok).ToArray();
+        return (points.Select(p => p.s).ToArray(), points.Select(p => p.v).ToArray());
     }
 
     static ScottPlot.Plot Panel(IReadOnlyList<(string Label, string RunDir)> runs, string[] columns, string title, string yLabel)
@@ -37,12 +54,12 @@ internal static class ClusterCurvesPlot
         foreach (var (label, dir) in runs)
             foreach (string column in columns)
             {
-                var (x, y) = LearningCurvePlot.ReadCurve(Path.Combine(dir, Trainer.ProgressFile), column);
+                var (x, y) = ReadCurve(Path.Combine(dir, Trainer.ProgressFile), column);
                 if (x.Length == 0) continue;
                 plot.Add.ScatterLine(x, y).LegendText = runs.Count == 1 ? column : $"{label} {column}";
             }
         plot.Title(title);
-        plot.XLabel("timesteps");
+        plot.XLabel("timesteps (language runs: steps)");
         plot.YLabel(yLabel);
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;

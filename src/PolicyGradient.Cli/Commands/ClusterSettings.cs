@@ -20,18 +20,22 @@ public abstract class ClusterSettings : Plugins.PluginSettings
     public string? Membership { get; init; }
 
     /// <summary>Rollout workers.</summary>
-    [CommandOption("--workers <N>")][Description("Cluster run: rollout workers; each steps n_envs / N env copies.")]
+    [CommandOption("--workers <N>")][Description("Cluster run: rollout workers; each steps n_envs / N env copies (language runs: samples prompts_per_step / N groups).")]
     [TypeConverter(typeof(SmallCountConverter<int>))]
     public int? Workers { get; init; }
 
     /// <summary>Cluster mode.</summary>
-    [CommandOption("--cluster-mode <MODE>")][Description("Cluster run: sync (the learner waits for every worker; equals the local run bit for bit under --deterministic) or async (ppo, a2c: workers never wait, stale batches corrected; not reproducible).")]
+    [CommandOption("--cluster-mode <MODE>")][Description("Cluster run: sync (the learner waits for every worker; equals the local run bit for bit under --deterministic) or async (ppo, a2c, group algorithms: workers never wait, stale batches corrected; not reproducible).")]
     public string? ClusterMode { get; init; }
 
     /// <summary>Staleness bound of async mode.</summary>
     [CommandOption("--max-policy-lag <N>")][Description("Async cluster run: drop (and count) rollout slices acted by weights more than N updates old (default 4).")]
     [TypeConverter(typeof(SmallCountConverter<int>))]
     public int? MaxPolicyLag { get; init; }
+
+    /// <summary>Truncation of the importance weights of language runs in async mode.</summary>
+    [CommandOption("--tis-cap <C>")][Description("Async cluster run of a group algorithm (grpo, ...): truncate each token's importance weight π_old/μ at C (default 2, as verl's rollout correction).")]
+    public double? TisCap { get; init; }
 
     /// <summary>Default of <see cref="MaxPolicyLag"/>.</summary>
     internal const int DefaultMaxPolicyLag = 4;
@@ -42,5 +46,6 @@ public abstract class ClusterSettings : Plugins.PluginSettings
     /// <summary>The flags again, for the `pg resume` line printed after an interrupt ("" without a cluster).</summary>
     internal string ResumeFlags() => Cluster is null ? "" : $" --cluster {Cluster}"
         + (Gateways is null ? "" : $" --gateways {Gateways}") + (Membership is null ? "" : $" --membership {Membership}") + $" --workers {Workers}"
-        + (Async ? $" --cluster-mode async --max-policy-lag {MaxPolicyLag ?? DefaultMaxPolicyLag}" : "");
+        + (Async ? $" --cluster-mode async --max-policy-lag {MaxPolicyLag ?? DefaultMaxPolicyLag}" : "")
+        + (TisCap is double cap ? $" --tis-cap {cap.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "");
 }

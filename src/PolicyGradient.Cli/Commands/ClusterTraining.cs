@@ -1,6 +1,8 @@
 using System.Net;
 using PolicyGradient.Algorithms;
 using PolicyGradient.Distributed;
+using PolicyGradient.Language.Runs;
+using PolicyGradient.Language.Training;
 using PolicyGradient.Training;
 
 namespace PolicyGradient.Cli.Commands;
@@ -23,7 +25,7 @@ internal static class ClusterTraining
     static readonly TimeSpan RedisConnectTimeout = TimeSpan.FromSeconds(25);
 
     /// <summary>Whether any cluster flag was given.</summary>
-    public static bool Requested(ClusterSettings s) => s.Cluster is not null || s.Gateways is not null || s.Workers is not null || s.ClusterMode is not null || s.MaxPolicyLag is not null || s.Membership is not null;
+    public static bool Requested(ClusterSettings s) => s.Cluster is not null || s.Gateways is not null || s.Workers is not null || s.ClusterMode is not null || s.MaxPolicyLag is not null || s.Membership is not null || s.TisCap is not null;
 
     /// <summary>Refuses flag combinations and run configurations sync mode cannot run exactly; each message names the fix.</summary>
     /// <exception cref="UsageException">The flags or the configuration do not fit a cluster run.</exception>
@@ -35,6 +37,8 @@ internal static class ClusterTraining
         string mode = s.ClusterMode ?? "sync";
         if (mode is not ("sync" or "async")) throw new UsageException($"--cluster-mode {mode} is not a mode; use sync or async");
         CheckAsync(s, run);
+        if (run is LanguageRun language) return CheckLanguage(s, language);
+        if (s.TisCap is not null) throw new UsageException("--tis-cap truncates the importance weights of language runs (grpo and the other group algorithms) in async mode; drop it");
         if (s.EnvAssemblies.Length > 0 || run is EnvironmentRun { Config.Run.EnvAssemblies.Length: > 0 })
             throw new UsageException("--cluster does not load --env-assembly plug-ins on the silos yet; train plug-in envs without --cluster");
         if (run is not EnvironmentRun { Config.Options: OnPolicyOptions options })
@@ -67,8 +71,24 @@ internal static class ClusterTraining
         bool deterministic = s switch { TrainCommand.Settings t => t.Deterministic, ResumeCommand.Settings r => r.Deterministic, _ => false };
         if (deterministic)
             throw new UsageException("--cluster-mode async is not reproducible (which worker's slice arrives first decides each batch), so it cannot run --deterministic; drop --deterministic or use --cluster-mode sync");
-        if (run.Algorithm is not ("ppo" or "a2c"))
-            throw new UsageException($"--cluster-mode async corrects stale batches for ppo (decoupled clipping) and a2c (V-trace), not {run.Algorithm}; use --cluster-mode sync");
+        if (run.Algorithm is not ("ppo" or "a2c") && run is not LanguageRun)
+            throw new UsageException($"--cluster-mode async corrects stale batches for ppo (decoupled clipping), a2c (V-trace) and the group algorithms (truncated importance weights), not {run.Algorithm}; use --cluster-mode sync");
+    }
+
+    /// <summary>A language run's refusals: the group algorithms only, --workers dividing prompts_per_step, no dynamic sampling or greedy baselines.</summary>
+    static IPEndPoint[] CheckLanguage(ClusterSettings s, LanguageRun run)
+    {
+        if (run.Config.Options is not GroupTrainerOptions options)
+            throw new UsageException($"--cluster distributes the sampling of the group algorithms (grpo, rloo, dapo, ...); {run.Algorithm} samples nothing: train it without --cluster");
+        if (s.TisCap is not null && !s.Async) throw new UsageException("--tis-cap truncates the importance weights of --cluster-mode async; add --cluster-mode async or drop it");
+        if (s.TisCap is double cap && !(cap > 0)) throw new UsageException($"--tis-cap must be > 0, got {cap}");
+        if (s.Workers < 1 || options.PromptsPerStep % s.Workers != 0)
+            throw new UsageException($"--workers {s.Workers} must divide prompts_per_step {options.PromptsPerStep} (each worker samples prompts_per_step / workers groups); pass --set prompts_per_step=<a multiple of {s.Workers}>");
+        if (options.Rollout.DynamicSampling)
+            throw new UsageException("--cluster does not run dynamic sampling yet; set dynamic_sampling=false");
+        if (Estimators.AdvantageEstimatorRegistry.Shared.Find(options.Estimator).NeedsGreedyBaseline)
+            throw new UsageException($"--cluster does not sample greedy baselines on the workers yet (estimator {options.Estimator}); use a group estimator such as grpo or rloo");
+        return s.Gateways is null ? [] : ParseGateways(s.Gateways);
     }
 
     /// <summary>Parses HOST:PORT[,HOST:PORT...] (IP addresses or host names).</summary>
@@ -104,8 +124,10 @@ internal static class ClusterTraining
     {
         int workers = s.Workers!.Value;
         int? lag = s.Async ? s.MaxPolicyLag ?? ClusterSettings.DefaultMaxPolicyLag : null;
-        var placed = ClusterRollouts.Attach(learner, client.Grains, workers, lag);
-        string mode = lag is int l ? $"async, max policy lag {l}" : "sync";
+        bool language = LanguageClusterSource.IsLanguage(learner);
+        double cap = s.TisCap ?? LanguageClusterSource.DefaultTisCap;
+        var placed = language ? LanguageClusterSource.Attach(learner, client.Grains, workers, lag, cap) : ClusterRollouts.Attach(learner, client.Grains, workers, lag);
+        string mode = lag is int l ? $"async, max policy lag {l}{(language ? $", tis cap {cap.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}" : "sync";
         Console.Error.WriteLine($"pg: {workers} rollout workers ({mode}) on {string.Join(", ", placed.Select(p => p.Silo).Distinct())}");
     };
 }

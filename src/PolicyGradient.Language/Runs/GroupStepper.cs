@@ -13,6 +13,11 @@ internal sealed class GroupStepper(TransformerPolicy policy, GroupTrainer traine
         typeof(GroupStepMetrics).GetProperties().Where(p => p.Name != nameof(GroupStepMetrics.Step) && IsNumber(p.PropertyType)).ToArray();
 
     public TransformerPolicy Policy => policy;
+    /// <summary>The trainer (a cluster replaces its <see cref="GroupTrainer.GroupSource"/>).</summary>
+    internal GroupTrainer Trainer => trainer;
+    /// <summary>The trainer's options (a cluster checks what it can distribute).</summary>
+    internal GroupTrainerOptions Options => options;
+    public IReadOnlyDictionary<string, double> ExtraMetrics => trainer.GroupSource.Metrics;
     public int StepsDone => trainer.StepsDone;
     /// <summary>The metric names of every group-trainer run (progress.csv columns).</summary>
     public static IReadOnlyList<string> Metrics { get; } = [.. Fields.Select(f => SnakeCase(f.Name)), "learning_rate"];

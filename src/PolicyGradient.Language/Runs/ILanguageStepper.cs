@@ -24,6 +24,9 @@ internal interface ILanguageStepper
     /// <summary>One step; values in <see cref="MetricNames"/> order.</summary>
     double[] Step();
 
+    /// <summary>Metrics of the last step beyond <see cref="MetricNames"/> (a cluster's workers and policy lag), added as columns; empty locally.</summary>
+    IReadOnlyDictionary<string, double> ExtraMetrics => System.Collections.Immutable.ImmutableDictionary<string, double>.Empty;
+
     /// <summary>Writes state files into a checkpoint folder; returns the problem stream's state (env-state.bin).</summary>
     byte[] SaveState(string dir);
 

@@ -33,6 +33,12 @@ internal sealed class LanguageLearner(string name, ILanguageStepper stepper, str
         return new LanguageLearner(name, stepper, described.ToYaml(), ownsPolicy: false);
     }
 
+    /// <summary>The trainer behind the run (a cluster replaces the group trainer's source of completions).</summary>
+    internal ILanguageStepper Stepper => stepper;
+
+    /// <summary>The run's configuration as config.yaml holds it (rollout workers rebuild the task from it).</summary>
+    internal string RunConfigYaml => runConfigYaml;
+
     /// <summary>The trainer's policy.</summary>
     public TransformerPolicy Policy => stepper.Policy;
 
@@ -61,6 +67,7 @@ internal sealed class LanguageLearner(string name, ILanguageStepper stepper, str
             // An undefined metric is absent (an empty cell), not NaN: the divergence guard reads NaN as divergence.
             for (int i = 0; i < names.Count; i++)
                 if (!(double.IsNaN(values[i]) && stepper.Undefined.Contains(names[i]))) metrics.Values[names[i]] = values[i];
+            foreach (var (key, value) in stepper.ExtraMetrics) metrics.Values[key] = value;
             if (callback is not null && !callback.OnUpdateEnd(this, metrics)) break;
         }
         callback?.OnTrainingEnd(this);
@@ -112,6 +119,7 @@ internal sealed class LanguageLearner(string name, ILanguageStepper stepper, str
     /// <inheritdoc />
     public void Dispose()
     {
+        if (stepper is GroupStepper g) g.Trainer.GroupSource.Dispose();   // a cluster source stops its workers
         if (ownsPolicy) Policy.Dispose();
     }
 }

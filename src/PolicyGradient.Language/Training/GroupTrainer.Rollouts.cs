@@ -22,7 +22,7 @@ public sealed partial class GroupTrainer
         var keptSamples = new List<TaskSample>();
         var keptScores = new List<float>();
         var keptBaselines = new List<float>();
-        var keptTensors = new List<(Tensor Tokens, Tensor Mask, Tensor LogProbs)>();
+        var keptTensors = new List<(Tensor Tokens, Tensor Mask, Tensor LogProbs, Tensor? Weights)>();
         var allScores = new List<float>();
         int groupsKept = 0, groupsSeen = 0, zeroStd = 0, correct = 0, invalid = 0, batches = 0;
         long sampledTokens = 0;
@@ -31,10 +31,10 @@ public sealed partial class GroupTrainer
         while (true)
         {
             batches++;
-            var prompts = _task.SampleTrain(_rng, n);
-            var samples = prompts.SelectMany(p => Enumerable.Repeat(p, k)).ToArray();
-            var (prompt, promptMask) = TaskBatch.Prompts(samples, _tokenizer, device);
-            var rollout = Sampler.Generate(_policy, prompt, promptMask, _tokenizer.EosId, _tokenizer.PadId, sampling, _generator, _tokenizer);
+            // The seam: the trainer's own sampler, or rollout workers (GroupSource).
+            var draw = GroupSource.Draw(new GroupDrawContext(n, k, sampling, _rng, _generator, _task, _tokenizer, _policy, _step, device));
+            var (samples, rollout) = (draw.Samples, draw.Rollout);
+            var prompts = samples.Where((_, i) => i % k == 0).ToArray();
             var texts = TaskBatch.Decode(rollout.Tokens, _tokenizer);
             var lengths = rollout.Mask.sum(1).to(ScalarType.Int32).cpu().data<int>().ToArray();
             sampledTokens += lengths.Sum();
@@ -68,7 +68,8 @@ public sealed partial class GroupTrainer
             if (rows.Count > 0)
             {
                 var index = torch.tensor(rows.ToArray(), device: device);
-                keptTensors.Add((rollout.Tokens.index_select(0, index), rollout.Mask.index_select(0, index), rollout.LogProbs.index_select(0, index)));
+                keptTensors.Add((rollout.Tokens.index_select(0, index), rollout.Mask.index_select(0, index), rollout.LogProbs.index_select(0, index),
+                    draw.ImportanceWeights?.index_select(0, index)));
             }
             if (!_options.Rollout.DynamicSampling || groupsKept >= n) break;
             if (batches >= _options.Rollout.MaxGenerationBatches)
@@ -88,8 +89,14 @@ public sealed partial class GroupTrainer
         return new RolloutBatch(sampleArray, promptTokens, promptTokensMask,
             torch.cat(keptTensors.Select(t => t.Tokens).ToArray(), 0), torch.cat(keptTensors.Select(t => t.Mask).ToArray(), 0),
             torch.cat(keptTensors.Select(t => t.LogProbs).ToArray(), 0), keptScores.ToArray(),
-            _estimator.NeedsGreedyBaseline ? keptBaselines.ToArray() : null, stats);
+            _estimator.NeedsGreedyBaseline ? keptBaselines.ToArray() : null, stats)
+        {
+            ImportanceWeights = keptTensors.Count > 0 && keptTensors.All(t => t.Weights is not null) ? torch.cat(keptTensors.Select(t => t.Weights!).ToArray(), 0) : null,
+        };
     }
+
+    /// <summary>Where completions come from (<see cref="IGroupSource"/>): the trainer's sampler unless a cluster replaced it.</summary>
+    internal IGroupSource GroupSource { get; set; } = LocalGroupSource.Instance;
 
     /// <summary>Most tokens generated per response: the expected length plus the overlong buffer.</summary>
     int GenerationLimit => (_options.Rollout.MaxNewTokens ?? _task.MaxCompletionLength + 1) + _options.Rollout.OverlongBufferLength;

@@ -47,6 +47,8 @@ public sealed partial class GroupTrainer
         var oldValues = _critic is null ? null : Evaluate(_critic, batch, micro, values: true);
         var (tokenRewards, rewardKl) = KlRewards(batch, refLogProbs, lossMask);
         var (advantages, returns, explainedVariance) = Advantages(batch, lossMask, tokenRewards, oldValues);
+        // Stale completions (cluster async): w·A per token; for w ≥ 0 the clipped surrogate of wA is w times the surrogate of A.
+        if (batch.ImportanceWeights is { } weights) advantages = advantages.mul(weights);
 
         int mini = o.MiniBatchSize > 0 ? Math.Min(o.MiniBatchSize, b) : b;
         var u = new UpdateBatch(batch, lossMask, advantages, returns, oldValues, refLogProbs,

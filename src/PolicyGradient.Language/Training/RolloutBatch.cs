@@ -17,7 +17,11 @@ namespace PolicyGradient.Language.Training;
 /// <param name="BaselineScores">[B] greedy-response rewards per row's prompt (ReMax), else null.</param>
 /// <param name="Stats">What the sampling measured over every generated response.</param>
 internal sealed record RolloutBatch(TaskSample[] Samples, Tensor Prompt, Tensor PromptMask, Tensor Tokens, Tensor Mask,
-    Tensor OldLogProbs, float[] Scores, float[]? BaselineScores, RolloutStats Stats);
+    Tensor OldLogProbs, float[] Scores, float[]? BaselineScores, RolloutStats Stats)
+{
+    /// <summary>[B, C] truncated importance weights of stale completions (<see cref="IGroupSource"/>): the advantages are multiplied by them; null on-policy.</summary>
+    public Tensor? ImportanceWeights { get; init; }
+}
 
 /// <summary>Sampling statistics over every response generated in a step (dropped groups included).</summary>
 internal sealed record RolloutStats(double RewardMean, double RewardStd, double Accuracy, double ZeroStdGroupFraction, int InvalidSamples,
