@@ -69,7 +69,7 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
             _sentVersion[p] = _version;
         }
         long sent = System.Diagnostics.Stopwatch.GetTimestamp();
-        _workers.Guard(p, _workers[p].Rollout(request)).ContinueWith(t =>
+        _workers.Guard(p, "Rollout", _workers[p].Rollout(request)).ContinueWith(t =>
         {
             if (!t.IsCompletedSuccessfully && !Volatile.Read(ref _stopping))
             {

@@ -80,10 +80,12 @@ internal sealed class WorkerPool
     /// forwarded to a silo that then died is not failed by the runtime before the response timeout
     /// (minutes), so the pool watches the membership itself.
     /// </summary>
-    public async Task<T> Guard<T>(int p, Task<T> call)
+    public async Task<T> Guard<T>(int p, string what, Task<T> call)
     {
         Task lost;
-        lock (_lock) lost = _lost[p].Task;
+        string grain, silo;
+        lock (_lock) (lost, grain, silo) = (_lost[p].Task, _workers[p].GetPrimaryKeyString(), _silo[p] ?? "?");
+        using var pending = PendingWorkerCalls.Track(what, grain, silo);
         if (await Task.WhenAny(call, lost) == call) return await call;
         _ = call.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // observed: the orphaned call fails later
         throw new WorkerLostException(_membershipLost
@@ -163,7 +165,9 @@ internal sealed class WorkerPool
                 string?[] others;
                 lock (_lock) others = _silo.Where((_, q) => q != p).ToArray();
                 var target = WorkerPlacement.LeastUsed(active, others);
-                var started = WorkerPlacement.On(target, () => grain.Start(SetupFor(p, next))).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                WorkerInfo started;
+                using (PendingWorkerCalls.Track("Start", grain.GetPrimaryKeyString(), target?.ToString() ?? "?"))
+                    started = WorkerPlacement.On(target, () => grain.Start(SetupFor(p, next))).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
                 lock (_lock)
                 {
                     _silo[p] = started.Silo;
