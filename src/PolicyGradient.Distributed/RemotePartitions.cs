@@ -39,7 +39,7 @@ internal sealed class RemotePartitions(WorkerPool workers, Action<int>? recreate
         while (true)
         {
             int generation = workers.Generation(p);
-            try { return await workers.Guard(p, what, call(workers[p])); }
+            try { return await workers.Guard(p, what, call); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // throws once replacements run out; false: another call already replaced it
@@ -64,9 +64,9 @@ internal sealed class RemotePartitions(WorkerPool workers, Action<int>? recreate
 
     public void LoadState(BinaryReader reader)
     {
-        var all = workers.All;
-        var states = all.Select(_ => reader.ReadBytes(reader.ReadInt32())).ToArray();
-        Task.WhenAll(all.Select((w, p) => w.LoadState(states[p]))).GetAwaiter().GetResult();
+        var states = Enumerable.Range(0, workers.Count).Select(_ => reader.ReadBytes(reader.ReadInt32())).ToArray();
+        Task.WhenAll(Enumerable.Range(0, workers.Count).Select(p => WithRetry(p, "LoadState", async w => { await w.LoadState(states[p]); return true; })))
+            .GetAwaiter().GetResult();
     }
 
     public void Dispose()
