@@ -49,6 +49,13 @@ public static class ClusterSilo
                     o.NumMissedProbesLimit = 2;
                     o.NumVotesForDeathDeclaration = 1;
                     o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                    if (Environment.GetEnvironmentVariable("PG_PROBE") is { } probe) // TEMP measurement: "timeout_s,misses,votes"
+                    {
+                        var v = probe.Split(',');
+                        o.ProbeTimeout = TimeSpan.FromSeconds(double.Parse(v[0], System.Globalization.CultureInfo.InvariantCulture));
+                        o.NumMissedProbesLimit = int.Parse(v[1], System.Globalization.CultureInfo.InvariantCulture);
+                        o.NumVotesForDeathDeclaration = int.Parse(v[2], System.Globalization.CultureInfo.InvariantCulture);
+                    }
                 });
             })
             .Build();

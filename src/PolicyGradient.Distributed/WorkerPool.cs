@@ -152,13 +152,15 @@ internal sealed class WorkerPool
                 await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
                 var hosts = await management.GetHosts(onlyActive: false).WaitAsync(WorkerPlacement.MembershipTimeout, _stop.Token);
                 lastRead = System.Diagnostics.Stopwatch.GetTimestamp();
+                string[] newlyDead;
                 var dead = hosts.Where(h => h.Value == SiloStatus.Dead).Select(h => h.Key.ToString()).ToHashSet(StringComparer.Ordinal);
                 lock (_lock)
                 {
                     for (int p = 0; p < _silo.Length; p++)
                         if (_silo[p] is { } silo && dead.Contains(silo)) _lost[p].TrySetResult();
                     // A newly dead silo (any, also one without workers: its gateway may have carried calls) makes the calls out now suspect (Guard).
-                    if (knownDead is not null && !dead.IsSubsetOf(knownDead))
+                    newlyDead = knownDead is null ? [] : dead.Except(knownDead).ToArray();
+                    if (newlyDead.Length > 0)
                     {
                         var seen = _deathSeen;
                         _deathSeen = NewLost();
@@ -166,6 +168,7 @@ internal sealed class WorkerPool
                     }
                     knownDead = dead;
                 }
+                foreach (var silo in newlyDead) _notice($"silo {silo} was declared dead by the cluster");
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
             catch (Exception e) when (e is not OutOfMemoryException) { } // the membership could not be read this second: try again
