@@ -39,12 +39,7 @@ public sealed class ClusterClient : IDisposable
         string? redis = membership is null ? null : ClusterMembership.RedisEndpoint(membership);
         if (gateways.Count == 0 && redis is null) throw new ArgumentException("no gateway given; pass --gateways HOST:PORT[,HOST:PORT...] or --membership redis://HOST:PORT");
         var host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(l =>
-            {
-                l.ClearProviders();
-                if (Environment.GetEnvironmentVariable("PG_CLUSTER_LOG") is { } level) // TEMP repro
-                    l.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }).SetMinimumLevel(Enum.Parse<LogLevel>(level));
-            })
+            .ConfigureLogging(l => l.ClearProviders())
             .UseOrleansClient(c =>
             {
                 if (redis is null) c.UseStaticClustering(gateways.ToArray());

@@ -53,13 +53,6 @@ public static class ClusterSilo
                     o.NumMissedProbesLimit = 3;
                     o.NumVotesForDeathDeclaration = 2;
                     o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-                    if (Environment.GetEnvironmentVariable("PG_PROBE") is { } probe) // TEMP measurement: "timeout_s,misses,votes"
-                    {
-                        var v = probe.Split(',');
-                        o.ProbeTimeout = TimeSpan.FromSeconds(double.Parse(v[0], System.Globalization.CultureInfo.InvariantCulture));
-                        o.NumMissedProbesLimit = int.Parse(v[1], System.Globalization.CultureInfo.InvariantCulture);
-                        o.NumVotesForDeathDeclaration = int.Parse(v[2], System.Globalization.CultureInfo.InvariantCulture);
-                    }
                 });
             })
             .Build();
