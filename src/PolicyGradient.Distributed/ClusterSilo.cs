@@ -45,8 +45,8 @@ public static class ClusterSilo
                 // with a 2 s timeout that Orleans adapts (1-8 s) to the answer times seen and extends while the
                 // prober itself is starved; a silo is suspected after 3 missed probes and declared dead on 2 votes
                 // (Orleans asks at most half the active silos: 1 in a cluster of 2, so one starved voter cannot
-                // evict a live silo from a larger cluster). Measured on 2 cores at load 30-56: a kill -9 is
-                // declared dead in about 3 s, a silo paused (SIGSTOP) for 24 s is not.
+                // evict a live silo from a larger cluster). Measured on 2 cores at load 30-58: a kill -9 is
+                // declared dead in 3-12 s, a silo paused (SIGSTOP) for 24 s is not, one paused for 45 s is.
                 silo.Configure<ClusterMembershipOptions>(o =>
                 {
                     o.ProbeTimeout = TimeSpan.FromSeconds(2);
