@@ -63,13 +63,13 @@ internal sealed class AsyncRemotePartitions : IAsyncRolloutPartitions
         int generation = _workers.Generation(p);
         lock (_lock)
         {
-            if (_stopping) return;
+            if (_stopping || !_started) return; // before the first Publish (a worker re-created while loading a checkpoint): Publish starts it
             bool fresh = withWeights || _sentVersion[p] != _version;
             request = new RolloutRequest { Version = _version, Weights = fresh ? _theta : [], Steps = _steps };
             _sentVersion[p] = _version;
         }
         long sent = System.Diagnostics.Stopwatch.GetTimestamp();
-        _workers.Guard(p, _workers[p].Rollout(request)).ContinueWith(t =>
+        _workers.Guard(p, "Rollout", w => w.Rollout(request)).ContinueWith(t =>
         {
             if (!t.IsCompletedSuccessfully && !Volatile.Read(ref _stopping))
             {

@@ -25,7 +25,7 @@ internal sealed class RemotePartitions(WorkerPool workers, Action<int>? recreate
     async Task<RolloutSlice> RolloutWithRetry(int p, RolloutRequest request)
     {
         long sent = System.Diagnostics.Stopwatch.GetTimestamp();
-        var slice = await WithRetry(p, w => w.Rollout(request));
+        var slice = await WithRetry(p, "Rollout", w => w.Rollout(request));
         workers.Arrived(p, slice, sent);
         return slice;
     }
@@ -34,12 +34,12 @@ internal sealed class RemotePartitions(WorkerPool workers, Action<int>? recreate
     /// <paramref name="call"/> on worker p; when p's silo is declared dead (or the call fails), p is
     /// re-created on a live silo and the call made again on the new worker.
     /// </summary>
-    async Task<T> WithRetry<T>(int p, Func<IRolloutWorkerGrain, Task<T>> call)
+    async Task<T> WithRetry<T>(int p, string what, Func<IRolloutWorkerGrain, Task<T>> call)
     {
         while (true)
         {
             int generation = workers.Generation(p);
-            try { return await workers.Guard(p, call(workers[p])); }
+            try { return await workers.Guard(p, what, call); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // throws once replacements run out; false: another call already replaced it
@@ -55,7 +55,7 @@ internal sealed class RemotePartitions(WorkerPool workers, Action<int>? recreate
     /// </summary>
     public void SaveState(BinaryWriter writer)
     {
-        foreach (var state in Task.WhenAll(Enumerable.Range(0, workers.Count).Select(p => WithRetry(p, w => w.SaveState()))).GetAwaiter().GetResult())
+        foreach (var state in Task.WhenAll(Enumerable.Range(0, workers.Count).Select(p => WithRetry(p, "SaveState", w => w.SaveState()))).GetAwaiter().GetResult())
         {
             writer.Write(state.Length);
             writer.Write(state);
@@ -64,9 +64,9 @@ internal sealed class RemotePartitions(WorkerPool workers, Action<int>? recreate
 
     public void LoadState(BinaryReader reader)
     {
-        var all = workers.All;
-        var states = all.Select(_ => reader.ReadBytes(reader.ReadInt32())).ToArray();
-        Task.WhenAll(all.Select((w, p) => w.LoadState(states[p]))).GetAwaiter().GetResult();
+        var states = Enumerable.Range(0, workers.Count).Select(_ => reader.ReadBytes(reader.ReadInt32())).ToArray();
+        Task.WhenAll(Enumerable.Range(0, workers.Count).Select(p => WithRetry(p, "LoadState", async w => { await w.LoadState(states[p]); return true; })))
+            .GetAwaiter().GetResult();
     }
 
     public void Dispose()

@@ -31,6 +31,8 @@ internal sealed class WorkerPool
     readonly TaskCompletionSource[] _lost;
     readonly CancellationTokenSource _stop = new();
     readonly WorkerThroughput _throughput;
+    readonly WorkerCallLimits _limits = new();
+    TaskCompletionSource _deathSeen = NewLost();
     int _recreations;
     volatile bool _membershipLost;
 
@@ -80,23 +82,68 @@ internal sealed class WorkerPool
     Task<WorkerInfo> Start(IRolloutWorkerGrain grain, int p, int generation) =>
         _start?.Invoke(grain.GetPrimaryKeyString(), p, generation) ?? grain.Start(SetupFor(p, generation));
 
+    static readonly Task Never = new TaskCompletionSource().Task;
+
     static TaskCompletionSource NewLost() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
-    /// <paramref name="call"/> to worker p, or a <see cref="WorkerLostException"/> as soon as the cluster's
-    /// membership declares p's silo dead. A learner is an Orleans client: a request that a gateway
-    /// forwarded to a silo that then died is not failed by the runtime before the response timeout
-    /// (minutes), so the pool watches the membership itself.
+    /// <paramref name="call"/> to worker p, bounded (<see cref="WorkerCallLimits"/>): a
+    /// <see cref="WorkerLostException"/> as soon as the cluster's membership declares p's silo dead, or
+    /// when the call has not answered within <see cref="WorkerCallLimits.Limit"/>. A learner is an
+    /// Orleans client: a request that a gateway forwarded to a silo that then died is not failed by the
+    /// runtime before the response timeout (minutes), so the pool watches the membership itself. And a
+    /// request or answer that went through the gateway of a silo that died is lost without an error even
+    /// when p runs on a live silo (issue 12: the learner hung on such a rollout), so a call that was out
+    /// when any silo was declared dead is sent to p again after <see cref="WorkerCallLimits.Grace"/>; the
+    /// first answer counts. Sending again is safe for every worker call: a rollout the learner never
+    /// received is never counted, and env state, weights and noise make the second one as valid.
     /// </summary>
-    public async Task<T> Guard<T>(int p, Task<T> call)
+    public async Task<T> Guard<T>(int p, string what, Func<IRolloutWorkerGrain, Task<T>> call)
     {
-        Task lost;
-        lock (_lock) lost = _lost[p].Task;
-        if (await Task.WhenAny(call, lost) == call) return await call;
-        _ = call.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // observed: the orphaned call fails later
-        throw new WorkerLostException(_membershipLost
-            ? $"the cluster's membership has not answered for {MembershipLostAfter.TotalSeconds:0} s (rollout worker {p} ran on {_silo[p]})"
-            : $"the silo of rollout worker {p} ({_silo[p]}) was declared dead by the cluster");
+        Task lost, death;
+        IRolloutWorkerGrain grain;
+        string silo;
+        lock (_lock) (lost, death, grain, silo) = (_lost[p].Task, _deathSeen.Task, _workers[p], _silo[p] ?? "?");
+        using var pending = PendingWorkerCalls.Track(what, grain.GetPrimaryKeyString(), silo);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (limit, grace) = (_limits.Limit, _limits.Grace);
+        var attempts = new List<Task<T>> { call(grain) };
+        using var timers = new CancellationTokenSource();
+        Task deadline = Task.Delay(limit, timers.Token), resend = death;
+        while (true)
+        {
+            var done = await Task.WhenAny([.. attempts, lost, deadline, resend]);
+            if (done is Task<T> answer && attempts.Contains(answer))
+            {
+                timers.Cancel();
+                Observe(attempts.Where(a => a != answer));
+                if (answer.IsCompletedSuccessfully && answer == attempts[0]) _limits.Answered(System.Diagnostics.Stopwatch.GetElapsedTime(start));
+                return await answer;
+            }
+            if (done == resend && resend == death) resend = Task.Delay(grace, timers.Token); // a silo died while this call was out: wait a little, then send again
+            else if (done == resend)
+            {
+                _notice($"rollout worker {p}'s {what} was out when a silo died and has not answered {grace.TotalSeconds:0} s later (it may have gone through that silo's gateway): sent again");
+                attempts.Add(call(grain));
+                resend = Never;
+            }
+            else
+            {
+                timers.Cancel();
+                Observe(attempts);
+                throw new WorkerLostException(done == deadline
+                    ? $"rollout worker {p}'s {what} did not answer in {limit.TotalSeconds:0} s ({WorkerCallLimits.Factor:0} times the slowest recent call, at least {WorkerCallLimits.Floor.TotalSeconds:0} s)"
+                    : _membershipLost
+                    ? $"the cluster's membership has not answered for {MembershipLostAfter.TotalSeconds:0} s (rollout worker {p} ran on {silo})"
+                    : $"the silo of rollout worker {p} ({silo}) was declared dead by the cluster");
+            }
+        }
+    }
+
+    /// <summary>Orphaned calls fail or answer later: their exceptions are observed, their answers dropped.</summary>
+    static void Observe<T>(IEnumerable<Task<T>> calls)
+    {
+        foreach (var c in calls) _ = c.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
     }
 
     /// <summary>Polls the membership (Orleans' management grain) every second; a dead silo's workers are lost.</summary>
@@ -104,6 +151,7 @@ internal sealed class WorkerPool
     {
         var management = _grains.GetGrain<IManagementGrain>(0);
         long lastRead = System.Diagnostics.Stopwatch.GetTimestamp();
+        HashSet<string>? knownDead = null; // the first read's dead silos died before this run
         while (!_stop.IsCancellationRequested)
         {
             if (System.Diagnostics.Stopwatch.GetElapsedTime(lastRead) > MembershipLostAfter) LoseAll();
@@ -112,10 +160,23 @@ internal sealed class WorkerPool
                 await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
                 var hosts = await management.GetHosts(onlyActive: false).WaitAsync(WorkerPlacement.MembershipTimeout, _stop.Token);
                 lastRead = System.Diagnostics.Stopwatch.GetTimestamp();
+                string[] newlyDead;
                 var dead = hosts.Where(h => h.Value == SiloStatus.Dead).Select(h => h.Key.ToString()).ToHashSet(StringComparer.Ordinal);
                 lock (_lock)
+                {
                     for (int p = 0; p < _silo.Length; p++)
                         if (_silo[p] is { } silo && dead.Contains(silo)) _lost[p].TrySetResult();
+                    // A newly dead silo (any, also one without workers: its gateway may have carried calls) makes the calls out now suspect (Guard).
+                    newlyDead = knownDead is null ? [] : dead.Except(knownDead).ToArray();
+                    if (newlyDead.Length > 0)
+                    {
+                        var seen = _deathSeen;
+                        _deathSeen = NewLost();
+                        seen.TrySetResult();
+                    }
+                    knownDead = dead;
+                }
+                foreach (var silo in newlyDead) _notice($"silo {silo} was declared dead by the cluster");
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
             catch (Exception e) when (e is not OutOfMemoryException) { } // the membership could not be read this second: try again
@@ -157,21 +218,26 @@ internal sealed class WorkerPool
         while (true)
         {
             int next;
-            IRolloutWorkerGrain grain;
+            IRolloutWorkerGrain grain, old;
             lock (_lock)
             {
                 if (++_recreations > MaxRecreations)
                     throw new ClusterFailedException($"rollout worker {p} failed and {MaxRecreations} workers were already replaced in this run ({cause.GetType().Name}: {FirstLine(cause.Message)}); check the silos", cause);
                 next = ++_generation[p];
+                old = _workers[p];
                 grain = _workers[p] = _grains.GetGrain<IRolloutWorkerGrain>($"{_runId}/{p}.{next}");
             }
+            // Best effort: a replaced worker that still runs (its call was lost, not its silo) frees its env copies; no request goes to it again.
+            _ = old.Stop().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
             try
             {
                 var active = WorkerPlacement.ActiveSilos(_grains);
                 string?[] others;
                 lock (_lock) others = _silo.Where((_, q) => q != p).ToArray();
                 var target = WorkerPlacement.LeastUsed(active, others);
-                var started = WorkerPlacement.On(target, () => Start(grain, p, next)).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                WorkerInfo started;
+                using (PendingWorkerCalls.Track("Start", grain.GetPrimaryKeyString(), target?.ToString() ?? "?"))
+                    started = WorkerPlacement.On(target, () => Start(grain, p, next)).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
                 lock (_lock)
                 {
                     _silo[p] = started.Silo;

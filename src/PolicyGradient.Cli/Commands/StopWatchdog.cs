@@ -34,6 +34,7 @@ internal static class StopWatchdog
         {
             Thread.Sleep(Bound);
             Console.Error.WriteLine($"pg: still not stopped {Bound.TotalSeconds:0} s after the stop signal (a cluster call does not answer; a silo may have died); quitting, the run folder's last complete checkpoint stays usable with pg resume");
+            foreach (var call in Distributed.PendingWorkerCalls.Describe()) Console.Error.WriteLine($"pg:   pending: {call}");
             Environment.Exit(code);
         }) { IsBackground = true, Name = "pg stop watchdog" };
         timer.Start();
