@@ -114,8 +114,7 @@ internal sealed class LanguageAsyncSource : IGroupSource
             request = _template with { Weights = fresh ? _theta : [] };
             _sentVersion[p] = _template.Version;
         }
-        var grain = _grains.GetGrain<ILanguageWorkerGrain>(_pool[p].GetPrimaryKeyString());
-        _pool.Guard(p, grain.Generate(request)).ContinueWith(t =>
+        _pool.Guard(p, "Generate", w => _grains.GetGrain<ILanguageWorkerGrain>(w.GetPrimaryKeyString()).Generate(request)).ContinueWith(t =>
         {
             if (!t.IsCompletedSuccessfully)
             {

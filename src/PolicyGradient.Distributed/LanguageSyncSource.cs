@@ -53,7 +53,7 @@ internal sealed class LanguageSyncSource(WorkerPool pool, IGrainFactory grains) 
         while (true)
         {
             int generation = pool.Generation(p);
-            try { return await pool.Guard(p, Worker(p).Generate(request)); }
+            try { return await pool.Guard(p, "Generate", w => Worker(w).Generate(request)); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 await Task.Run(() => pool.Recreate(p, generation, e));   // throws once replacements run out
@@ -61,7 +61,8 @@ internal sealed class LanguageSyncSource(WorkerPool pool, IGrainFactory grains) 
         }
     }
 
-    ILanguageWorkerGrain Worker(int p) => grains.GetGrain<ILanguageWorkerGrain>(pool[p].GetPrimaryKeyString());
+    // The language worker under the key of the pool's worker (Guard passes the one current when the call is sent).
+    ILanguageWorkerGrain Worker(IRolloutWorkerGrain w) => grains.GetGrain<ILanguageWorkerGrain>(w.GetPrimaryKeyString());
 
     public void Dispose() => LanguageClusterSource.Stop(pool, grains);
 }
