@@ -105,7 +105,12 @@ public sealed class TransformerPolicy : nn.Module
         (Tensor, Tensor)? rotary = Config.Positions == PositionKind.Rotary
             ? RotaryEmbedding.Tables(positions, Config.Width / Config.Heads, Config.RopeTheta, x.dtype)
             : null;
-        for (int i = 0; i < layers.Count; i++) x = layers[i].Forward(x, allowed, rotary, cache, i);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var input = x;
+            x = layers[i].Forward(input, allowed, rotary, cache, i);
+            input.Dispose();   // this forward's own residual stream, dead once the next layer has it (autograd keeps its references)
+        }
         if (cache is not null) cache.Length = (int)s;
         x = norm.forward(x);
         var logits = lm_head is null ? torch.matmul(x, embed_tokens.weight!.t()) : lm_head.forward(x);

@@ -101,4 +101,11 @@ public sealed class LanguageRun(LanguageRunConfig config) : RunDefinition
     public override (string Metric, double Threshold)? StopCondition =>
         Config.Run.StopAccuracyThreshold is double t ? (HeldOutEvaluation.Metric, t) : null;
 
+    /// <summary>
+    /// No warm-up: the plotting library (ScottPlot, SkiaSharp and its native library, about 30 MB resident and
+    /// four threads) then loads only when the curve is drawn after the final checkpoint, instead of staying
+    /// resident through the whole run and its peaks (docs/benchmarks.md, "Language runs: peak memory"). A
+    /// language run lasts minutes, so the warm-up's saving (under a second at the end) does not pay for it.
+    /// </summary>
+    public override void WarmUpCurve() { }
 }
