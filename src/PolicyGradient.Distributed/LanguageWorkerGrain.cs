@@ -60,7 +60,18 @@ internal sealed class LanguageWorkerGrain : Grain, ILanguageWorkerGrain
         else if (_version < 0) throw new InvalidOperationException($"worker {this.GetPrimaryKeyString()} has no weights yet; the learner sends them with its first request");
         long start = Stopwatch.GetTimestamp();
         var slice = request.Rows > 0 ? Sync(policy, request) : Async(policy, request);
-        return Task.FromResult(slice with { Version = _version, ComputeSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds });
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        ReportThroughput(slice, seconds);
+        return Task.FromResult(slice with { Version = _version, ComputeSeconds = seconds });
+    }
+
+    /// <summary>Tells the worker directory (<c>pg cluster status</c>) this worker's version and its generated tokens per second; one-way.</summary>
+    void ReportThroughput(LanguageSlice slice, double seconds)
+    {
+        int tokens = 0;
+        foreach (float m in slice.Mask) if (m > 0) tokens++;
+        double rate = tokens / Math.Max(seconds, 1e-9);
+        _ = Directory.Report(new WorkerStatus(this.GetPrimaryKeyString(), RuntimeIdentity, _version, rate, DateTime.UtcNow) { EnvStepsPerSecond = rate, Unit = "tokens" });
     }
 
     SamplingOptions Sampling(LanguageRequest r) => new() { Temperature = r.Temperature, MaxNewTokens = r.MaxNewTokens, StopStrings = r.StopStrings };

@@ -14,6 +14,9 @@ public sealed record WorkerStatus(
 {
     /// <summary>Env steps per second of the worker's stepping and forward passes alone (no messaging); 0 if unknown.</summary>
     [Id(5)] public double EnvStepsPerSecond { get; init; }
+
+    /// <summary>What the rates count: "steps" (env steps of a rollout worker) or "tokens" (tokens a language worker generated; its rate is sampling alone).</summary>
+    [Id(6)] public string Unit { get; init; } = "steps";
 }
 
 /// <summary>

@@ -36,9 +36,15 @@ public sealed class ClusterStatusCommand : Command<ClusterStatusCommand.Settings
         foreach (var (address, status) in silos) Console.WriteLine($"silo    {address,-40} {status}");
         foreach (var w in workers)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"worker  {w.Worker,-40} silo {w.Silo}  policy version {w.PolicyVersion}  {w.StepsPerSecond:0} steps/s end to end ({w.EnvStepsPerSecond:0} stepping alone)  ({(DateTime.UtcNow - w.ReportedUtc).TotalSeconds:0} s ago)"));
+                $"worker  {w.Worker,-40} silo {w.Silo}  policy version {w.PolicyVersion}  {Rate(w)}  ({(DateTime.UtcNow - w.ReportedUtc).TotalSeconds:0} s ago)"));
         return ExitCodes.Success;
     }
+
+    // A rollout worker's rate is measured by the learner end to end and by the worker for its stepping; a language
+    // worker reports its sampling rate only (the learner scores its completions).
+    static string Rate(PolicyGradient.Distributed.WorkerStatus w) => w.Unit == "tokens"
+        ? string.Create(CultureInfo.InvariantCulture, $"{w.EnvStepsPerSecond:0} tokens/s sampling")
+        : string.Create(CultureInfo.InvariantCulture, $"{w.StepsPerSecond:0} steps/s end to end ({w.EnvStepsPerSecond:0} stepping alone)");
 
     /// <summary>The connection's view of the flags (the cluster id and membership are read).</summary>
     sealed class StatusFlags : ClusterSettings

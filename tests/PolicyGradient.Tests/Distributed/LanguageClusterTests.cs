@@ -60,7 +60,8 @@ public class LanguageClusterTests(LoopbackCluster cluster) : IClassFixture<Loopb
         string local = Train(Config(), null);
         using var client = ClusterClient.Connect(cluster.ClusterId, cluster.Gateways, TimeSpan.FromSeconds(20));
         IReadOnlyList<WorkerInfo>? placed = null;
-        string remote = Train(Config(), learner => placed = LanguageClusterSource.Attach(learner, client.Grains, workers));
+        var listed = new ListWorkersAfterSecondStep(client, workers, DateTime.UtcNow);
+        string remote = Train(Config(), learner => placed = LanguageClusterSource.Attach(learner, client.Grains, workers), listed);
 
         Assert.Equal(workers, placed!.Count);
         Assert.Equal(2, placed.Select(p => p.Silo).Distinct().Count());   // spread over both silos
@@ -69,6 +70,28 @@ public class LanguageClusterTests(LoopbackCluster cluster) : IClassFixture<Loopb
         Assert.Equal(Column(local, "response_length"), Column(remote, "response_length"));
         Assert.All(Column(remote, "workers"), w => Assert.Equal(workers.ToString(CultureInfo.InvariantCulture), w));
         Assert.All(Column(remote, "policy_lag_max"), w => Assert.Equal("0", w));
+        // pg cluster status: the run's language workers, on both silos, at the version they sampled with, in tokens/s.
+        var seen = listed.Workers;
+        Assert.Equal(workers, seen.Length);
+        Assert.Equal(2, seen.Select(w => w.Silo).Distinct().Count());
+        Assert.All(seen, w => Assert.True(w.PolicyVersion >= 1 && w.EnvStepsPerSecond > 0, $"{w.Worker}: version {w.PolicyVersion}, {w.EnvStepsPerSecond} tokens/s"));
+    }
+
+    /// <summary>After the second update, the language workers the directory lists (what <c>pg cluster status</c> prints) that reported since the run began; reports are one-way, so it waits up to 10 s for them.</summary>
+    sealed class ListWorkersAfterSecondStep(ClusterClient client, int expected, DateTime since) : PolicyGradient.Core.IRunCallback
+    {
+        public WorkerStatus[] Workers { get; private set; } = [];
+
+        public bool OnUpdateEnd(PolicyGradient.Core.ILearner learner, PolicyGradient.Core.UpdateMetrics metrics)
+        {
+            if (metrics.Updates != 2) return true;
+            var until = DateTime.UtcNow.AddSeconds(10);
+            do Workers = client.Status().Workers.Where(w => w.Unit == "tokens" && w.ReportedUtc >= since).ToArray();
+            while (Workers.Length < expected && DateTime.UtcNow < until && Sleep());
+            return true;
+        }
+
+        static bool Sleep() { Thread.Sleep(100); return true; }
     }
 
     [Fact]
