@@ -109,7 +109,7 @@ public class LanguageRunConfigTests
         foreach (string algo in new[] { "grpo", "gspo" })
         {
             var rl = (GroupTrainerOptions)LanguageRunConfig.Resolve(algo, "Addition-v0", null, []).Options;
-            Assert.Equal((250, 64, 8, 5e-5), (rl.Steps, rl.PromptsPerStep, rl.GroupSize, rl.LearningRate));
+            Assert.Equal((250, 64, 8, new Schedule(2e-4, Linear: true)), (rl.Steps, rl.PromptsPerStep, rl.GroupSize, rl.LearningRate));
         }
         Assert.Equal("gspo", ((GroupTrainerOptions)LanguageRunConfig.Resolve("gspo", "Addition-v0", null, []).Options).Loss);
         var countdown = (GroupTrainerOptions)LanguageRunConfig.Resolve("rloo", "Countdown-v0", null, []).Options;
