@@ -23,7 +23,8 @@ internal sealed partial class OnPolicyCore : IDisposable
 {
     static readonly object InitLock = new();
     const int EpisodeWindow = 100; // SB3's ep_info_buffer: episode_return_mean over the last 100 episodes
-    readonly float[] _envActions, _actions, _logProbs, _values, _rewards;
+    readonly float[] _actions, _logProbs, _values, _rewards;
+    readonly RolloutEnvStep _envStep;
     readonly Queue<(double Return, int Length)> _recent = new();
     readonly List<(double Return, int Length)> _sinceUpdate = [];
     readonly Box? _actionBox;
@@ -61,7 +62,8 @@ internal sealed partial class OnPolicyCore : IDisposable
         ActionMaskSize = _maskSource?.ActionMaskSize ?? 0;
         Buffer = new RolloutBuffer(numSteps, env.NumEnvs, ObservationSize, ActionSize, ActionMaskSize);
         int n = env.NumEnvs;
-        _envActions = new float[n * ActionSize]; _actions = new float[n * ActionSize];
+        _envStep = new RolloutEnvStep(env, Normalization, Buffer);
+        _actions = new float[n * ActionSize];
         _logProbs = new float[n]; _values = new float[n]; _rewards = new float[n];
 
         env.Reset(seed); // copy i gets seed + i
@@ -162,15 +164,7 @@ internal sealed partial class OnPolicyCore : IDisposable
                 Read(value, _values);
             }
 
-            // Box actions: clip to the bounds when stepping; the buffer keeps the unclipped sample.
-            _actions.CopyTo(_envActions, 0);
-            if (_actionBox is not null)
-                for (int i = 0; i < n; i++) _actionBox.Clip(_envActions.AsSpan(i * ActionSize, ActionSize));
-            Env.Step(_envActions);
-            NumTimesteps += n;
-            Normalization.ObserveObservations(Env.Observations);
-            Normalization.NormalizeRewards(Env.Rewards, Env.Terminated, Env.Truncated, _rewards);
-            buffer.Add(_actions, _logProbs, _values, _rewards, Env.Terminated, Env.Truncated);
+            NumTimesteps += _envStep.Take(_actions, _logProbs, _values);
             BootstrapTruncations(weights);
             RecordEpisodes();
             if (!callback.OnStep(owner)) return false;
@@ -193,18 +187,9 @@ internal sealed partial class OnPolicyCore : IDisposable
     /// </summary>
     void BootstrapTruncations(Tensor[] weights)
     {
-        bool[] term = Env.Terminated, trunc = Env.Truncated;
-        int count = 0;
-        for (int i = 0; i < term.Length; i++) if (trunc[i] && !term[i]) count++;
+        var (which, rows) = _envStep.TruncatedFinalObservations();
+        int count = which.Length;
         if (count == 0) return;
-        var rows = new float[count * ObservationSize];
-        var which = new int[count];
-        for (int i = 0, k = 0; i < term.Length; i++)
-        {
-            if (!trunc[i] || term[i]) continue;
-            Normalization.NormalizeObservations(Env.FinalObservations.AsSpan(i * ObservationSize, ObservationSize), rows.AsSpan(k * ObservationSize, ObservationSize));
-            which[k++] = i;
-        }
         var v = new float[count];
         if (NativeRollout is not null) NativeRollout.Values(rows, count, v);
         else Read(Net.Forward(torch.tensor(rows, [count, ObservationSize], device: Device), weights).Value, v);
@@ -243,13 +228,7 @@ internal sealed partial class OnPolicyCore : IDisposable
     }
 
     /// <summary>Copies a CPU-readable float tensor into <paramref name="destination"/>.</summary>
-    static void Read(Tensor t, float[] destination)
-    {
-        var c = t.device_type == DeviceType.CPU ? t : t.cpu();
-        if (c.dtype != ScalarType.Float32) c = c.to_type(ScalarType.Float32);
-        if (!c.is_contiguous()) c = c.contiguous();
-        MemoryMarshal.Cast<byte, float>(c.bytes).CopyTo(destination);
-    }
+    static void Read(Tensor t, float[] destination) => RolloutEnvStep.Read(t, destination);
 
     /// <summary>
     /// The on-policy training loop every algorithm here shares: collect a fixed-length rollout, then

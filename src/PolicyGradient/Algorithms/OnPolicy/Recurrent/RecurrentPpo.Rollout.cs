@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PolicyGradient.Algorithms.OnPolicy;
 using PolicyGradient.Algorithms.OnPolicy.Recurrent;
 using PolicyGradient.Core;
 using PolicyGradient.Environments.Vector;
@@ -11,7 +12,8 @@ namespace PolicyGradient.Algorithms;
 
 public sealed partial class RecurrentPpo
 {
-    readonly float[] _envActions, _actions, _logProbs, _values, _rewards;
+    readonly float[] _actions, _logProbs, _values;
+    readonly RolloutEnvStep _envStep;
     readonly Box? _actionBox;
     readonly IActionMaskSource? _maskSource;
     LstmStates _states;            // the live (h, c) of every training copy, [layers, N, H]
@@ -46,14 +48,7 @@ public sealed partial class RecurrentPpo
             Read(value, _values);
             Carry(next);
 
-            _actions.CopyTo(_envActions, 0);
-            if (_actionBox is not null)
-                for (int i = 0; i < n; i++) _actionBox.Clip(_envActions.AsSpan(i * ActionSize, ActionSize));
-            Env.Step(_envActions);
-            NumTimesteps += n;
-            Normalization.ObserveObservations(Env.Observations);
-            Normalization.NormalizeRewards(Env.Rewards, Env.Terminated, Env.Truncated, _rewards);
-            Buffer.Add(_actions, _logProbs, _values, _rewards, Env.Terminated, Env.Truncated);
+            NumTimesteps += _envStep.Take(_actions, _logProbs, _values);
             BootstrapTruncations(weights);
             _episodes.Record(Env);
             for (int i = 0; i < n; i++) _episodeStarts[i] = Env.Terminated[i] || Env.Truncated[i];
@@ -104,12 +99,8 @@ public sealed partial class RecurrentPpo
     /// </summary>
     void BootstrapTruncations(Tensor[] weights)
     {
-        bool[] term = Env.Terminated, trunc = Env.Truncated;
-        var which = Enumerable.Range(0, term.Length).Where(i => trunc[i] && !term[i]).ToArray();
+        var (which, rows) = _envStep.TruncatedFinalObservations();
         if (which.Length == 0) return;
-        var rows = new float[which.Length * ObservationSize];
-        for (int k = 0; k < which.Length; k++)
-            Normalization.NormalizeObservations(Env.FinalObservations.AsSpan(which[k] * ObservationSize, ObservationSize), rows.AsSpan(k * ObservationSize, ObservationSize));
         var states = _states.Select(torch.tensor(which.Select(i => (long)i).ToArray()).to(Device));
         var v = Values(rows, states, new bool[which.Length], weights);
         for (int k = 0; k < which.Length; k++) Buffer.SetNextValue(which[k], v[k]);
@@ -128,11 +119,5 @@ public sealed partial class RecurrentPpo
 
     Tensor Starts(bool[] starts) => torch.tensor(starts.Select(s => s ? 1f : 0f).ToArray(), [1, starts.Length], device: Device);
 
-    static void Read(Tensor t, float[] destination)
-    {
-        var c = t.device_type == DeviceType.CPU ? t : t.cpu();
-        if (c.dtype != ScalarType.Float32) c = c.to_type(ScalarType.Float32);
-        if (!c.is_contiguous()) c = c.contiguous();
-        MemoryMarshal.Cast<byte, float>(c.bytes).CopyTo(destination);
-    }
+    static void Read(Tensor t, float[] destination) => RolloutEnvStep.Read(t, destination);
 }

@@ -76,7 +76,8 @@ public sealed partial class RecurrentPpo : IAlgorithm, IRebuildableAlgorithm, IM
             _optimizer = new FlatAdam(_net.Parameters, epsilon: 1e-5);
             _step = new RecurrentPpoStep(_net, Buffer, Stored, _optimizer, Options, Device);
             int n = env.NumEnvs;
-            (_envActions, _actions, _logProbs, _values, _rewards) = (new float[n * ActionSize], new float[n * ActionSize], new float[n], new float[n], new float[n]);
+            (_actions, _logProbs, _values) = (new float[n * ActionSize], new float[n], new float[n]);
+            _envStep = new RolloutEnvStep(env, Normalization, Buffer);
             _states = _net.InitialStates(n).Keep();
             _episodeStarts = Enumerable.Repeat(true, n).ToArray(); // sb3-contrib: every copy starts an episode
             env.Reset(seed); // copy i gets seed + i
