@@ -52,7 +52,7 @@ if [[ "${MODE:-kill}" == pause ]]; then
   (k=0; end=$(echo "$t0 + ${PAUSE:-3} + ${WAIT_AFTER:-30}" | bc)
    while (( $(echo "$(now) < $end" | bc) )); do k=$((k + 1)); echo "$(now) $k" >> st.started; status $k & sleep "${STATUS_EVERY:-5}"; done; wait) &
   statuses=$!
-  sleep "${PAUSE:-3}"; r1=$(rows); kill -CONT $victim
+  sleep "${PAUSE:-3}"; r1=$(rows); kill -CONT $victim; t1=$(now)
   sleep "${WAIT_AFTER:-30}"; wait $statuses
   alive=0; kill -0 $victim 2>/dev/null && alive=1
   echo "load after: $(uptime | sed 's/.*load average: //')"

@@ -33,6 +33,43 @@ public sealed class ClusterClient : IDisposable
     public static ClusterClient Connect(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string? membership) =>
         ConnectAs(clusterId, gateways, timeout, DistributedProtocol.Version, membership);
 
+    /// <summary>
+    /// <see cref="Status()"/> through each gateway on its own, all at once (one connection per gateway); the first
+    /// status read counts. An Orleans client's start-up asks one gateway, picked at random, for the cluster's type
+    /// manifest and waits for it, so a gateway that accepts connections and never answers (a frozen silo) made about
+    /// half the connections through a list of gateways time out; and a silo that was declared dead while frozen still
+    /// answers connections for half a minute after it resumes, but not membership reads. For <c>pg cluster status</c>;
+    /// a learner keeps every gateway in one client (it must outlive a gateway).
+    /// </summary>
+    /// <exception cref="ClusterConnectionException">No gateway answered in time, or a silo runs another protocol version.</exception>
+    /// <exception cref="TimeoutException">Connections answered, but no membership read did.</exception>
+    public static ClusterStatus StatusAny(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan connectTimeout)
+    {
+        var attempts = gateways.Select(g => Task.Run(() =>
+        {
+            using var client = Connect(clusterId, [g], connectTimeout);
+            return client.Status();
+        })).ToList();
+        Exception? failure = null;
+        while (attempts.Count > 0)
+        {
+            var done = Task.WhenAny(attempts).GetAwaiter().GetResult();
+            attempts.Remove(done);
+            if (done.IsCompletedSuccessfully)
+            {
+                foreach (var other in attempts) _ = other.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                return done.Result;
+            }
+            var e = done.Exception!.GetBaseException();
+            // The most telling failure: another build, then a read that timed out (a silo answered), then a connection.
+            if (failure is null || e.Message.StartsWith("version mismatch", StringComparison.Ordinal)
+                || (e is TimeoutException && failure is ClusterConnectionException && !failure.Message.StartsWith("version mismatch", StringComparison.Ordinal))) failure = e;
+        }
+        if (gateways.Count > 1 && failure is ClusterConnectionException && !failure.Message.StartsWith("version mismatch", StringComparison.Ordinal))
+            throw new ClusterConnectionException($"cannot reach cluster '{clusterId}' through {string.Join(",", gateways.Select(g => g.ToString()))} within {connectTimeout.TotalSeconds:0} s (no gateway of that cluster answered); check that `pg cluster silo --cluster-id {clusterId}` runs there and that the gateway ports are right");
+        throw failure!;
+    }
+
     /// <summary>As <see cref="Connect(string, IReadOnlyList{IPEndPoint}, TimeSpan)"/>, expecting silos of <paramref name="protocol"/> (tests pretend to be another build).</summary>
     /// <exception cref="ClusterConnectionException">No gateway answered in time, or the silo runs another protocol version.</exception>
     internal static ClusterClient ConnectAs(string clusterId, IReadOnlyList<IPEndPoint> gateways, TimeSpan timeout, string protocol, string? membership = null)
@@ -45,7 +82,7 @@ public sealed class ClusterClient : IDisposable
             {
                 if (redis is null)
                 {
-                    // The static list minus the gateways of silos declared dead (LiveGatewayList), read every 2 s.
+                    // The static list minus the gateways of silos declared dead (LiveGatewayList), read every second.
                     c.UseStaticClustering(gateways.ToArray());
                     c.Services.AddSingleton<LiveGatewayList>();
                     c.Services.AddSingleton<IGatewayListProvider>(sp => sp.GetRequiredService<LiveGatewayList>());

@@ -16,11 +16,11 @@ namespace PolicyGradient.Distributed;
 /// </summary>
 internal sealed class LiveGatewayList(IOptions<StaticGatewayListProviderOptions> options) : IGatewayListProvider
 {
-    /// <summary>How often the client reads this list (Orleans' default is a minute).</summary>
-    public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
+    /// <summary>How often the client reads this list (Orleans' default is a minute; reading this one costs nothing).</summary>
+    public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(1);
 
-    /// <summary>By then after an <see cref="Update"/> the client has read the list at least once (two refresh periods).</summary>
-    public static readonly TimeSpan Settled = RefreshPeriod * 2;
+    /// <summary>By then after an <see cref="Update"/> the client has read the list at least once (a refresh period and a half).</summary>
+    public static readonly TimeSpan Settled = RefreshPeriod * 1.5;
 
     readonly HashSet<(string Host, int Port)> _dead = [];
 

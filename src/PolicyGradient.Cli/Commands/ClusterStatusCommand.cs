@@ -41,11 +41,8 @@ public sealed class ClusterStatusCommand : Command<ClusterStatusCommand.Settings
         string where = s.Membership ?? s.Gateways!;
         using var deadline = LastResort.Arm(Bound, $"cluster '{s.Cluster}' at {where} did not answer within {Bound.TotalSeconds:0} s (a silo may be frozen or overloaded); try again, or check the silos");
         ClusterStatus status;
-        using (var client = ClusterTraining.Connect(new StatusFlags(s.Cluster, s.Membership), gateways))
-        {
-            try { status = client.Status(); }
-            catch (TimeoutException e) { throw new UsageException($"cluster '{s.Cluster}' at {where}: {e.Message} (a silo may be frozen or overloaded); try again, or check the silos"); }
-        }
+        try { status = ClusterTraining.Status(s.Cluster, gateways, s.Membership); }
+        catch (TimeoutException e) { throw new UsageException($"cluster '{s.Cluster}' at {where}: {e.Message} (a silo may be frozen or overloaded); try again, or check the silos"); }
         Print(s.Cluster, status);
         return ExitCodes.Success;
     }
@@ -67,10 +64,4 @@ public sealed class ClusterStatusCommand : Command<ClusterStatusCommand.Settings
     static string Rate(WorkerStatus w) => w.Unit == "tokens"
         ? string.Create(CultureInfo.InvariantCulture, $"{w.EnvStepsPerSecond:0} tokens/s sampling")
         : string.Create(CultureInfo.InvariantCulture, $"{w.StepsPerSecond:0} steps/s end to end ({w.EnvStepsPerSecond:0} stepping alone)");
-
-    /// <summary>The connection's view of the flags (the cluster id and membership are read).</summary>
-    sealed class StatusFlags : ClusterSettings
-    {
-        public StatusFlags(string cluster, string? membership) => (Cluster, Membership) = (cluster, membership);
-    }
 }
