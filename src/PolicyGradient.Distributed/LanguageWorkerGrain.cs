@@ -25,6 +25,7 @@ internal sealed class LanguageWorkerGrain : Grain, ILanguageWorkerGrain
     Rng? _prompts;
     Generator? _generator;
     long _version = -1;
+    long _seed;
     readonly CharTokenizer _tokenizer = new();
 
     public Task<WorkerInfo> Start(LanguageWorkerSetup setup)
@@ -47,8 +48,7 @@ internal sealed class LanguageWorkerGrain : Grain, ILanguageWorkerGrain
             ?? throw new ArgumentException("the learner sent no model configuration");
         _policy = new TransformerPolicy(model, 0);
         _policy.eval();
-        _prompts = new Rng(setup.Seed);
-        _generator = new Generator((ulong)setup.Seed + 1);
+        _seed = setup.Seed;
         _version = -1;
         return Task.FromResult(new WorkerInfo(RuntimeIdentity, DistributedProtocol.Version));
     }
@@ -96,16 +96,26 @@ internal sealed class LanguageWorkerGrain : Grain, ILanguageWorkerGrain
     /// <summary>Prompts from the worker's own stream, sampled with its own generator and the weights it holds.</summary>
     LanguageSlice Async(TransformerPolicy policy, LanguageRequest r)
     {
+        if (_prompts is null)
+        {
+            // The stream starts at the learner's version of the first request: a fresh run's (version 0) is the seed's, a
+            // resumed run's workers draw new prompts instead of the ones the run began with.
+            long seed = _seed + StreamStride * r.Version;
+            (_prompts, _generator) = (new Rng(seed), new Generator((ulong)seed + 1));
+        }
         using var scope = torch.NewDisposeScope();
-        var samples = _task!.SampleTrain(_prompts!, r.Prompts).SelectMany(p => Enumerable.Repeat(p, r.GroupSize)).ToArray();
+        var samples = _task!.SampleTrain(_prompts, r.Prompts).SelectMany(p => Enumerable.Repeat(p, r.GroupSize)).ToArray();
         var (prompt, promptMask) = TaskBatch.Prompts(samples, _tokenizer);
-        var g = Sampler.Generate(policy, prompt, promptMask, _tokenizer.EosId, _tokenizer.PadId, Sampling(r), _generator, _tokenizer);
+        var g = Sampler.Generate(policy, prompt, promptMask, _tokenizer.EosId, _tokenizer.PadId, Sampling(r), _generator!, _tokenizer);
         return new LanguageSlice
         {
             Rows = samples.Length, Columns = r.MaxNewTokens, Tokens = g.Tokens.data<long>().ToArray(), Mask = g.Mask.data<float>().ToArray(),
             LogProbs = g.LogProbs.data<float>().ToArray(), Samples = samples.Select(s => new SampleMessage(s.Prompt, s.Reference, [.. s.Numbers])).ToArray(),
         };
     }
+
+    /// <summary>Seed distance of the prompt streams of consecutive learner versions (a prime).</summary>
+    const long StreamStride = 1_000_003;
 
     IWorkerDirectoryGrain Directory => GrainFactory.GetGrain<IWorkerDirectoryGrain>(0);
 

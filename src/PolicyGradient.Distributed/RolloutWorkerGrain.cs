@@ -13,11 +13,20 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
 {
     RolloutPartitionWorker? _worker;
 
+    /// <summary>
+    /// The last sync request's version and slice. A sync request can arrive twice: the learner sends a call again
+    /// when a silo died while it was out (WorkerPool.Guard), and the first copy may still be delivered late (through
+    /// a gateway that was only paused). Stepping the env copies twice would skip T steps of their episodes; the
+    /// copy gets the slice already computed (same θ, same noise, so the same slice).
+    /// </summary>
+    (long Version, RolloutSlice Slice)? _lastSync;
+
     public Task<WorkerInfo> Start(WorkerSetup setup)
     {
         if (setup.Protocol != DistributedProtocol.Version)
             throw new InvalidOperationException($"version mismatch: the learner runs PolicyGradient.Distributed {setup.Protocol}, this silo runs {DistributedProtocol.Version}; run the same pg build on every machine");
         _worker?.Dispose();
+        _lastSync = null;
         _worker = new RolloutPartitionWorker(setup.EnvId, EnvKwargsText.Read(setup.EnvKwargs), setup.Seed, setup.First, setup.Count, setup.Layout.ToLayout());
         return Task.FromResult(new WorkerInfo(RuntimeIdentity, DistributedProtocol.Version));
     }
@@ -25,6 +34,8 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
     public Task<RolloutSlice> Rollout(RolloutRequest request)
     {
         var worker = Worker();
+        bool sync = request.Noise.Length > 0;   // a sync request's version is the learner's update count: one request per version
+        if (sync && _lastSync is { } last && last.Version == request.Version) return Task.FromResult(last.Slice);
         if (request.Weights.Length > 0) worker.SetWeights(request.Weights, request.Version);
         else if (worker.Version < 0) throw new InvalidOperationException($"worker {this.GetPrimaryKeyString()} has no weights yet; the learner sends them with its first request");
         // Async: no noise from the learner, the worker draws its own; the slice carries the version that acted.
@@ -32,7 +43,9 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         var slice = RolloutSlice.From(worker.Run(noise, request.Steps));
         // The learner reports the worker's end-to-end rate and this stepping time (WorkerThroughput).
-        return Task.FromResult(slice with { ComputeSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds });
+        slice = slice with { ComputeSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds };
+        if (sync) _lastSync = (request.Version, slice);
+        return Task.FromResult(slice);
     }
 
     public Task<byte[]> SaveState() => Task.FromResult(Worker().SaveState());
@@ -40,6 +53,7 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
     public Task LoadState(byte[] state)
     {
         Worker().LoadState(state);
+        _lastSync = null;
         return Task.CompletedTask;
     }
 
@@ -49,7 +63,7 @@ internal sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
     {
         if (_worker is not null) _ = Directory.Remove(this.GetPrimaryKeyString());
         _worker?.Dispose();
-        _worker = null;
+        (_worker, _lastSync) = (null, null);
         DeactivateOnIdle();
         return Task.CompletedTask;
     }

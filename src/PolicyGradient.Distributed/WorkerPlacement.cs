@@ -18,7 +18,7 @@ internal static class WorkerPlacement
     /// <exception cref="TimeoutException">The membership did not answer within <see cref="MembershipTimeout"/>.</exception>
     public static SiloAddress[] ActiveSilos(IGrainFactory grains)
     {
-        var hosts = grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(MembershipTimeout).GetAwaiter().GetResult();
+        var hosts = MembershipReads.Hosts(grains, onlyActive: true, MembershipTimeout).GetAwaiter().GetResult();
         return hosts.Where(h => h.Value == SiloStatus.Active).Select(h => h.Key)
             .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
     }

@@ -33,6 +33,9 @@ internal sealed class WorkerPool
     readonly WorkerThroughput _throughput;
     readonly WorkerCallLimits _limits = new();
     TaskCompletionSource _deathSeen = NewLost();
+    readonly HashSet<string> _dead = new(StringComparer.Ordinal);   // silos the membership declared dead (final in Orleans), under _lock
+    long _lastDeath;   // when the watch last saw a silo declared dead (Stopwatch timestamp; 0: never), under _lock
+    readonly LiveGatewayList? _gateways;   // the learner's gateway list (static gateways only), told which gateways died
     int _recreations;
     volatile bool _membershipLost;
 
@@ -49,6 +52,7 @@ internal sealed class WorkerPool
         _lost = Enumerable.Range(0, count).Select(_ => NewLost()).ToArray();
         _notice = notice ?? (line => Console.Error.WriteLine("pg: " + line));
         _throughput = new WorkerThroughput(grains, count);
+        _gateways = (grains as IClusterClient)?.ServiceProvider.GetService(typeof(LiveGatewayList)) as LiveGatewayList;
     }
 
     /// <summary>Workers.</summary>
@@ -146,35 +150,41 @@ internal sealed class WorkerPool
         foreach (var c in calls) _ = c.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
     }
 
-    /// <summary>Polls the membership (Orleans' management grain) every second; a dead silo's workers are lost.</summary>
+    /// <summary>
+    /// Polls the membership every second (<see cref="MembershipReads"/>: several routes, so a frozen gateway cannot
+    /// hold the watch up); a dead silo's workers are lost. Dead is final in Orleans' membership, so the silos seen
+    /// dead accumulate: an answer from a silo that has not caught up yet (a paused silo just resumed) revives none.
+    /// </summary>
     async Task WatchSilos()
     {
-        var management = _grains.GetGrain<IManagementGrain>(0);
         long lastRead = System.Diagnostics.Stopwatch.GetTimestamp();
-        HashSet<string>? knownDead = null; // the first read's dead silos died before this run
+        bool first = true; // the first read's dead silos died before this run
         while (!_stop.IsCancellationRequested)
         {
             if (System.Diagnostics.Stopwatch.GetElapsedTime(lastRead) > MembershipLostAfter) LoseAll();
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
-                var hosts = await management.GetHosts(onlyActive: false).WaitAsync(WorkerPlacement.MembershipTimeout, _stop.Token);
+                var entries = await MembershipReads.Entries(_grains, WorkerPlacement.MembershipTimeout, _stop.Token);
                 lastRead = System.Diagnostics.Stopwatch.GetTimestamp();
                 string[] newlyDead;
-                var dead = hosts.Where(h => h.Value == SiloStatus.Dead).Select(h => h.Key.ToString()).ToHashSet(StringComparer.Ordinal);
+                var dead = entries.Where(e => e.Status == SiloStatus.Dead).Select(e => e.SiloAddress.ToString()).ToHashSet(StringComparer.Ordinal);
+                _gateways?.Update(Gateways(entries, dead: true), Gateways(entries, dead: false));
                 lock (_lock)
                 {
-                    for (int p = 0; p < _silo.Length; p++)
-                        if (_silo[p] is { } silo && dead.Contains(silo)) _lost[p].TrySetResult();
                     // A newly dead silo (any, also one without workers: its gateway may have carried calls) makes the calls out now suspect (Guard).
-                    newlyDead = knownDead is null ? [] : dead.Except(knownDead).ToArray();
+                    newlyDead = first ? [] : dead.Except(_dead).ToArray();
+                    first = false;
+                    _dead.UnionWith(dead);
+                    for (int p = 0; p < _silo.Length; p++)
+                        if (_silo[p] is { } silo && _dead.Contains(silo)) _lost[p].TrySetResult();
                     if (newlyDead.Length > 0)
                     {
                         var seen = _deathSeen;
                         _deathSeen = NewLost();
+                        _lastDeath = System.Diagnostics.Stopwatch.GetTimestamp();
                         seen.TrySetResult();
                     }
-                    knownDead = dead;
                 }
                 foreach (var silo in newlyDead) _notice($"silo {silo} was declared dead by the cluster");
             }
@@ -182,6 +192,9 @@ internal sealed class WorkerPool
             catch (Exception e) when (e is not OutOfMemoryException) { } // the membership could not be read this second: try again
         }
     }
+
+    static IEnumerable<System.Net.IPEndPoint> Gateways(MembershipEntry[] entries, bool dead) =>
+        entries.Where(e => (e.Status == SiloStatus.Dead) == dead && e.ProxyPort > 0).Select(e => new System.Net.IPEndPoint(e.SiloAddress.Endpoint.Address, e.ProxyPort));
 
     /// <summary>The membership has not answered for <see cref="MembershipLostAfter"/>: fails every worker's pending and future calls.</summary>
     void LoseAll()
@@ -231,9 +244,14 @@ internal sealed class WorkerPool
             _ = old.Stop().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
             try
             {
+                AwaitGatewayList();
                 var active = WorkerPlacement.ActiveSilos(_grains);
                 string?[] others;
-                lock (_lock) others = _silo.Where((_, q) => q != p).ToArray();
+                lock (_lock)
+                {
+                    others = _silo.Where((_, q) => q != p).ToArray();
+                    active = active.Where(a => !_dead.Contains(a.ToString())).ToArray();   // an answer that has not caught up yet
+                }
                 var target = WorkerPlacement.LeastUsed(active, others);
                 WorkerInfo started;
                 using (PendingWorkerCalls.Track("Start", grain.GetPrimaryKeyString(), target?.ToString() ?? "?"))
@@ -252,6 +270,20 @@ internal sealed class WorkerPool
                 Thread.Sleep(1000);
             }
         }
+    }
+
+    /// <summary>
+    /// Right after a silo was declared dead, waits until the client has read the gateway list without that silo's
+    /// gateway (<see cref="LiveGatewayList.Settled"/>): a replacement's first call would otherwise be routed through
+    /// the dead silo's gateway, which a paused silo keeps open (measured: a Start that waited 21 s, until SIGCONT).
+    /// </summary>
+    void AwaitGatewayList()
+    {
+        long death;
+        lock (_lock) death = _lastDeath;
+        if (_gateways is null || death == 0) return;
+        var left = LiveGatewayList.Settled - System.Diagnostics.Stopwatch.GetElapsedTime(death);
+        if (left > TimeSpan.Zero) Thread.Sleep(left);
     }
 
     static string FirstLine(string s) => s.Split('\n')[0].Trim();

@@ -119,6 +119,20 @@ internal static class ClusterTraining
         return client;
     }
 
+    /// <summary>`pg cluster status`'s read: through every static gateway on its own (the first answer counts, <see cref="ClusterClient.StatusAny"/>), or through Redis membership.</summary>
+    /// <exception cref="UsageException">No gateway answered in time (exit 2, one line).</exception>
+    /// <exception cref="TimeoutException">A connection answered, the membership did not.</exception>
+    public static ClusterStatus Status(string cluster, IPEndPoint[] gateways, string? membership)
+    {
+        try
+        {
+            if (membership is null) return ClusterClient.StatusAny(cluster, gateways, ConnectTimeout);
+            using var client = ClusterClient.Connect(cluster, gateways, RedisConnectTimeout, membership);
+            return client.Status();
+        }
+        catch (ClusterConnectionException e) { throw new UsageException(e.Message); }
+    }
+
     /// <summary>The session hook: start the workers and hand them the algorithm's rollouts.</summary>
     public static Action<Core.ILearner> Attach(ClusterClient client, ClusterSettings s) => learner =>
     {

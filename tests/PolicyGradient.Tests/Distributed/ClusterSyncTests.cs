@@ -64,6 +64,31 @@ public class ClusterSyncTests(LoopbackCluster cluster) : IClassFixture<LoopbackC
         Assert.Contains("n_envs", e.Message);
     }
 
+    // A request the learner sent again (a silo died while it was out) may also be delivered late, through a gateway that
+    // was only paused: the worker answers the copy with the slice it computed and steps its env copies once per version.
+    [Fact]
+    public void A_sync_rollout_request_delivered_twice_steps_the_env_copies_once()
+    {
+        using var client = ClusterClient.Connect(cluster.ClusterId, cluster.Gateways, TimeSpan.FromSeconds(20));
+        using var ppo = new Ppo("CartPole-v1", PartitionedRolloutTests.Short(4));
+        string runId = "twice-" + Guid.NewGuid().ToString("N")[..8];
+        ClusterRollouts.Attach(ppo, client.Grains, 2, runId);   // 2 copies per worker
+        var layout = ((ISavableAlgorithm)ppo).Core.Net.NativeLayout()!;
+        var grain = client.Grains.GetGrain<IRolloutWorkerGrain>($"{runId}/0");
+        var request = new RolloutRequest { Version = 1, Weights = new float[layout.ParameterCount], Noise = Enumerable.Repeat(0.25f, 8 * 2).ToArray(), Steps = 8 };
+
+        var first = grain.Rollout(request).GetAwaiter().GetResult();
+        byte[] after = grain.SaveState().GetAwaiter().GetResult();
+        var again = grain.Rollout(request).GetAwaiter().GetResult();
+        Assert.Equal(first.Observations, again.Observations);
+        Assert.Equal(first.Rewards, again.Rewards);
+        Assert.Equal(after, grain.SaveState().GetAwaiter().GetResult());   // not stepped again
+
+        var next = grain.Rollout(request with { Version = 2 }).GetAwaiter().GetResult();
+        Assert.Equal(first.LastObservations, next.Observations[..first.LastObservations.Length]);   // continues where version 1 ended
+        Assert.NotEqual(after, grain.SaveState().GetAwaiter().GetResult());
+    }
+
     [Fact]
     public void A_worker_refuses_a_learner_of_another_build_by_name()
     {
