@@ -14,7 +14,7 @@ out=${1:-$(mktemp -d "${TMPDIR:-/tmp}/pg-props.XXXXXX")}
 shift || true
 pg=(dotnet "$repo/src/PolicyGradient.Cli/bin/Release/net10.0/pg.dll")
 props=(--set sampling=props --set props.update_every=64 --set props.learning_rate=0.001 --set props.clip_range=0.3
-       --set props.kl_weight=0.3 --set props.target_kl=0.004 "$@")
+       --set props.kl_weight=0.3 --set props.target_kl=0.004 --set props.freeze_features=true "$@")
 echo "# $(date -u '+%F %T') UTC, load: $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$repo" rev-parse --short HEAD)"
 for seed in 1 2 3; do
   for sampling in on_policy props; do
