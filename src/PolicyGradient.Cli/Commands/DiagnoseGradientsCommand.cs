@@ -63,12 +63,17 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
         [TypeConverter(typeof(SmallCountConverter<int>))]
         public int? Prompts { get; init; }
 
+        /// <summary>Bootstrap resamples.</summary>
+        [CommandOption("--bootstrap <N>")][Description("Resamples of the 95% percentile-bootstrap intervals over the K batches for total variance and cosine to the reference (default 1000; 0 = none). Language runs: default 0; N > 0 keeps every estimate as floats, K x parameters x 4 bytes per estimator and group size.")]
+        [TypeConverter(typeof(IntegerConverter<int>))]
+        public int? Bootstrap { get; init; }
+
         /// <summary>JSON lines.</summary>
         [CommandOption("--json")][Description("Print one JSON object per estimator: {\"estimator\":..,\"total_variance\":..,\"gsnr\":..,\"cosine_to_reference\":..,\"mse_to_reference\":..}.")]
         public bool Json { get; init; }
     }
 
-    static readonly string[] Columns = ["estimator", "total_variance", "total_variance_low", "total_variance_high", "gsnr", "cosine_to_reference", "mse_to_reference", "mean_norm", "ess"];
+    static readonly string[] Columns = ["estimator", "total_variance", "total_variance_low", "total_variance_high", "gsnr", "cosine_to_reference", "cosine_low", "cosine_high", "mse_to_reference", "mean_norm", "ess"];
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken) => RunLayerErrors.Guard(() =>
@@ -109,6 +114,7 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
         if (s.BatchSize is int n) options = options with { BatchSize = n >= 1 ? n : throw new UsageException($"--batch-size must be at least 1, got {n}") };
         if (s.ReferenceBatches is int r) options = options with { ReferenceBatches = r >= 1 ? r : throw new UsageException($"--reference-batches must be at least 1, got {r}") };
         if (s.Seed is int seed) options = options with { Seed = seed };
+        if (s.Bootstrap is int b) options = options with { Bootstrap = b >= 0 ? b : throw new UsageException($"--bootstrap must be at least 0 (0: no intervals), got {b}") };
         return options;
     }
 
@@ -138,10 +144,12 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
     {
         var values = new Dictionary<string, object>
         {
-            ["estimator"] = row.Estimator, ["total_variance"] = row.TotalVariance, ["total_variance_low"] = row.TotalVarianceLow,
-            ["total_variance_high"] = row.TotalVarianceHigh, ["gsnr"] = row.SignalToNoise, ["cosine_to_reference"] = row.CosineToReference,
-            ["mse_to_reference"] = row.MseToReference, ["mean_norm"] = row.MeanNorm,
+            ["estimator"] = row.Estimator, ["total_variance"] = row.TotalVariance, ["gsnr"] = row.SignalToNoise,
+            ["cosine_to_reference"] = row.CosineToReference, ["mse_to_reference"] = row.MseToReference, ["mean_norm"] = row.MeanNorm,
         };
+        // Interval ends are left out when there are none (--bootstrap 0; a cosine whose resampled means were all 0): JSON has no NaN.
+        if (!double.IsNaN(row.TotalVarianceLow)) (values["total_variance_low"], values["total_variance_high"]) = (row.TotalVarianceLow, row.TotalVarianceHigh);
+        if (!double.IsNaN(row.CosineInterval.Low)) (values["cosine_low"], values["cosine_high"]) = (row.CosineInterval.Low, row.CosineInterval.High);
         if (row.EffectiveSampleSize is double ess) values["ess"] = ess;
         return values;
     }
@@ -164,8 +172,8 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"{algorithm} {envId}, checkpoint {checkpoint}"));
         Console.WriteLine(string.Create(inv, $"{o.Batches} batches of {r.MeanBatchSteps:0} steps (mean episode return {r.MeanEpisodeReturn:0.##}); reference: gae:1 over {r.ReferenceSteps} steps, |g*| {r.ReferenceNorm:G4}; {r.Parameters} parameters; {r.Seconds:0.0} s"));
-        Console.WriteLine(string.Create(inv, $"{"estimator",-10} {"total variance",14} {"95% interval",23} {"GSNR",10} {"cos(g*)",8} {"MSE to g*",11} {"|mean|",10}"));
+        Console.WriteLine(string.Create(inv, $"{"estimator",-10} {"total variance",14} {"95% interval",23} {"GSNR",10} {"cos(g*)",8} {"95% interval",17} {"MSE to g*",11} {"|mean|",10}"));
         foreach (var e in r.Estimators)
-            Console.WriteLine(string.Create(inv, $"{e.Estimator,-10} {e.TotalVariance,14:G4} {$"[{e.TotalVarianceLow:G3}, {e.TotalVarianceHigh:G3}]",23} {e.SignalToNoise,10:G3} {e.CosineToReference,8:0.000} {e.MseToReference,11:G4} {e.MeanNorm,10:G4}{(e.EffectiveSampleSize is double ess ? $"  ESS {ess:0.#}" : "")}"));
+            Console.WriteLine(string.Create(inv, $"{e.Estimator,-10} {e.TotalVariance,14:G4} {$"[{e.TotalVarianceLow:G3}, {e.TotalVarianceHigh:G3}]",23} {e.SignalToNoise,10:G3} {e.CosineToReference,8:0.000} {$"[{e.CosineInterval.Low:0.000}, {e.CosineInterval.High:0.000}]",17} {e.MseToReference,11:G4} {e.MeanNorm,10:G4}{(e.EffectiveSampleSize is double ess ? $"  ESS {ess:0.#}" : "")}"));
     }
 }

@@ -12,7 +12,8 @@ namespace PolicyGradient.Cli.Commands;
 /// <summary>The language side of <c>pg diagnose gradients</c>: the group estimators' variance and bias per group size (docs/variance.md).</summary>
 internal static class DiagnoseGroupGradients
 {
-    static readonly string[] Columns = ["estimator", "group_size", "total_variance", "gsnr", "cosine_to_reference", "mse_to_reference", "mean_norm"];
+    static readonly string[] Columns = ["estimator", "group_size", "total_variance", "total_variance_low", "total_variance_high", "gsnr",
+        "cosine_to_reference", "cosine_low", "cosine_high", "mse_to_reference", "mean_norm"];
 
     public static int Execute(DiagnoseGradientsCommand.Settings s)
     {
@@ -57,14 +58,25 @@ internal static class DiagnoseGroupGradients
         if (s.Prompts is int p) options = options with { Prompts = p >= 1 ? p : throw new UsageException($"--prompts must be at least 1, got {p}") };
         if (s.BatchSize is not null) throw new UsageException("--batch-size is for classic runs; a language batch is --prompts × group size responses");
         if (s.Seed is int seed) options = options with { Seed = seed };
+        if (s.Bootstrap is int b) options = options with { Bootstrap = b >= 0 ? b : throw new UsageException($"--bootstrap must be at least 0 (0: no intervals), got {b}") };
         return options;
     }
 
-    static Dictionary<string, object> Values(GroupEstimatorDiagnosis row) => new()
+    static Dictionary<string, object> Values(GroupEstimatorDiagnosis row)
     {
-        ["estimator"] = row.Estimator, ["group_size"] = row.GroupSize, ["total_variance"] = row.TotalVariance, ["gsnr"] = row.SignalToNoise,
-        ["cosine_to_reference"] = row.CosineToReference, ["mse_to_reference"] = row.MseToReference, ["mean_norm"] = row.MeanNorm,
-    };
+        var values = new Dictionary<string, object>
+        {
+            ["estimator"] = row.Estimator, ["group_size"] = row.GroupSize, ["total_variance"] = row.TotalVariance, ["gsnr"] = row.SignalToNoise,
+            ["cosine_to_reference"] = row.CosineToReference, ["mse_to_reference"] = row.MseToReference, ["mean_norm"] = row.MeanNorm,
+        };
+        // Interval ends only where there are some (--bootstrap N > 0; a cosine whose resampled means were all 0 has none): JSON has no NaN.
+        if (row.Intervals is { } i)
+        {
+            (values["total_variance_low"], values["total_variance_high"]) = (i.TotalVariance.Low, i.TotalVariance.High);
+            if (!double.IsNaN(i.Cosine.Low)) (values["cosine_low"], values["cosine_high"]) = (i.Cosine.Low, i.Cosine.High);
+        }
+        return values;
+    }
 
     static string Csv(GroupGradientDiagnosisReport report)
     {
@@ -72,7 +84,7 @@ internal static class DiagnoseGroupGradients
         foreach (var row in report.Rows)
         {
             var values = Values(row);
-            text.AppendLine(string.Join(",", Columns.Select(c => values[c] is double d ? d.ToString("R", CultureInfo.InvariantCulture) : values[c].ToString())));
+            text.AppendLine(string.Join(",", Columns.Select(c => !values.TryGetValue(c, out var v) ? "" : v is double d ? d.ToString("R", CultureInfo.InvariantCulture) : v.ToString())));
         }
         return text.ToString();
     }
@@ -82,8 +94,12 @@ internal static class DiagnoseGroupGradients
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"{taskId}, checkpoint {checkpoint}"));
         Console.WriteLine(string.Create(inv, $"{o.Batches} batches of {o.Prompts} prompts (mean reward {r.MeanReward:0.###}); reference: rloo at G = {o.GroupSizes.Max()} over {o.ReferenceBatches} batches, |g*| {r.ReferenceNorm:G4}; {r.Parameters} parameters; {r.Seconds:0.0} s"));
-        Console.WriteLine(string.Create(inv, $"{"estimator",-20} {"G",3} {"total variance",14} {"GSNR",10} {"cos(g*)",8} {"MSE to g*",11} {"|mean|",10}"));
+        Console.WriteLine(string.Create(inv, $"{"estimator",-20} {"G",3} {"total variance",14} {"95% interval",21} {"GSNR",10} {"cos(g*)",8} {"95% interval",17} {"MSE to g*",11} {"|mean|",10}"));
         foreach (var e in r.Rows)
-            Console.WriteLine(string.Create(inv, $"{e.Estimator,-20} {e.GroupSize,3} {e.TotalVariance,14:G4} {e.SignalToNoise,10:G3} {e.CosineToReference,8:0.000} {e.MseToReference,11:G4} {e.MeanNorm,10:G4}"));
+        {
+            string tv = e.Intervals is { } i ? string.Create(inv, $"[{i.TotalVariance.Low:G3}, {i.TotalVariance.High:G3}]") : "";
+            string cos = e.Intervals is { } j ? string.Create(inv, $"[{j.Cosine.Low:0.000}, {j.Cosine.High:0.000}]") : "";
+            Console.WriteLine(string.Create(inv, $"{e.Estimator,-20} {e.GroupSize,3} {e.TotalVariance,14:G4} {tv,21} {e.SignalToNoise,10:G3} {e.CosineToReference,8:0.000} {cos,17} {e.MseToReference,11:G4} {e.MeanNorm,10:G4}"));
+        }
     }
 }

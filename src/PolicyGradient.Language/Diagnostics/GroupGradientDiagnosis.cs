@@ -42,11 +42,21 @@ public sealed record GroupGradientDiagnosisOptions
 
     /// <summary>The reward of a response; null: the task's own (its verifier).</summary>
     public RewardFunction? Reward { get; init; }
+
+    /// <summary>
+    /// Resamples of the percentile-bootstrap intervals over the K batches (tr Σ and cosine to g*, seeded with
+    /// <see cref="Seed"/>); 0 = none. Keeps every estimate as floats: K × parameters × 4 bytes per (estimator, G).
+    /// </summary>
+    public int Bootstrap { get; init; }
 }
 
 /// <summary>One estimator at one group size over the K batches (definitions: <see cref="GradientStatistics"/>).</summary>
 public sealed record GroupEstimatorDiagnosis(string Estimator, int GroupSize, double TotalVariance, double SignalToNoise,
-    double CosineToReference, double MseToReference, double MeanNorm);
+    double CosineToReference, double MseToReference, double MeanNorm)
+{
+    /// <summary>95 % percentile-bootstrap intervals over the K batches, when <see cref="GroupGradientDiagnosisOptions.Bootstrap"/> &gt; 0.</summary>
+    public BootstrapIntervals? Intervals { get; init; }
+}
 
 /// <summary>The table, the mean reward of the sampled responses, ‖g*‖, the parameter count and the wall time.</summary>
 public sealed record GroupGradientDiagnosisReport(IReadOnlyList<GroupEstimatorDiagnosis> Rows, double MeanReward, double ReferenceNorm, int Parameters, double Seconds);
@@ -75,7 +85,8 @@ public static class GroupGradientDiagnosis
         foreach (var e in entries)
             if (e.Estimator is null) throw new ArgumentException($"estimator '{e.Name}' needs a critic; the group diagnosis takes outcome-reward estimators ({GroupGradientDiagnosisOptions.DefaultEstimators})");
         if (options.GroupSizes.Count == 0 || options.GroupSizes.Any(g => g < 2)) throw new ArgumentException($"group sizes must be >= 2, got {string.Join(",", options.GroupSizes)}");
-        if (options.Batches < 2 || options.ReferenceBatches < 1 || options.Prompts < 1) throw new ArgumentException("batches must be >= 2, reference batches and prompts >= 1");
+        if (options.Batches < 2 || options.ReferenceBatches < 1 || options.Prompts < 1 || options.Bootstrap < 0)
+            throw new ArgumentException("batches must be >= 2, reference batches and prompts >= 1, bootstrap resamples >= 0");
         var clock = Stopwatch.StartNew();
         policy.eval();
         var parameters = policy.parameters().ToArray();
@@ -93,7 +104,7 @@ public static class GroupGradientDiagnosis
         }
         var reference = referenceSum.Select(s => s / options.ReferenceBatches).ToArray();
 
-        var stats = entries.SelectMany(_ => options.GroupSizes.Select(_ => new StreamingGradientStatistics(count, reference))).ToArray();
+        var stats = entries.SelectMany(_ => options.GroupSizes.Select(_ => new StreamingGradientStatistics(count, reference, options.Bootstrap > 0))).ToArray();
         bool greedy = entries.Any(e => e.NeedsGreedyBaseline);
         for (int i = 0; i < options.Batches; i++)
         {
@@ -111,7 +122,8 @@ public static class GroupGradientDiagnosis
             {
                 var s = stats[e * options.GroupSizes.Count + g];
                 rows.Add(new GroupEstimatorDiagnosis(entries[e].Name, options.GroupSizes[g], s.TotalVariance(), s.SignalToNoise(),
-                    s.CosineToReference(), s.MeanSquaredError(), Math.Sqrt(s.Mean().Sum(x => x * x))));
+                    s.CosineToReference(), s.MeanSquaredError(), Math.Sqrt(s.Mean().Sum(x => x * x)))
+                { Intervals = options.Bootstrap > 0 ? s.Intervals(options.Bootstrap, seed: options.Seed) : null });
             }
         return new GroupGradientDiagnosisReport(rows, rewards.Count > 0 ? rewards.Average() : double.NaN, Math.Sqrt(reference.Sum(x => x * x)), count, clock.Elapsed.TotalSeconds);
     }

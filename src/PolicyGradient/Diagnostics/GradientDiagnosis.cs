@@ -27,6 +27,9 @@ public sealed record GradientDiagnosisOptions
     /// the policy k updates before the diagnosed one (k = 0 needs none: the current policy).
     /// </summary>
     public IReadOnlyDictionary<int, float[]> Behaviours { get; init; } = new Dictionary<int, float[]>();
+
+    /// <summary>Resamples of the 95 % percentile-bootstrap intervals over the K batches (tr Σ and cosine to g*, seeded with <see cref="Seed"/>); 0 = none (NaN ends).</summary>
+    public int Bootstrap { get; init; } = 1000;
 }
 
 /// <summary>One estimator's figures over the K batches (see <see cref="GradientStatistics"/> for the definitions).</summary>
@@ -40,7 +43,11 @@ public sealed record GradientDiagnosisOptions
 /// <param name="MeanNorm">‖mean estimate‖.</param>
 /// <param name="EffectiveSampleSize">Importance-sampled estimators only: the mean over the K batches of (Σ w)² / Σ w² over the batch's weights (steps per decision, episodes per trajectory); else null.</param>
 public sealed record EstimatorDiagnosis(string Estimator, double TotalVariance, double TotalVarianceLow, double TotalVarianceHigh,
-    double SignalToNoise, double CosineToReference, double MseToReference, double MeanNorm, double? EffectiveSampleSize = null);
+    double SignalToNoise, double CosineToReference, double MseToReference, double MeanNorm, double? EffectiveSampleSize = null)
+{
+    /// <summary>The 95 % bootstrap interval of <see cref="CosineToReference"/> (NaN ends when there were no resamples).</summary>
+    public ConfidenceInterval CosineInterval { get; init; } = new(double.NaN, double.NaN);
+}
 
 /// <summary>The diagnosis of one policy: per estimator, and how the batches came out.</summary>
 /// <param name="Estimators">One row per estimator, in the order asked.</param>
@@ -114,19 +121,23 @@ public static class GradientDiagnosis
         progress?.Invoke($"reference: {options.ReferenceBatches} batches, {referenceSteps} steps");
         double[] g = GradientStatistics.Mean(reference);
 
-        var rows = new List<EstimatorDiagnosis>();
-        for (int e = 0; e < options.Estimators.Count; e++)
-        {
-            var estimates = perEstimator[e];
-            var (low, high) = GradientStatistics.TotalVarianceInterval(estimates, seed: options.Seed);
-            var mean = GradientStatistics.Mean(estimates);
-            rows.Add(new EstimatorDiagnosis(options.Estimators[e].Name, GradientStatistics.TotalVariance(estimates), low, high,
-                GradientStatistics.SignalToNoise(estimates), GradientStatistics.Cosine(mean, g),
-                GradientStatistics.MeanSquaredError(estimates, g), Math.Sqrt(mean.Sum(x => x * x)),
-                options.Estimators[e].Kind == GradientEstimatorKind.ImportanceSampled ? ess[e].Average() : null));
-        }
+        var rows = Enumerable.Range(0, options.Estimators.Count).Select(e => Row(options, e, perEstimator[e], g,
+            options.Estimators[e].Kind == GradientEstimatorKind.ImportanceSampled ? ess[e].Average() : null)).ToList();
         return new GradientDiagnosisReport(rows, (double)steps / options.Batches, meanReturn, referenceSteps,
             Math.Sqrt(g.Sum(x => x * x)), rollout.ParameterCount, clock.Elapsed.TotalSeconds);
+    }
+
+    // One estimator's figures; the intervals from the Gram matrix of its K estimates (BatchBootstrap).
+    static EstimatorDiagnosis Row(GradientDiagnosisOptions options, int e, List<double[]> estimates, double[] g, double? ess)
+    {
+        var mean = GradientStatistics.Mean(estimates);
+        var intervals = options.Bootstrap > 0
+            ? BatchBootstrap.Intervals(BatchBootstrap.Gram(estimates), estimates.Select(x => BatchBootstrap.Dot(x, g)).ToList(),
+                Math.Sqrt(BatchBootstrap.Dot(g, g)), options.Bootstrap, seed: options.Seed)
+            : new BootstrapIntervals(new ConfidenceInterval(double.NaN, double.NaN), new ConfidenceInterval(double.NaN, double.NaN));
+        return new EstimatorDiagnosis(options.Estimators[e].Name, GradientStatistics.TotalVariance(estimates), intervals.TotalVariance.Low,
+            intervals.TotalVariance.High, GradientStatistics.SignalToNoise(estimates), GradientStatistics.Cosine(mean, g),
+            GradientStatistics.MeanSquaredError(estimates, g), Math.Sqrt(mean.Sum(x => x * x)), ess) { CosineInterval = intervals.Cosine };
     }
 
     // The estimators by the policy that plays their batches: null (the current policy) first, then one behaviour per lag k.

@@ -26,6 +26,7 @@ internal static class PeriodicDiagnosis
         ReferenceBatches = Batches,
         BatchSize = core.Buffer.NumSteps * core.Buffer.NumEnvs,
         Seed = unchecked((int)core.Seed * 7919 + updates * 97),
+        Bootstrap = 0,   // the columns carry no intervals
     };
 
     /// <summary>Fails before training when the diagnosis cannot run, naming why and the fix.</summary>

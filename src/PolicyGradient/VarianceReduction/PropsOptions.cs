@@ -50,4 +50,12 @@ public sealed record PropsOptions
     /// <summary>Gradient-norm clip of the behaviour update.</summary>
     [ConfigRange(0, 1e6, MinimumExclusive = true)]
     public double MaxGradNorm { get; init; } = 0.5;
+
+    /// <summary>
+    /// Move only the action head (the policy's output layer) and log σ; the hidden layers and the critic stay θ's (the
+    /// authors' later code's <c>props_freeze_features</c>). The behaviour then shifts the action distribution within the
+    /// span of θ's features rather than per visited state.
+    /// </summary>
+    [ConfigAddedLater]
+    public bool FreezeFeatures { get; init; }
 }

@@ -23,6 +23,7 @@ internal sealed class PropsSampling(OnPolicyCore core, PropsOptions options) : I
     readonly int _every = options.UpdateEvery > 0 ? options.UpdateEvery : Math.Max(1, core.Buffer.NumSteps / 2);
     ITrainingCallback _inner = NoCallback.Instance;
     float[]? _target;   // θ while the flat buffer holds φ, else null
+    Tensor? _trainable; // props.freeze_features: 1 on the action head's and log σ's entries of the flat buffer, 0 elsewhere
     int _updates, _epochs, _minibatches;
     double _approxKl, _clipped;
 
@@ -78,7 +79,12 @@ internal sealed class PropsSampling(OnPolicyCore core, PropsOptions options) : I
     }
 
     /// <inheritdoc />
-    public void OnTrainingEnd(IAlgorithm algorithm) => _inner.OnTrainingEnd(algorithm);
+    public void OnTrainingEnd(IAlgorithm algorithm)
+    {
+        _trainable?.Dispose();
+        _trainable = null;
+        _inner.OnTrainingEnd(algorithm);
+    }
 
     void SetParameters(float[] values)
     {
@@ -140,9 +146,26 @@ internal sealed class PropsSampling(OnPolicyCore core, PropsOptions options) : I
         }
         var kl = DistributionKl.Compute(data.Target(index), behaviour);
         PropsObjective.BehaviourLoss(logProbs, targetLogProbs, kl, options.ClipRange, options.KlWeight).backward();
+        if (options.FreezeFeatures)
+            using (torch.no_grad()) core.Net.Parameters.Grad.mul_(Trainable());   // a zero gradient leaves Adam's step 0 there
         core.Net.Parameters.ClipGradNorm(options.MaxGradNorm);
         adam.Step(options.LearningRate);
         return true;
+    }
+
+    // The mask of props.freeze_features over the flat buffer: the head's weights and biases and log σ (ActorCriticLayout offsets).
+    Tensor Trainable()
+    {
+        if (_trainable is not null) return _trainable;
+        var layout = core.Net.Layout;
+        var mask = new float[layout.ParameterCount];
+        var head = layout.Head;
+        Array.Fill(mask, 1f, head.WeightOffset, head.Inputs * head.Outputs);
+        Array.Fill(mask, 1f, head.BiasOffset, head.Outputs);
+        if (layout.LogStdOffset >= 0) Array.Fill(mask, 1f, layout.LogStdOffset, head.Outputs);
+        _trainable = torch.tensor(mask, device: core.Device);
+        _trainable.DetachFromDisposeScope();
+        return _trainable;
     }
 
     // The buffer's log π(a|s) for every row, under θ (the update's "old" policy).

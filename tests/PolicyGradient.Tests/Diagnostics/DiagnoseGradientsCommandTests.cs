@@ -30,8 +30,9 @@ public class DiagnoseGradientsCommandTests : IDisposable
         Assert.Equal(3, lines.Length);
         using var first = JsonDocument.Parse(lines[0]);
         Assert.Equal("mc", first.RootElement.GetProperty("estimator").GetString());
-        foreach (string key in new[] { "total_variance", "gsnr", "cosine_to_reference", "mse_to_reference" })
+        foreach (string key in new[] { "total_variance", "total_variance_low", "total_variance_high", "gsnr", "cosine_to_reference", "cosine_low", "cosine_high", "mse_to_reference" })
             Assert.True(first.RootElement.GetProperty(key).GetDouble() is var v && double.IsFinite(v), key);
+        Assert.InRange(first.RootElement.GetProperty("cosine_low").GetDouble(), -1, first.RootElement.GetProperty("cosine_high").GetDouble());
         var table = File.ReadAllLines(csv);
         Assert.StartsWith("estimator,total_variance,", table[0]);
         Assert.Equal(4, table.Length);
@@ -48,6 +49,9 @@ public class DiagnoseGradientsCommandTests : IDisposable
         (code, _, err) = PgInProcess.Run("diagnose", "gradients", run, "--batches", "1");
         Assert.Equal(2, code);
         Assert.Contains("--batches must be at least 2", err);
+        (code, _, err) = PgInProcess.Run("diagnose", "gradients", run, "--bootstrap", "-1");
+        Assert.Equal(2, code);
+        Assert.Contains("--bootstrap must be at least 0", err);
 
         string sac = Path.Combine(_dir, "sac");
         Assert.Equal(0, PgInProcess.Run("train", "sac", "Pendulum-v1", "--timesteps", "300", "--set", "learning_starts=100", "--set", "net_arch=[8]", "--quiet", "--out", sac).Code);
