@@ -98,7 +98,7 @@ public sealed class DiagnoseGradientsCommand : Command<DiagnoseGradientsCommand.
             if (!s.Json) Console.Error.WriteLine();
             if (s.Csv is { } csv) WriteCsv(csv, report);
             if (s.Plot is { } plot) GradientDiagnosisPlot.Save(report, $"{config.Algorithm} {config.EnvId}: policy-gradient estimators", plot);
-            if (s.Json) foreach (var row in report.Estimators) Console.WriteLine(JsonSerializer.Serialize(Values(row)));
+            if (s.Json) foreach (var row in report.Estimators) Console.WriteLine(DiagnosisJson.Line(Values(row)));
             else Print(report, config.Algorithm, config.EnvId, checkpoint, options);
         }
         return ExitCodes.Success;

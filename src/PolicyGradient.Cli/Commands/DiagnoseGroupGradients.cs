@@ -36,7 +36,7 @@ internal static class DiagnoseGroupGradients
         catch (ArgumentException e) { throw new UsageException($"--estimators/--group-sizes: {e.Message}"); }
         if (!s.Json) Console.Error.WriteLine();
         if (s.Csv is { } csv) File.WriteAllText(csv, Csv(report));
-        if (s.Json) foreach (var row in report.Rows) Console.WriteLine(JsonSerializer.Serialize(Values(row)));
+        if (s.Json) foreach (var row in report.Rows) Console.WriteLine(DiagnosisJson.Line(Values(row)));
         else Print(report, task.Id, location.ModelDir, options);
         return ExitCodes.Success;
     }
