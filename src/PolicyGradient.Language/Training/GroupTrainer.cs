@@ -99,7 +99,9 @@ public sealed partial class GroupTrainer
     public GroupStepMetrics Step()
     {
         var metrics = Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+        Diagnostics.MemoryProbe.Mark("grpo", _step - 1, "scope freed");
         StepGarbage.Collect();
+        Diagnostics.MemoryProbe.Mark("grpo", _step - 1, "collected");
         return metrics;
     }
 
@@ -109,7 +111,9 @@ public sealed partial class GroupTrainer
         LearningRateSchedule.Apply(_optimizer, _options.LearningRate, _step, _options.Steps);
         if (_criticOptimizer is not null) LearningRateSchedule.Apply(_criticOptimizer, _options.CriticLearningRate, _step, _options.Steps);
         var device = _policy.parameters().First().device;
+        Diagnostics.MemoryProbe.Mark("grpo", _step, "start");
         var batch = CollectRollouts(device);
+        Diagnostics.MemoryProbe.Mark("grpo", _step, "sampled");
         double klCoefficient = _klCoefficient;
         var clock = Stopwatch.StartNew();
         var u = Update(batch);
