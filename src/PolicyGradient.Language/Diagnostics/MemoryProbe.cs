@@ -60,7 +60,7 @@ internal static class MemoryProbe
             {
                 int colon = line.IndexOf(':');
                 if (colon <= 0) continue;
-                var parts = line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var parts = line[(colon + 1)..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length == 2 && parts[1] == "kB" && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long kb))
                     values[line[..colon]] = kb;
             }
