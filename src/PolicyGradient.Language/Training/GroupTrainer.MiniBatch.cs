@@ -33,6 +33,9 @@ public sealed partial class GroupTrainer
         int rows = u.Active is null ? len : (int)u.Active.shape[0];
         for (int ms = start; ms < start + rows; ms += u.Micro)
             TrainMicroBatch(u, trainMask, start, ms, Math.Min(u.Micro, start + rows - ms), pgNorm, fullNorm, sums);
+        // No backward yet in this trainer's life: the optimizer must find no gradient, as when gradients were lazy.
+        if (rows > 0) _backwardRan = true;
+        else if (!_backwardRan) GradientBuffers.Release(_policy.parameters());
         sums.GradNorm += nn.utils.clip_grad_norm_(_policy.parameters(), o.MaxGradNorm);
         _optimizer.step();
         Diagnostics.MemoryProbe.Mark("grpo", _step, "optimizer step");

@@ -36,6 +36,7 @@ public sealed partial class SftTrainer
         _problems = new SftProblemSource(task, options);
         _device = policy.parameters().First().device;
         _optimizer = optim.AdamW(policy.parameters(), options.LearningRate.Initial, weight_decay: options.WeightDecay);
+        GradientBuffers.Allocate(policy.parameters());   // every step runs a backward, so none is ever released
     }
 
     /// <summary>Steps taken so far.</summary>
