@@ -51,6 +51,7 @@ public static class Sampler
         Tensor lastLogits;
         using (var prefill = torch.NewDisposeScope())
             lastLogits = policy.Forward(promptTokens, attention.narrow(1, 0, p), cache).Logits.select(1, -1).clone().MoveToOuterDisposeScope();
+        Diagnostics.MemoryProbe.Mark("sampler prefilled");
         for (int step = 0; step < maxNew; step++)
         {
             using var stepScope = torch.NewDisposeScope();
@@ -69,6 +70,7 @@ public static class Sampler
                 .MoveToOuterDisposeScope();
             previous.Dispose();   // each step's logits die with the next step (not at the end of generation)
         }
+        Diagnostics.MemoryProbe.Mark("sampler decoded");
         return new GenerationResult(promptTokens, promptMask, tokens.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope(),
             logProbs.MoveToOuterDisposeScope());
     }

@@ -22,7 +22,9 @@ internal sealed class HeldOutEvaluation(VerifiableTask task, int problems) : IPo
     public EvaluationResult Evaluate(ILearner learner)
     {
         var policy = learner is LanguageLearner l ? l.Policy : throw new ArgumentException($"{learner.Name} is not a language trainer; held-out accuracy needs one", nameof(learner));
+        Diagnostics.MemoryProbe.Mark("evaluation start");
         double accuracy = _problems.Count > 0 ? TaskEvaluation.GreedyAccuracy(policy, task, new CharTokenizer(), _problems) : double.NaN;
+        Diagnostics.MemoryProbe.Mark("evaluation done");
         return new EvaluationResult(accuracy, 0, []);
     }
 

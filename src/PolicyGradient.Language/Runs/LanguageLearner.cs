@@ -70,6 +70,7 @@ internal sealed class LanguageLearner(string name, ILanguageStepper stepper, str
             foreach (var (key, value) in stepper.ExtraMetrics) metrics.Values[key] = value;
             if (callback is not null && !callback.OnUpdateEnd(this, metrics)) break;
         }
+        Diagnostics.MemoryProbe.Mark("training loop done");
         callback?.OnTrainingEnd(this);
     }
 
@@ -93,6 +94,7 @@ internal sealed class LanguageLearner(string name, ILanguageStepper stepper, str
             state.Values[StepKey] = step;
             state.Values["num_timesteps"] = step;
             state.Values["num_updates"] = step;
+            Diagnostics.MemoryProbe.Mark("checkpoint state captured");
             return state;
         }
         finally { Directory.Delete(dir, recursive: true); }

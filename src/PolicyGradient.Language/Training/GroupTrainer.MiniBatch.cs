@@ -33,8 +33,12 @@ public sealed partial class GroupTrainer
         int rows = u.Active is null ? len : (int)u.Active.shape[0];
         for (int ms = start; ms < start + rows; ms += u.Micro)
             TrainMicroBatch(u, trainMask, start, ms, Math.Min(u.Micro, start + rows - ms), pgNorm, fullNorm, sums);
+        // No backward yet in this trainer's life: the optimizer must find no gradient, as when gradients were lazy.
+        if (rows > 0) _backwardRan = true;
+        else if (!_backwardRan) GradientBuffers.Release(_policy.parameters());
         sums.GradNorm += nn.utils.clip_grad_norm_(_policy.parameters(), o.MaxGradNorm);
         _optimizer.step();
+        Diagnostics.MemoryProbe.Mark("grpo", _step, "optimizer step");
         if (_critic is not null)
         {
             nn.utils.clip_grad_norm_(_critic.parameters(), o.MaxGradNorm);
@@ -73,6 +77,7 @@ public sealed partial class GroupTrainer
         var m = Rows(u.LossMask);
         var tm = u.Active is null ? trainMask.narrow(0, ms - start, ml) : trainMask.index_select(0, u.Active.narrow(0, ms, ml));
         var (logProbs, entropy) = PolicyForward(Rows(batch.Prompt), Rows(batch.PromptMask), Rows(batch.Tokens), Rows(batch.Mask));
+        Diagnostics.MemoryProbe.Mark("grpo", _step, "forward");
         var old = Rows(batch.OldLogProbs);
         var adv = Rows(u.Advantages);
         var (policyLoss, clippedMask) = _loss.Compute(new PolicyLossInput(logProbs, old, adv, _loss.PerSequence ? tm : m, o.Clip.Low, o.Clip.High)
@@ -95,7 +100,9 @@ public sealed partial class GroupTrainer
             using var entropyCoefficient = o.Entropy.Coefficient.ToScalar();
             loss = loss - LossAggregation.Aggregate(entropy, m, o.Aggregation, fullNorm, u.MaxLength).mul(entropyCoefficient);
         }
+        Diagnostics.MemoryProbe.Mark("grpo", _step, "loss");
         loss.backward();
+        Diagnostics.MemoryProbe.Mark("grpo", _step, "backward");
         sums.Loss += loss.item<float>();
 
         sums.Tokens += m.sum().item<float>();

@@ -55,6 +55,7 @@ public sealed partial class GroupTrainer
             ActiveRows(advantages, lossMask, refLogProbs is not null, mini == b), Math.Min(micro, mini),
             o.Aggregation == LossAggregationMode.SeqMeanTokenSumNorm ? batch.Mask.shape[1] : null, GroupIds(batch));
         var sums = new UpdateSums();
+        Diagnostics.MemoryProbe.Mark("grpo", _step, "advantages");
         _policy.train();
         _critic?.train();
         for (int epoch = 0; epoch < o.Epochs; epoch++)

@@ -40,6 +40,8 @@ public sealed partial class GroupTrainer
     readonly Generator _generator;
     readonly KlPenaltyKind _klKind;
     int _step;
+    /// <summary>Whether a backward pass has written the policy's gradient buffers since this trainer was built (<see cref="GradientBuffers"/>).</summary>
+    bool _backwardRan;
     /// <summary>The KL coefficient β in use: KlCoefficient at start, moved by the adaptive controller (checkpointed state).</summary>
     double _klCoefficient;
     /// <summary>The critic of estimators that need one (ppo-lm's "gae"): a copy of the policy with a value head (checkpointed state).</summary>
@@ -65,6 +67,7 @@ public sealed partial class GroupTrainer
         _estimator = estimators.Find(options.Estimator);
         _loss = losses.Find(options.Loss);
         _optimizer = optim.AdamW(policy.parameters(), options.LearningRate.Initial, weight_decay: 0.0);
+        GradientBuffers.Allocate(policy.parameters());
         _rng = new Rng(options.Seed);
         // Negative control: a seeded uniform reward that ignores the response, drawn from the checkpointed prompt stream.
         _reward = options.RandomRewardControl ? (_, _, _) => (float)_rng.NextDouble() : options.Reward ?? task.RewardFunction;
@@ -99,7 +102,9 @@ public sealed partial class GroupTrainer
     public GroupStepMetrics Step()
     {
         var metrics = Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+        Diagnostics.MemoryProbe.Mark("grpo", _step - 1, "scope freed");
         StepGarbage.Collect();
+        Diagnostics.MemoryProbe.Mark("grpo", _step - 1, "collected");
         return metrics;
     }
 
@@ -109,7 +114,9 @@ public sealed partial class GroupTrainer
         LearningRateSchedule.Apply(_optimizer, _options.LearningRate, _step, _options.Steps);
         if (_criticOptimizer is not null) LearningRateSchedule.Apply(_criticOptimizer, _options.CriticLearningRate, _step, _options.Steps);
         var device = _policy.parameters().First().device;
+        Diagnostics.MemoryProbe.Mark("grpo", _step, "start");
         var batch = CollectRollouts(device);
+        Diagnostics.MemoryProbe.Mark("grpo", _step, "sampled");
         double klCoefficient = _klCoefficient;
         var clock = Stopwatch.StartNew();
         var u = Update(batch);

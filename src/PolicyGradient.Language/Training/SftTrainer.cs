@@ -36,6 +36,7 @@ public sealed partial class SftTrainer
         _problems = new SftProblemSource(task, options);
         _device = policy.parameters().First().device;
         _optimizer = optim.AdamW(policy.parameters(), options.LearningRate.Initial, weight_decay: options.WeightDecay);
+        GradientBuffers.Allocate(policy.parameters());   // every step runs a backward, so none is ever released
     }
 
     /// <summary>Steps taken so far.</summary>
@@ -86,7 +87,9 @@ public sealed partial class SftTrainer
     public SftStepMetrics Step()
     {
         var metrics = Interop.ScalarLifetimeGuard.Run(StepUnguarded);
+        Diagnostics.MemoryProbe.Mark("sft", _step - 1, "scope freed");
         StepGarbage.Collect();
+        Diagnostics.MemoryProbe.Mark("sft", _step - 1, "collected");
         return metrics;
     }
 
@@ -100,10 +103,12 @@ public sealed partial class SftTrainer
         var (prompt, promptMask) = TaskBatch.Prompts(samples, _tokenizer, _device);
         var (target, targetMask) = TaskBatch.References(samples, _tokenizer, _device);
         var logProbs = Forward(prompt, promptMask, target, targetMask);
+        Diagnostics.MemoryProbe.Mark("sft", _step, "forward");
         var tokens = targetMask.sum();
         var loss = -logProbs.sum() / tokens;
         _optimizer.zero_grad();
         loss.backward();
+        Diagnostics.MemoryProbe.Mark("sft", _step, "backward");
         double gradNorm = nn.utils.clip_grad_norm_(_policy.parameters(), _options.MaxGradNorm);
         _optimizer.step();
         return new SftStepMetrics(_step++, loss.item<float>(), gradNorm, (long)tokens.item<float>(), clock.Elapsed.TotalSeconds);
