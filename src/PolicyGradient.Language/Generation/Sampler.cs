@@ -27,6 +27,20 @@ public static class Sampler
         SamplingOptions options, Generator? generator, ITokenizer? tokenizer)
     {
         options.Validate();
+        return Decode(policy, promptTokens, promptMask, eosId, padId, options, tokenizer, logits => Pick(logits, options, generator));
+    }
+
+    /// <summary>
+    /// The decoding loop with the choice of each token left to <paramref name="pick"/> (logits [B, V] of the
+    /// last position → the next token [B] and its log-prob [B]; it runs inside the step's dispose scope): the
+    /// prefill, then one cached single-token pass per step until every row is finished or
+    /// <see cref="SamplingOptions.MaxNewTokens"/> is reached. <see cref="Generate"/> picks with
+    /// <see cref="Pick"/>; a rollout worker that samples some rows of a larger batch picks with the batch's noise.
+    /// The caller holds the Scalar lifetime guard.
+    /// </summary>
+    internal static GenerationResult Decode(TransformerPolicy policy, Tensor promptTokens, Tensor promptMask, int eosId, int padId,
+        SamplingOptions options, ITokenizer? tokenizer, Func<Tensor, (Tensor Next, Tensor LogProb)> pick)
+    {
         var stops = options.StopStrings.Count == 0 ? null
             : new StopStringMatcher(options.StopStrings, tokenizer ?? throw new ArgumentException("SamplingOptions.StopStrings needs the tokenizer: pass it to Sampler.Generate"),
                 (int)promptTokens.shape[0], options.MaxNewTokens);
@@ -55,7 +69,7 @@ public static class Sampler
         for (int step = 0; step < maxNew; step++)
         {
             using var stepScope = torch.NewDisposeScope();
-            var (next, logp) = Pick(lastLogits, options, generator);
+            var (next, logp) = pick(lastLogits);
             var alive = finished.logical_not();
             next = torch.where(alive, next, torch.full_like(next, pad));
             tokens.narrow(1, step, 1).copy_(next.unsqueeze(1));
